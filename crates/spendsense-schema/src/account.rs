@@ -1,0 +1,181 @@
+//! Plaid-style accounts: the `Account` object as Plaid's `/accounts/get` returns it.
+//!
+//! Field names, enum spellings and the always-present nullable keys follow
+//! Plaid's `AccountBase` and `AccountBalance` schemas, so a consumer written
+//! against Plaid reads these accounts unchanged.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// Plaid's top-level account type. SpendSense models the three kinds a
+/// consumer's cash flow runs through; Plaid's investment kinds are out of scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AccountType {
+    /// Checking, savings and other cash accounts.
+    Depository,
+    /// Revolving credit such as credit cards.
+    Credit,
+    /// Installment debt such as mortgages and student loans.
+    Loan,
+}
+
+impl AccountType {
+    /// Plaid's wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountType::Depository => "depository",
+            AccountType::Credit => "credit",
+            AccountType::Loan => "loan",
+        }
+    }
+}
+
+macro_rules! subtypes {
+    ($($(#[$doc:meta])* $variant:ident = $wire:literal => $parent:ident,)*) => {
+        /// Plaid's account subtype, spelled exactly as on Plaid's wire
+        /// (`credit card`, `money market`, …). Each belongs to one [`AccountType`].
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum AccountSubtype {
+            $($(#[$doc])* #[serde(rename = $wire)] $variant,)*
+        }
+
+        impl AccountSubtype {
+            /// Every subtype, in declaration order.
+            pub const ALL: &'static [AccountSubtype] = &[$(AccountSubtype::$variant,)*];
+
+            /// Plaid's wire spelling.
+            pub fn as_str(self) -> &'static str {
+                match self { $(AccountSubtype::$variant => $wire,)* }
+            }
+
+            /// The one account type this subtype is valid under.
+            pub fn account_type(self) -> AccountType {
+                match self { $(AccountSubtype::$variant => AccountType::$parent,)* }
+            }
+        }
+    };
+}
+
+subtypes! {
+    /// Everyday transaction account.
+    Checking = "checking" => Depository,
+    /// Interest-bearing savings account.
+    Savings = "savings" => Depository,
+    /// Money market deposit account.
+    MoneyMarket = "money market" => Depository,
+    /// Certificate of deposit.
+    Cd = "cd" => Depository,
+    /// Cash management account.
+    CashManagement = "cash management" => Depository,
+    /// Health savings account held as cash.
+    Hsa = "hsa" => Depository,
+    /// Prepaid debit card.
+    Prepaid = "prepaid" => Depository,
+    /// Bank-issued credit card.
+    CreditCard = "credit card" => Credit,
+    /// Home mortgage.
+    Mortgage = "mortgage" => Loan,
+    /// Student loan.
+    Student = "student" => Loan,
+    /// Auto loan.
+    Auto = "auto" => Loan,
+    /// Home equity loan.
+    HomeEquity = "home equity" => Loan,
+    /// Line of credit.
+    LineOfCredit = "line of credit" => Loan,
+    /// Unsecured consumer (personal) loan; Plaid has no `personal` subtype.
+    Consumer = "consumer" => Loan,
+    /// A loan Plaid cannot classify further.
+    Loan = "loan" => Loan,
+}
+
+/// Whether an account belongs to a person or a business.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HolderCategory {
+    /// A consumer account.
+    Personal,
+    /// A business account.
+    Business,
+    /// Plaid could not tell.
+    Unrecognized,
+}
+
+/// Balances as Plaid reports them. Every key is always present; absent values
+/// are `null`, as Plaid's schema requires.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Balances {
+    /// Spendable amount. For credit: `limit - current`.
+    #[serde(with = "crate::money::option")]
+    pub available: Option<Decimal>,
+    /// Ledger balance. For credit: the amount owed.
+    #[serde(with = "crate::money::option")]
+    pub current: Option<Decimal>,
+    /// Credit limit; `null` for depository accounts.
+    #[serde(with = "crate::money::option")]
+    pub limit: Option<Decimal>,
+    /// ISO 4217 code, e.g. `USD`. Exactly one of the two codes is non-null.
+    pub iso_currency_code: Option<String>,
+    /// Code for currencies without an ISO code (e.g. crypto).
+    pub unofficial_currency_code: Option<String>,
+}
+
+/// One financial account, shaped like Plaid's `AccountBase`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    /// Stable identifier, unique within a dataset.
+    pub account_id: String,
+    /// Current balances.
+    pub balances: Balances,
+    /// Last four digits of the account number.
+    pub mask: Option<String>,
+    /// Name the user or institution gave the account.
+    pub name: String,
+    /// The institution's marketing name for the product.
+    pub official_name: Option<String>,
+    /// Plaid account type.
+    #[serde(rename = "type")]
+    pub account_type: AccountType,
+    /// Plaid account subtype; must belong to `account_type`.
+    pub subtype: AccountSubtype,
+    /// Personal or business.
+    pub holder_category: HolderCategory,
+}
+
+impl Account {
+    /// `current / limit` for a credit account with a positive limit.
+    pub fn utilization(&self) -> Option<Decimal> {
+        let (current, limit) = (self.balances.current?, self.balances.limit?);
+        (self.account_type == AccountType::Credit && limit > Decimal::ZERO).then(|| current / limit)
+    }
+
+    /// Whether this is a credit card.
+    pub fn is_credit_card(&self) -> bool {
+        self.subtype == AccountSubtype::CreditCard
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subtypes_use_plaid_spellings_and_know_their_type() {
+        let wire: Vec<String> = AccountSubtype::ALL
+            .iter()
+            .map(|s| serde_json::to_string(s).unwrap())
+            .collect();
+        assert!(wire.contains(&"\"credit card\"".to_string()));
+        assert!(wire.contains(&"\"money market\"".to_string()));
+        for subtype in AccountSubtype::ALL {
+            let json = format!("\"{}\"", subtype.as_str());
+            assert_eq!(serde_json::from_str::<AccountSubtype>(&json).unwrap(), *subtype);
+        }
+        assert_eq!(AccountSubtype::CreditCard.account_type(), AccountType::Credit);
+        assert_eq!(AccountSubtype::Savings.account_type(), AccountType::Depository);
+        assert_eq!(AccountSubtype::Student.account_type(), AccountType::Loan);
+    }
+}

@@ -1,0 +1,205 @@
+//! The synthetic user profile record.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::Account;
+
+/// A persona, or the control group, as spelled on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PersonaId {
+    /// Carries high balances relative to credit limits.
+    HighUtilization,
+    /// Paid irregularly with little cash buffer.
+    VariableIncome,
+    /// Pays many recurring merchants.
+    SubscriptionHeavy,
+    /// Saves steadily and keeps card balances low.
+    SavingsBuilder,
+    /// Triggers no persona.
+    Control,
+}
+
+impl PersonaId {
+    /// Every id, in the order personas are listed and prioritised.
+    pub const ALL: [PersonaId; 5] = [
+        PersonaId::HighUtilization,
+        PersonaId::VariableIncome,
+        PersonaId::SubscriptionHeavy,
+        PersonaId::SavingsBuilder,
+        PersonaId::Control,
+    ];
+
+    /// The wire spelling, e.g. `high_utilization`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PersonaId::HighUtilization => "high_utilization",
+            PersonaId::VariableIncome => "variable_income",
+            PersonaId::SubscriptionHeavy => "subscription_heavy",
+            PersonaId::SavingsBuilder => "savings_builder",
+            PersonaId::Control => "control",
+        }
+    }
+
+    /// Position in [`PersonaId::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl fmt::Display for PersonaId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Error for a persona id that is not one of [`PersonaId::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownPersona(pub String);
+
+impl fmt::Display for UnknownPersona {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let allowed: Vec<&str> = PersonaId::ALL.iter().map(|p| p.as_str()).collect();
+        write!(f, "unknown persona `{}`; expected one of {}", self.0, allowed.join(", "))
+    }
+}
+
+impl std::error::Error for UnknownPersona {}
+
+impl FromStr for PersonaId {
+    type Err = UnknownPersona;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        PersonaId::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .ok_or_else(|| UnknownPersona(s.to_string()))
+    }
+}
+
+/// Whether pay arrives on a fixed schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IncomeStability {
+    /// Paychecks on a fixed schedule.
+    Regular,
+    /// Gig or contract income with uneven gaps.
+    Irregular,
+}
+
+/// How often pay arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PayFrequency {
+    /// Every 7 days.
+    Weekly,
+    /// Every 14 days.
+    Biweekly,
+    /// Twice a month (about every 15 days).
+    Semimonthly,
+    /// Once a month (about every 30 days).
+    Monthly,
+    /// No fixed schedule.
+    Irregular,
+}
+
+impl PayFrequency {
+    /// The typical gap between paydays in days, `None` for irregular pay.
+    pub fn nominal_gap_days(self) -> Option<u16> {
+        match self {
+            PayFrequency::Weekly => Some(7),
+            PayFrequency::Biweekly => Some(14),
+            PayFrequency::Semimonthly => Some(15),
+            PayFrequency::Monthly => Some(30),
+            PayFrequency::Irregular => None,
+        }
+    }
+}
+
+/// Who the user is, coarsely. Everything is fictional.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Demographics {
+    /// Age in whole years, 18 to 100.
+    pub age: u8,
+    /// Two-letter USPS code of a US state or DC, e.g. `CA`.
+    pub state: String,
+}
+
+/// The behaviour a profile is planned to show; downstream generators realise
+/// it as transactions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Characteristics {
+    /// Planned credit-card utilization as a fraction (0.70 = 70%); 0 without cards.
+    /// Every card's `current / limit` lies within the persona's jitter of it.
+    #[serde(with = "crate::money")]
+    pub target_credit_utilization: Decimal,
+    /// Planned monthly transfer into savings, in dollars.
+    #[serde(with = "crate::money")]
+    pub target_savings_monthly: Decimal,
+    /// Regular or irregular pay.
+    pub income_stability: IncomeStability,
+    /// Pay schedule.
+    pub pay_frequency: PayFrequency,
+    /// Median gap between paychecks, in days.
+    pub median_pay_gap_days: u16,
+    /// Number of distinct recurring merchants the user pays.
+    pub subscription_count_target: u8,
+}
+
+/// One synthetic user: identity, planned behaviour and accounts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserProfile {
+    /// Masked id, `user_MASKED_000`, `user_MASKED_001`, …
+    pub user_id: String,
+    /// Fictional full name, unique within a dataset.
+    pub name: String,
+    /// The persona the profile was generated for (ground truth).
+    pub persona: PersonaId,
+    /// Gross annual income in dollars.
+    #[serde(with = "crate::money")]
+    pub annual_income: Decimal,
+    /// Age and location.
+    pub demographics: Demographics,
+    /// Planned behaviour.
+    pub characteristics: Characteristics,
+    /// Accounts: always one checking account, then savings and cards as the persona plans.
+    pub accounts: Vec<Account>,
+}
+
+impl UserProfile {
+    /// Monthly gross income, `annual_income / 12`.
+    pub fn monthly_income(&self) -> Decimal {
+        self.annual_income / Decimal::from(12)
+    }
+
+    /// The user's accounts of one subtype.
+    pub fn accounts_of(&self, subtype: crate::AccountSubtype) -> impl Iterator<Item = &Account> {
+        self.accounts.iter().filter(move |a| a.subtype == subtype)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn persona_ids_parse_their_wire_spelling_only() {
+        for persona in PersonaId::ALL {
+            assert_eq!(persona.as_str().parse::<PersonaId>(), Ok(persona));
+            let json = serde_json::to_string(&persona).unwrap();
+            assert_eq!(json, format!("\"{persona}\""));
+        }
+        let err = "HighUtilization".parse::<PersonaId>().unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "unknown persona `HighUtilization`; expected one of high_utilization, variable_income, subscription_heavy, savings_builder, control"
+        );
+    }
+}
