@@ -172,10 +172,19 @@ mod tests {
         assert!(wire.contains(&"\"money market\"".to_string()));
         for subtype in AccountSubtype::ALL {
             let json = format!("\"{}\"", subtype.as_str());
-            assert_eq!(serde_json::from_str::<AccountSubtype>(&json).unwrap(), *subtype);
+            assert_eq!(
+                serde_json::from_str::<AccountSubtype>(&json).unwrap(),
+                *subtype
+            );
         }
-        assert_eq!(AccountSubtype::CreditCard.account_type(), AccountType::Credit);
-        assert_eq!(AccountSubtype::Savings.account_type(), AccountType::Depository);
+        assert_eq!(
+            AccountSubtype::CreditCard.account_type(),
+            AccountType::Credit
+        );
+        assert_eq!(
+            AccountSubtype::Savings.account_type(),
+            AccountType::Depository
+        );
         assert_eq!(AccountSubtype::Student.account_type(), AccountType::Loan);
     }
 }

@@ -36,7 +36,10 @@ pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal
 pub fn parse_number(text: &str) -> Result<Decimal, String> {
     let looks_numeric = text.starts_with(|c: char| c == '-' || c.is_ascii_digit());
     if !looks_numeric {
-        return Err(format!("expected a JSON number for an amount, found `{}`", clip(text)));
+        return Err(format!(
+            "expected a JSON number for an amount, found `{}`",
+            clip(text)
+        ));
     }
     Decimal::from_str_exact(text).map_err(|_| {
         format!(
@@ -58,7 +61,10 @@ pub mod option {
     use super::*;
 
     /// Serializes `Some` as an exact JSON number and `None` as `null`.
-    pub fn serialize<S: Serializer>(value: &Option<Decimal>, serializer: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer>(
+        value: &Option<Decimal>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
         match value {
             Some(value) => super::serialize(value, serializer),
             None => serializer.serialize_none(),
@@ -66,7 +72,9 @@ pub mod option {
     }
 
     /// Deserializes `null` as `None` and a number as an exact `Some`.
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Decimal>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Decimal>, D::Error> {
         let raw = Option::<Box<RawValue>>::deserialize(deserializer)?;
         match raw {
             None => Ok(None),
@@ -104,19 +112,33 @@ mod tests {
 
     #[test]
     fn amounts_are_numbers_not_strings() {
-        let value = Amounts { amount: Decimal::from_str("1234.50").unwrap(), limit: None };
-        assert_eq!(serde_json::to_string(&value).unwrap(), r#"{"amount":1234.50,"limit":null}"#);
+        let value = Amounts {
+            amount: Decimal::from_str("1234.50").unwrap(),
+            limit: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&value).unwrap(),
+            r#"{"amount":1234.50,"limit":null}"#
+        );
     }
 
     #[test]
     fn non_numbers_and_exponents_are_refused_by_name() {
         for (json, needle) in [
-            (r#"{"amount":"12.00","limit":null}"#, "expected a JSON number"),
-            (r#"{"amount":1e400,"limit":null}"#, "`1e400` is not an exact decimal"),
+            (
+                r#"{"amount":"12.00","limit":null}"#,
+                "expected a JSON number",
+            ),
+            (
+                r#"{"amount":1e400,"limit":null}"#,
+                "`1e400` is not an exact decimal",
+            ),
             (r#"{"amount":true,"limit":null}"#, "found `true`"),
             (r#"{"amount":1,"limit":[1]}"#, "found `[1]`"),
         ] {
-            let err = serde_json::from_str::<Amounts>(json).unwrap_err().to_string();
+            let err = serde_json::from_str::<Amounts>(json)
+                .unwrap_err()
+                .to_string();
             assert!(err.contains(needle), "{json}: {err}");
         }
     }

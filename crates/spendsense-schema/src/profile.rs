@@ -64,7 +64,12 @@ pub struct UnknownPersona(pub String);
 impl fmt::Display for UnknownPersona {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let allowed: Vec<&str> = PersonaId::ALL.iter().map(|p| p.as_str()).collect();
-        write!(f, "unknown persona `{}`; expected one of {}", self.0, allowed.join(", "))
+        write!(
+            f,
+            "unknown persona `{}`; expected one of {}",
+            self.0,
+            allowed.join(", ")
+        )
     }
 }
 
@@ -196,7 +201,10 @@ mod tests {
             let json = serde_json::to_string(&persona).unwrap();
             assert_eq!(json, format!("\"{persona}\""));
         }
-        let err = "HighUtilization".parse::<PersonaId>().unwrap_err().to_string();
+        let err = "HighUtilization"
+            .parse::<PersonaId>()
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             err,
             "unknown persona `HighUtilization`; expected one of high_utilization, variable_income, subscription_heavy, savings_builder, control"

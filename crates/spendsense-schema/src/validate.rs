@@ -47,7 +47,11 @@ impl Collector<'_> {
             (false, true) => self.prefix.clone(),
             (false, false) => format!("{}.{field}", self.prefix),
         };
-        self.out.push(Violation { path, rule, message });
+        self.out.push(Violation {
+            path,
+            rule,
+            message,
+        });
     }
 
     fn amount(&mut self, field: &str, value: Decimal) {
@@ -55,7 +59,10 @@ impl Collector<'_> {
             self.push(
                 field,
                 "amount-scale",
-                format!("{value} has {} decimals; at most {MAX_SCALE} allowed", value.scale()),
+                format!(
+                    "{value} has {} decimals; at most {MAX_SCALE} allowed",
+                    value.scale()
+                ),
             );
         }
     }
@@ -63,7 +70,11 @@ impl Collector<'_> {
     fn non_negative(&mut self, field: &str, value: Decimal) {
         self.amount(field, value);
         if value.is_sign_negative() && !value.is_zero() {
-            self.push(field, "negative-amount", format!("{value} is negative; must be >= 0"));
+            self.push(
+                field,
+                "negative-amount",
+                format!("{value} is negative; must be >= 0"),
+            );
         }
     }
 }
@@ -71,7 +82,10 @@ impl Collector<'_> {
 /// Validates one profile, returning every violation found (empty when valid).
 pub fn validate_profile(profile: &UserProfile) -> Vec<Violation> {
     let mut out = Vec::new();
-    let mut c = Collector { out: &mut out, prefix: String::new() };
+    let mut c = Collector {
+        out: &mut out,
+        prefix: String::new(),
+    };
     if profile.user_id.trim().is_empty() {
         c.push("user_id", "empty-field", "user_id is empty".into());
     }
@@ -108,15 +122,25 @@ pub fn validate_profile(profile: &UserProfile) -> Vec<Violation> {
     let mut ids = HashSet::new();
     let mut masks = HashSet::new();
     for (index, account) in profile.accounts.iter().enumerate() {
-        let mut c = Collector { out: &mut out, prefix: format!("accounts[{index}]") };
+        let mut c = Collector {
+            out: &mut out,
+            prefix: format!("accounts[{index}]"),
+        };
         if !ids.insert(account.account_id.as_str()) {
-            let message = format!("account_id `{}` repeats within the profile", account.account_id);
+            let message = format!(
+                "account_id `{}` repeats within the profile",
+                account.account_id
+            );
             c.push("account_id", "duplicate-account-id", message);
         }
         if let Some(mask) = &account.mask
             && !masks.insert(mask.as_str())
         {
-            c.push("mask", "duplicate-mask", format!("mask `{mask}` repeats within the profile"));
+            c.push(
+                "mask",
+                "duplicate-mask",
+                format!("mask `{mask}` repeats within the profile"),
+            );
         }
         validate_account_into(account, &mut c);
     }
@@ -134,7 +158,10 @@ fn validate_characteristics(profile: &UserProfile, c: &mut Collector<'_>) {
             format!("{utilization} is outside 0..=1"),
         );
     }
-    c.non_negative("characteristics.target_savings_monthly", traits.target_savings_monthly);
+    c.non_negative(
+        "characteristics.target_savings_monthly",
+        traits.target_savings_monthly,
+    );
     let irregular_pay = traits.pay_frequency == PayFrequency::Irregular;
     let irregular_income = traits.income_stability == IncomeStability::Irregular;
     if irregular_pay != irregular_income {
@@ -160,14 +187,24 @@ fn validate_characteristics(profile: &UserProfile, c: &mut Collector<'_>) {
         );
     }
     if traits.median_pay_gap_days == 0 {
-        c.push("characteristics.median_pay_gap_days", "pay-gap-zero", "0 days; must be >= 1".into());
+        c.push(
+            "characteristics.median_pay_gap_days",
+            "pay-gap-zero",
+            "0 days; must be >= 1".into(),
+        );
     }
 }
 
 /// Validates one account on its own, with paths relative to the account.
 pub fn validate_account(account: &Account) -> Vec<Violation> {
     let mut out = Vec::new();
-    validate_account_into(account, &mut Collector { out: &mut out, prefix: String::new() });
+    validate_account_into(
+        account,
+        &mut Collector {
+            out: &mut out,
+            prefix: String::new(),
+        },
+    );
     out
 }
 
@@ -191,10 +228,16 @@ fn validate_account_into(account: &Account, c: &mut Collector<'_>) {
         );
     }
     match &account.mask {
-        None => c.push("mask", "mask-missing", "mask is null; expected 4 digits".into()),
-        Some(mask) if mask.len() != 4 || !mask.bytes().all(|b| b.is_ascii_digit()) => {
-            c.push("mask", "mask-format", format!("`{mask}` is not exactly 4 digits"))
-        }
+        None => c.push(
+            "mask",
+            "mask-missing",
+            "mask is null; expected 4 digits".into(),
+        ),
+        Some(mask) if mask.len() != 4 || !mask.bytes().all(|b| b.is_ascii_digit()) => c.push(
+            "mask",
+            "mask-format",
+            format!("`{mask}` is not exactly 4 digits"),
+        ),
         Some(_) => {}
     }
     validate_currency(account, c);
@@ -213,25 +256,35 @@ fn validate_currency(account: &Account, c: &mut Collector<'_>) {
         (Some(_), Some(_)) => c.push(
             "balances",
             "currency-ambiguous",
-            "both iso_currency_code and unofficial_currency_code are set; exactly one must be".into(),
+            "both iso_currency_code and unofficial_currency_code are set; exactly one must be"
+                .into(),
         ),
         (None, None) => c.push(
             "balances",
             "currency-missing",
-            "neither iso_currency_code nor unofficial_currency_code is set; exactly one must be".into(),
+            "neither iso_currency_code nor unofficial_currency_code is set; exactly one must be"
+                .into(),
         ),
     }
 }
 
 fn validate_balances(account: &Account, c: &mut Collector<'_>) {
     let b = &account.balances;
-    for (field, value) in [("available", b.available), ("current", b.current), ("limit", b.limit)] {
+    for (field, value) in [
+        ("available", b.available),
+        ("current", b.current),
+        ("limit", b.limit),
+    ] {
         if let Some(value) = value {
             c.amount(&format!("balances.{field}"), value);
         }
     }
     let Some(current) = b.current else {
-        c.push("balances.current", "balance-missing", "current is null; expected an amount".into());
+        c.push(
+            "balances.current",
+            "balance-missing",
+            "current is null; expected an amount".into(),
+        );
         return;
     };
     match account.account_type {
@@ -245,7 +298,11 @@ fn validate_balances(account: &Account, c: &mut Collector<'_>) {
                 return;
             };
             if limit <= Decimal::ZERO {
-                c.push("balances.limit", "credit-limit-range", format!("{limit} must be > 0"));
+                c.push(
+                    "balances.limit",
+                    "credit-limit-range",
+                    format!("{limit} must be > 0"),
+                );
             }
             if current < Decimal::ZERO || current > limit {
                 c.push(
@@ -259,7 +316,10 @@ fn validate_balances(account: &Account, c: &mut Collector<'_>) {
                 c.push(
                     "balances.available",
                     "available-inconsistent",
-                    format!("{} should be limit - current = {expected}", show(b.available)),
+                    format!(
+                        "{} should be limit - current = {expected}",
+                        show(b.available)
+                    ),
                 );
             }
         }
@@ -270,7 +330,10 @@ fn validate_balances(account: &Account, c: &mut Collector<'_>) {
                 other => c.push(
                     "balances.available",
                     "available-inconsistent",
-                    format!("{} should be between 0 and current ({current})", show(other)),
+                    format!(
+                        "{} should be between 0 and current ({current})",
+                        show(other)
+                    ),
                 ),
             }
             if let Some(limit) = b.limit {

@@ -1,0 +1,297 @@
+//! The full persona configuration: detection criteria plus one definition per persona.
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use spendsense_schema::PersonaId;
+
+use crate::{Criteria, DecimalRange, PayPlan, PersonaDefinition, PersonaSet, PlannedSignals};
+
+/// Detection criteria and the five persona definitions, in priority order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Personas {
+    /// Detection thresholds.
+    pub criteria: Criteria,
+    /// One definition per [`PersonaId`], in [`PersonaId::ALL`] order.
+    pub definitions: Vec<PersonaDefinition>,
+}
+
+/// Something wrong with a persona configuration, found before generating anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DefinitionProblem {
+    /// JSON path of the offending value, e.g. `definitions[0].annual_income`.
+    pub path: String,
+    /// Why it is refused.
+    pub reason: String,
+}
+
+impl fmt::Display for DefinitionProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.reason)
+    }
+}
+
+impl Default for Personas {
+    fn default() -> Self {
+        Personas::spendsense()
+    }
+}
+
+impl Personas {
+    /// SpendSense's default criteria and definitions.
+    pub fn spendsense() -> Personas {
+        Personas {
+            criteria: Criteria::spendsense(),
+            definitions: crate::default_definitions(),
+        }
+    }
+
+    /// The definition of `persona`.
+    ///
+    /// # Panics
+    /// If the configuration lacks `persona`; [`Personas::problems`] reports that
+    /// before any caller gets here.
+    pub fn get(&self, persona: PersonaId) -> &PersonaDefinition {
+        self.definitions
+            .iter()
+            .find(|d| d.id == persona)
+            .unwrap_or_else(|| {
+                panic!("persona configuration lacks `{persona}`; call problems() first")
+            })
+    }
+
+    /// The personas `signals` trigger under these criteria; empty means control.
+    pub fn classify(&self, signals: &PlannedSignals) -> PersonaSet {
+        self.criteria.classify(signals)
+    }
+
+    /// Every problem with this configuration: missing or repeated personas,
+    /// inverted ranges, negative amounts, and range corners that would make a
+    /// persona's users trigger another persona (or control users any).
+    pub fn problems(&self) -> Vec<DefinitionProblem> {
+        let mut problems = Vec::new();
+        for (at, persona) in PersonaId::ALL.into_iter().enumerate() {
+            match self.definitions.iter().filter(|d| d.id == persona).count() {
+                1 if self.definitions[at].id == persona => {}
+                1 => problems.push(problem(
+                    "definitions",
+                    format!("`{persona}` must be entry {at}; list personas in priority order"),
+                )),
+                0 => problems.push(problem(
+                    "definitions",
+                    format!("`{persona}` is missing; every persona needs a definition"),
+                )),
+                n => problems.push(problem(
+                    "definitions",
+                    format!("`{persona}` is defined {n} times; define it once"),
+                )),
+            }
+        }
+        if !problems.is_empty() {
+            return problems;
+        }
+        for (at, definition) in self.definitions.iter().enumerate() {
+            let shape = definition_shape_problems(definition, &format!("definitions[{at}]"));
+            if shape.is_empty() {
+                problems.extend(self.exclusivity_problems(definition, at));
+            }
+            problems.extend(shape);
+        }
+        problems
+    }
+
+    fn exclusivity_problems(
+        &self,
+        definition: &PersonaDefinition,
+        at: usize,
+    ) -> Vec<DefinitionProblem> {
+        let expected = PersonaSet::only(definition.id);
+        corners(definition)
+            .into_iter()
+            .filter_map(|signals| {
+                let got = self.classify(&signals);
+                (got != expected).then(|| {
+                    problem(
+                        &format!("definitions[{at}]"),
+                        format!(
+                            "a `{}` user at the range corner {signals:?} would classify as {got}, not {expected}",
+                            definition.id
+                        ),
+                    )
+                })
+            })
+            .take(1)
+            .collect()
+    }
+}
+
+fn problem(path: &str, reason: String) -> DefinitionProblem {
+    DefinitionProblem {
+        path: path.to_string(),
+        reason,
+    }
+}
+
+fn definition_shape_problems(d: &PersonaDefinition, at: &str) -> Vec<DefinitionProblem> {
+    let mut out = Vec::new();
+    let unit = DecimalRange {
+        min: Decimal::ZERO,
+        max: Decimal::ONE,
+    };
+    let decimal_ranges = [
+        ("annual_income", d.annual_income, None),
+        ("checking_buffer_months", d.checking_buffer_months, None),
+        (
+            "credit_limit_income_share",
+            d.credit_limit_income_share,
+            None,
+        ),
+        ("target_utilization", d.target_utilization, Some(unit)),
+        ("savings_income_share", d.savings_income_share, Some(unit)),
+        ("savings_monthly", d.savings_monthly, None),
+        ("savings_balance_months", d.savings_balance_months, None),
+    ];
+    for (field, range, within) in decimal_ranges {
+        let path = format!("{at}.{field}");
+        if range.min > range.max {
+            out.push(problem(
+                &path,
+                format!("inverted range: min {} > max {}", range.min, range.max),
+            ));
+        }
+        if range.min.is_sign_negative() && !range.min.is_zero() {
+            out.push(problem(
+                &path,
+                format!("negative amount {}; ranges start at 0", range.min),
+            ));
+        }
+        if let Some(within) = within
+            && !(within.contains(range.min) && within.contains(range.max))
+        {
+            out.push(problem(&path, format!("{range} must lie within 0–1")));
+        }
+        for value in range.ends() {
+            if value.scale() > 2 {
+                out.push(problem(&path, format!("{value} has more than 2 decimals")));
+            }
+        }
+    }
+    if d.annual_income.min < Decimal::from(1_000) {
+        out.push(problem(
+            &format!("{at}.annual_income"),
+            format!("min {} is below $1,000 a year", d.annual_income.min),
+        ));
+    }
+    for (field, range) in [
+        ("credit_cards", d.credit_cards),
+        ("subscriptions", d.subscriptions),
+    ] {
+        if range.min > range.max {
+            out.push(problem(
+                &format!("{at}.{field}"),
+                format!("inverted range: min {} > max {}", range.min, range.max),
+            ));
+        }
+    }
+    if d.credit_cards.max > 8 {
+        out.push(problem(
+            &format!("{at}.credit_cards"),
+            format!("max {} is above 8 cards", d.credit_cards.max),
+        ));
+    }
+    if d.subscriptions.max > u16::from(u8::MAX) {
+        out.push(problem(
+            &format!("{at}.subscriptions"),
+            format!("max {} is above 255", d.subscriptions.max),
+        ));
+    }
+    if d.utilization_jitter.is_sign_negative()
+        || d.utilization_jitter > Decimal::new(20, 2)
+        || d.utilization_jitter.scale() > 2
+    {
+        out.push(problem(
+            &format!("{at}.utilization_jitter"),
+            format!(
+                "{} must be 0–0.20 with at most 2 decimals",
+                d.utilization_jitter
+            ),
+        ));
+    }
+    if d.savings_account_percent > 100 {
+        out.push(problem(
+            &format!("{at}.savings_account_percent"),
+            format!("{} is above 100", d.savings_account_percent),
+        ));
+    }
+    match &d.pay {
+        PayPlan::Regular { frequencies }
+            if frequencies.is_empty()
+                || frequencies.iter().any(|f| f.nominal_gap_days().is_none()) =>
+        {
+            out.push(problem(
+                &format!("{at}.pay.frequencies"),
+                "list one or more of weekly, biweekly, semimonthly, monthly".into(),
+            ))
+        }
+        PayPlan::Irregular { median_gap_days }
+            if median_gap_days.min > median_gap_days.max || median_gap_days.min == 0 =>
+        {
+            out.push(problem(
+                &format!("{at}.pay.median_gap_days"),
+                format!(
+                    "{median_gap_days} must be a non-inverted range of days starting at 1 or more"
+                ),
+            ))
+        }
+        _ => {}
+    }
+    out
+}
+
+/// The extreme planned signals a definition can produce: every combination of
+/// range ends. Detection criteria are thresholds, monotone in each signal, so a
+/// definition whose corners all classify to its own persona is exclusive
+/// everywhere in between.
+pub fn corners(d: &PersonaDefinition) -> Vec<PlannedSignals> {
+    let utilizations: Vec<Option<Decimal>> = {
+        let mut v = Vec::new();
+        if d.credit_cards.min == 0 {
+            v.push(None);
+        }
+        if d.credit_cards.max > 0 {
+            let low = (d.target_utilization.min - d.utilization_jitter).max(Decimal::ZERO);
+            let high = (d.target_utilization.max + d.utilization_jitter).min(Decimal::ONE);
+            v.extend([Some(low), Some(high)]);
+        }
+        v
+    };
+    let savings_accounts: &[bool] = match d.savings_account_percent {
+        0 => &[false],
+        100.. => &[true],
+        _ => &[false, true],
+    };
+    let mut out = Vec::new();
+    for gap in d.pay.gap_days_extremes() {
+        for buffer in d.checking_buffer_months.ends() {
+            for &utilization in &utilizations {
+                for merchants in [d.subscriptions.min, d.subscriptions.max] {
+                    for &has_savings_account in savings_accounts {
+                        for savings in d.savings_monthly.ends() {
+                            out.push(PlannedSignals {
+                                max_card_utilization: utilization,
+                                checking_buffer_months: buffer,
+                                median_pay_gap_days: gap,
+                                recurring_merchants: merchants,
+                                has_savings_account,
+                                savings_transfer_monthly: savings,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,221 @@
+//! Checking a profile against its persona's definition and the detection criteria.
+
+use rust_decimal::Decimal;
+use spendsense_schema::{AccountSubtype, IncomeStability, UserProfile, Violation};
+
+use crate::{PayPlan, PersonaSet, Personas, PlannedSignals};
+
+/// Rule name for a value outside its persona's range.
+pub const RULE_PERSONA_RANGE: &str = "persona-range";
+/// Rule name for accounts that do not follow the persona's structure.
+pub const RULE_ACCOUNT_STRUCTURE: &str = "account-structure";
+/// Rule name for a profile that does not classify to exactly its own persona.
+pub const RULE_CLASSIFICATION: &str = "classification-mismatch";
+
+impl Personas {
+    /// Checks `profile` against its persona's ranges and account structure, and
+    /// that its planned signals classify to exactly its persona (none for control).
+    ///
+    /// Ratios derived from cent-rounded balances (buffer, savings months,
+    /// utilization) are compared at two decimals, the precision they are drawn at.
+    pub fn check_profile(&self, profile: &UserProfile) -> Vec<Violation> {
+        let mut out = Vec::new();
+        let mut push = |path: &str, rule: &'static str, message: String| {
+            out.push(Violation {
+                path: path.to_string(),
+                rule,
+                message,
+            });
+        };
+        let definition = self.get(profile.persona);
+        let traits = &profile.characteristics;
+        let monthly = profile.monthly_income();
+        let mut range = |path: &str, value: Decimal, allowed: crate::DecimalRange| {
+            if !allowed.contains(value) {
+                push(
+                    path,
+                    RULE_PERSONA_RANGE,
+                    format!("{value} is outside {allowed} for {}", profile.persona),
+                );
+            }
+        };
+        range(
+            "annual_income",
+            profile.annual_income,
+            definition.annual_income,
+        );
+        range(
+            "characteristics.target_credit_utilization",
+            traits.target_credit_utilization,
+            definition.target_utilization,
+        );
+        range(
+            "characteristics.target_savings_monthly",
+            traits.target_savings_monthly,
+            definition.savings_monthly,
+        );
+
+        let checking: Vec<_> = profile.accounts_of(AccountSubtype::Checking).collect();
+        let savings: Vec<_> = profile.accounts_of(AccountSubtype::Savings).collect();
+        let cards: Vec<_> = profile
+            .accounts
+            .iter()
+            .filter(|a| a.is_credit_card())
+            .collect();
+        if monthly > Decimal::ZERO {
+            if let [account] = checking.as_slice() {
+                let months = (account.balances.current.unwrap_or_default() / monthly).round_dp(2);
+                range(
+                    "accounts[checking].balances.current",
+                    months,
+                    definition.checking_buffer_months,
+                );
+            }
+            if let [account] = savings.as_slice() {
+                let months = (account.balances.current.unwrap_or_default() / monthly).round_dp(2);
+                range(
+                    "accounts[savings].balances.current",
+                    months,
+                    definition.savings_balance_months,
+                );
+            }
+            if !cards.is_empty() {
+                let total: Decimal = cards.iter().filter_map(|a| a.balances.limit).sum();
+                let share = definition.credit_limit_income_share;
+                let slack = Decimal::from(100) * Decimal::from(cards.len());
+                let (low, high) = (
+                    profile.annual_income * share.min - slack,
+                    profile.annual_income * share.max + slack,
+                );
+                if total < low || total > high {
+                    push(
+                        "accounts[credit card].balances.limit",
+                        RULE_PERSONA_RANGE,
+                        format!(
+                            "total credit limit {total} is outside {low}–{high} ({share} of income, $100 rounding)"
+                        ),
+                    );
+                }
+            }
+        }
+
+        let mut structure = |message: String| push("accounts", RULE_ACCOUNT_STRUCTURE, message);
+        if checking.len() != 1 {
+            structure(format!(
+                "{} checking accounts; every user has exactly 1",
+                checking.len()
+            ));
+        }
+        let savings_allowed = match definition.savings_account_percent {
+            0 => 0..=0,
+            100.. => 1..=1,
+            _ => 0..=1,
+        };
+        if !savings_allowed.contains(&savings.len()) {
+            structure(format!(
+                "{} savings accounts; {} allows {savings_allowed:?}",
+                savings.len(),
+                profile.persona
+            ));
+        }
+        let card_count = u16::try_from(cards.len()).unwrap_or(u16::MAX);
+        if !definition.credit_cards.contains(card_count) {
+            structure(format!(
+                "{card_count} credit cards; {} allows {}",
+                profile.persona, definition.credit_cards
+            ));
+        }
+        let others = profile.accounts.len() - checking.len() - savings.len() - cards.len();
+        if others > 0 {
+            structure(format!(
+                "{others} accounts that are not checking, savings or credit card"
+            ));
+        }
+
+        for (at, account) in profile.accounts.iter().enumerate() {
+            let Some(utilization) = account.utilization().filter(|_| account.is_credit_card())
+            else {
+                continue;
+            };
+            let gap = (utilization.round_dp(2) - traits.target_credit_utilization).abs();
+            if gap > definition.utilization_jitter {
+                push(
+                    &format!("accounts[{at}].balances.current"),
+                    RULE_PERSONA_RANGE,
+                    format!(
+                        "utilization {} is {gap} from the target {}; at most {} allowed",
+                        utilization.round_dp(4),
+                        traits.target_credit_utilization,
+                        definition.utilization_jitter
+                    ),
+                );
+            }
+        }
+        if cards.is_empty() && !traits.target_credit_utilization.is_zero() {
+            push(
+                "characteristics.target_credit_utilization",
+                RULE_PERSONA_RANGE,
+                format!(
+                    "{} without credit cards; expected 0",
+                    traits.target_credit_utilization
+                ),
+            );
+        }
+
+        let subscriptions = u16::from(traits.subscription_count_target);
+        if !definition.subscriptions.contains(subscriptions) {
+            push(
+                "characteristics.subscription_count_target",
+                RULE_PERSONA_RANGE,
+                format!(
+                    "{subscriptions} is outside {} for {}",
+                    definition.subscriptions, profile.persona
+                ),
+            );
+        }
+        match &definition.pay {
+            PayPlan::Regular { frequencies } => {
+                if traits.income_stability != IncomeStability::Regular
+                    || !frequencies.contains(&traits.pay_frequency)
+                {
+                    push(
+                        "characteristics.pay_frequency",
+                        RULE_PERSONA_RANGE,
+                        format!(
+                            "{:?} pay; {} is paid on one of {frequencies:?}",
+                            traits.pay_frequency, profile.persona
+                        ),
+                    );
+                }
+            }
+            PayPlan::Irregular { median_gap_days } => {
+                if traits.income_stability != IncomeStability::Irregular
+                    || !median_gap_days.contains(traits.median_pay_gap_days)
+                {
+                    push(
+                        "characteristics.median_pay_gap_days",
+                        RULE_PERSONA_RANGE,
+                        format!(
+                            "{:?} pay every {} days; {} is paid irregularly every {median_gap_days} days",
+                            traits.income_stability, traits.median_pay_gap_days, profile.persona
+                        ),
+                    );
+                }
+            }
+        }
+
+        let classified = self.classify(&PlannedSignals::of(profile));
+        let expected = PersonaSet::only(profile.persona);
+        if classified != expected {
+            push(
+                "persona",
+                RULE_CLASSIFICATION,
+                format!(
+                    "planned signals classify as {classified}; a `{}` profile must classify as {expected}",
+                    profile.persona
+                ),
+            );
+        }
+        out
+    }
+}
