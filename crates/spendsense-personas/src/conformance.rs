@@ -45,11 +45,6 @@ impl Personas {
             definition.annual_income,
         );
         range(
-            "characteristics.target_credit_utilization",
-            traits.target_credit_utilization,
-            definition.target_utilization,
-        );
-        range(
             "characteristics.target_savings_monthly",
             traits.target_savings_monthly,
             definition.savings_monthly,
@@ -80,6 +75,11 @@ impl Personas {
                 );
             }
             if !cards.is_empty() {
+                range(
+                    "characteristics.target_credit_utilization",
+                    traits.target_credit_utilization,
+                    definition.target_utilization,
+                );
                 let total: Decimal = cards.iter().filter_map(|a| a.balances.limit).sum();
                 let share = definition.credit_limit_income_share;
                 let slack = Decimal::from(100) * Decimal::from(cards.len());

@@ -1,0 +1,365 @@
+//! Dataset validation: one pass over profiles, bounded memory, a full report.
+//!
+//! [`Validator`] takes profiles one at a time, so a file of any size can be
+//! checked while it streams. It keeps per-persona counts, an income histogram
+//! (one entry per distinct income), a 64-bit hash per user id, name and
+//! account id for duplicate detection (about 50 MB per million users), and at
+//! most [`Validator::LISTED`] violations in full; the rest are counted.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use spendsense_personas::Personas;
+use spendsense_schema::{PersonaId, UserProfile, validate_profile};
+
+/// Income bands the report counts, as `(label, min, max)` in dollars, inclusive of min.
+pub const INCOME_BANDS: [(&str, i64, i64); 4] = [
+    ("20-40K", 20_000, 40_000),
+    ("40-75K", 40_000, 75_000),
+    ("75-120K", 75_000, 120_000),
+    ("120-200K", 120_000, 200_001),
+];
+
+/// One broken rule in a dataset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportViolation {
+    /// Position of the profile in the input, from 0.
+    pub index: u64,
+    /// The profile's `user_id`, or empty when it could not be read.
+    pub user_id: String,
+    /// Stable rule name, e.g. `classification-mismatch`, `duplicate-user-id`.
+    pub rule: String,
+    /// Where in the profile, e.g. `accounts[1].balances.limit`.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Counts and incomes of one persona.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PersonaSummary {
+    /// The persona.
+    pub persona: PersonaId,
+    /// Profiles of this persona.
+    pub count: u64,
+    /// `count / total`, rounded to 4 decimals.
+    #[serde(with = "spendsense_schema::money::option")]
+    pub share: Option<Decimal>,
+    /// Lowest income.
+    #[serde(with = "spendsense_schema::money::option")]
+    pub income_min: Option<Decimal>,
+    /// Median income (the lower middle value for even counts).
+    #[serde(with = "spendsense_schema::money::option")]
+    pub income_median: Option<Decimal>,
+    /// Highest income.
+    #[serde(with = "spendsense_schema::money::option")]
+    pub income_max: Option<Decimal>,
+}
+
+/// Profiles per income band.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BandCount {
+    /// Band label, e.g. `40-75K`.
+    pub band: &'static str,
+    /// Profiles with income in the band.
+    pub count: u64,
+}
+
+/// The result of validating a dataset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// Profiles checked (including unreadable records).
+    pub total: u64,
+    /// One summary per persona, in priority order.
+    pub personas: Vec<PersonaSummary>,
+    /// Lowest income in the dataset.
+    #[serde(with = "spendsense_schema::money::option")]
+    pub income_min: Option<Decimal>,
+    /// Highest income in the dataset.
+    #[serde(with = "spendsense_schema::money::option")]
+    pub income_max: Option<Decimal>,
+    /// Profiles per income band.
+    pub income_bands: Vec<BandCount>,
+    /// Total number of violations.
+    pub violation_count: u64,
+    /// The first violations, in input order (at most [`Validator::LISTED`]).
+    pub violations: Vec<ReportViolation>,
+}
+
+impl Report {
+    /// Whether every rule holds.
+    pub fn is_valid(&self) -> bool {
+        self.violation_count == 0
+    }
+}
+
+/// Validates profiles as they stream past.
+#[derive(Debug)]
+pub struct Validator<'p> {
+    personas: &'p Personas,
+    total: u64,
+    counts: [u64; 5],
+    incomes: [BTreeMap<Decimal, u64>; 5],
+    bands: [u64; 4],
+    user_ids: HashSet<u64>,
+    names: HashSet<u64>,
+    account_ids: HashSet<u64>,
+    quota_reported: [bool; 5],
+    violation_count: u64,
+    violations: Vec<ReportViolation>,
+}
+
+fn hash_of(text: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+impl<'p> Validator<'p> {
+    /// How many violations the report lists in full.
+    pub const LISTED: usize = 1_000;
+
+    /// A validator checking against `personas`, expecting equal persona shares.
+    pub fn new(personas: &'p Personas) -> Validator<'p> {
+        Validator {
+            personas,
+            total: 0,
+            counts: [0; 5],
+            incomes: Default::default(),
+            bands: [0; 4],
+            user_ids: HashSet::new(),
+            names: HashSet::new(),
+            account_ids: HashSet::new(),
+            quota_reported: [false; 5],
+            violation_count: 0,
+            violations: Vec::new(),
+        }
+    }
+
+    /// Records a violation for the profile at `index`.
+    pub fn record(&mut self, index: u64, user_id: &str, rule: &str, path: &str, message: String) {
+        self.violation_count += 1;
+        if self.violations.len() < Self::LISTED {
+            self.violations.push(ReportViolation {
+                index,
+                user_id: user_id.to_string(),
+                rule: rule.to_string(),
+                path: path.to_string(),
+                message,
+            });
+        }
+    }
+
+    /// Records an input record that could not be read as a profile.
+    pub fn push_unreadable(&mut self, message: String) {
+        let index = self.total;
+        self.total += 1;
+        self.record(index, "", "unreadable-record", "", message);
+    }
+
+    /// Checks one profile, the next in input order.
+    pub fn push(&mut self, profile: &UserProfile) {
+        let index = self.total;
+        self.total += 1;
+        let id = profile.user_id.as_str();
+        for violation in validate_profile(profile) {
+            self.record(
+                index,
+                id,
+                violation.rule,
+                &violation.path,
+                violation.message,
+            );
+        }
+        for violation in self.personas.check_profile(profile) {
+            self.record(
+                index,
+                id,
+                violation.rule,
+                &violation.path,
+                violation.message,
+            );
+        }
+        if !self.user_ids.insert(hash_of(id)) {
+            self.record(
+                index,
+                id,
+                "duplicate-user-id",
+                "user_id",
+                format!("user_id `{id}` appears earlier in the dataset"),
+            );
+        }
+        if !self.names.insert(hash_of(&profile.name)) {
+            let message = format!("name `{}` appears earlier in the dataset", profile.name);
+            self.record(index, id, "duplicate-name", "name", message);
+        }
+        for (at, account) in profile.accounts.iter().enumerate() {
+            if !self.account_ids.insert(hash_of(&account.account_id)) {
+                let message = format!(
+                    "account_id `{}` appears earlier in the dataset",
+                    account.account_id
+                );
+                self.record(
+                    index,
+                    id,
+                    "duplicate-account-id",
+                    &format!("accounts[{at}].account_id"),
+                    message,
+                );
+            }
+        }
+
+        let persona = profile.persona.index();
+        self.counts[persona] += 1;
+        *self.incomes[persona]
+            .entry(profile.annual_income)
+            .or_default() += 1;
+        for (band, (_, min, max)) in INCOME_BANDS.iter().enumerate() {
+            if profile.annual_income >= Decimal::from(*min)
+                && profile.annual_income < Decimal::from(*max)
+            {
+                self.bands[band] += 1;
+            }
+        }
+        self.check_quota(index, id);
+    }
+
+    /// Every prefix must hold each persona within one of an equal share.
+    fn check_quota(&mut self, index: u64, id: &str) {
+        let prefix = self.total;
+        let personas = PersonaId::ALL.len() as u64;
+        for persona in PersonaId::ALL {
+            let count = self.counts[persona.index()];
+            let off_by_more_than_one =
+                count * personas > prefix + personas || prefix > count * personas + personas;
+            if off_by_more_than_one && !self.quota_reported[persona.index()] {
+                self.quota_reported[persona.index()] = true;
+                let message = format!(
+                    "after {prefix} profiles `{persona}` has {count}; an equal share is {}, so it is off by more than 1",
+                    Decimal::from(prefix) / Decimal::from(personas)
+                );
+                self.record(index, id, "quota", "persona", message);
+            }
+        }
+    }
+
+    /// The report over everything pushed.
+    pub fn finish(self) -> Report {
+        let total = self.total;
+        let personas = PersonaId::ALL
+            .into_iter()
+            .map(|persona| {
+                let incomes = &self.incomes[persona.index()];
+                let count = self.counts[persona.index()];
+                PersonaSummary {
+                    persona,
+                    count,
+                    share: (total > 0)
+                        .then(|| (Decimal::from(count) / Decimal::from(total)).round_dp(4)),
+                    income_min: incomes.keys().next().copied(),
+                    income_median: median(incomes),
+                    income_max: incomes.keys().next_back().copied(),
+                }
+            })
+            .collect::<Vec<_>>();
+        Report {
+            total,
+            income_min: personas.iter().filter_map(|p| p.income_min).min(),
+            income_max: personas.iter().filter_map(|p| p.income_max).max(),
+            personas,
+            income_bands: INCOME_BANDS
+                .iter()
+                .zip(self.bands)
+                .map(|((band, _, _), count)| BandCount { band, count })
+                .collect(),
+            violation_count: self.violation_count,
+            violations: self.violations,
+        }
+    }
+}
+
+fn median(histogram: &BTreeMap<Decimal, u64>) -> Option<Decimal> {
+    let count: u64 = histogram.values().sum();
+    let middle = count.checked_sub(1)? / 2;
+    let mut seen = 0;
+    histogram.iter().find_map(|(value, n)| {
+        seen += n;
+        (seen > middle).then_some(*value)
+    })
+}
+
+/// Validates a whole in-memory dataset.
+pub fn validate<'a>(
+    personas: &Personas,
+    profiles: impl IntoIterator<Item = &'a UserProfile>,
+) -> Report {
+    let mut validator = Validator::new(personas);
+    profiles.into_iter().for_each(|p| validator.push(p));
+    validator.finish()
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let show =
+            |value: Option<Decimal>| value.map_or_else(|| "-".to_string(), |v| v.to_string());
+        writeln!(f, "profiles: {}", self.total)?;
+        writeln!(
+            f,
+            "{:<20} {:>8} {:>7} {:>11} {:>11} {:>11}",
+            "persona", "count", "share", "income min", "median", "max"
+        )?;
+        for p in &self.personas {
+            let share = p.share.map_or_else(
+                || "-".to_string(),
+                |s| format!("{:.1}%", s * Decimal::ONE_HUNDRED),
+            );
+            writeln!(
+                f,
+                "{:<20} {:>8} {:>7} {:>11} {:>11} {:>11}",
+                p.persona.as_str(),
+                p.count,
+                share,
+                show(p.income_min),
+                show(p.income_median),
+                show(p.income_max)
+            )?;
+        }
+        writeln!(
+            f,
+            "income range: {} to {}",
+            show(self.income_min),
+            show(self.income_max)
+        )?;
+        let bands: Vec<String> = self
+            .income_bands
+            .iter()
+            .map(|b| format!("{} {}", b.band, b.count))
+            .collect();
+        writeln!(f, "income bands: {}", bands.join(", "))?;
+        if self.is_valid() {
+            return writeln!(f, "result: valid, every rule holds");
+        }
+        writeln!(f, "result: INVALID, {} violation(s)", self.violation_count)?;
+        for v in &self.violations {
+            let who = if v.user_id.is_empty() {
+                format!("record {}", v.index)
+            } else {
+                v.user_id.clone()
+            };
+            let at = if v.path.is_empty() {
+                String::new()
+            } else {
+                format!(" at {}", v.path)
+            };
+            writeln!(f, "  {who}{at}: [{}] {}", v.rule, v.message)?;
+        }
+        let unlisted = self.violation_count - self.violations.len() as u64;
+        if unlisted > 0 {
+            writeln!(f, "  … and {unlisted} more")?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,3 @@
+//! Properties of generated datasets, checked over many seeds and sizes.
+
+mod properties;
