@@ -1,1 +1,89 @@
-fn main() {}
+//! Project chores: `cargo xtask gen-data [--check]`, `cargo xtask check-data`.
+//!
+//! Every generated file goes through [`ensure_file`], which compares bytes
+//! first: in check mode a difference fails with the command to run.
+
+mod canonical;
+mod summary;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::{env, fs};
+
+use anyhow::{Context, Result, bail};
+
+const USAGE: &str = "usage: cargo xtask <task>
+
+tasks:
+  gen-data          regenerate the canonical dataset in data/ (and its summary)
+  gen-data --check  fail if any committed generated file is stale (same as check-data)
+  check-data        the freshness check alone
+  summary           print the reviewable summary of data/synthetic/users/profiles.json";
+
+fn main() -> ExitCode {
+    match run(env::args().skip(1).collect()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Vec<String>) -> Result<()> {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["gen-data"] => canonical::generate_all(Mode::Write),
+        ["gen-data", "--check"] | ["check-data"] => canonical::generate_all(Mode::Check),
+        ["summary"] => {
+            let (_, seed, count) = canonical::DATASETS[0];
+            print!("{}", summary::summary(&canonical::profiles(seed, count)));
+            Ok(())
+        }
+        ["--help" | "-h" | "help"] | [] => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => bail!("unknown task `{}`\n\n{USAGE}", other.join(" ")),
+    }
+}
+
+/// Whether generated files are written or only compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Write files whose bytes differ.
+    Write,
+    /// Fail on the first file whose bytes differ.
+    Check,
+}
+
+/// The workspace root.
+pub fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+/// Makes `relative` hold exactly `contents`: writes it in [`Mode::Write`], fails
+/// naming the file and the fix in [`Mode::Check`].
+pub fn ensure_file(relative: &str, contents: &[u8], mode: Mode) -> Result<()> {
+    let path = project_root().join(relative);
+    let current = fs::read(&path).ok();
+    if current.as_deref() == Some(contents) {
+        return Ok(());
+    }
+    match mode {
+        Mode::Check => {
+            bail!("{relative} is stale; run `cargo xtask gen-data` and commit the result")
+        }
+        Mode::Write => {
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            fs::write(&path, contents).with_context(|| format!("cannot write {relative}"))?;
+            eprintln!("updated {relative}");
+            Ok(())
+        }
+    }
+}

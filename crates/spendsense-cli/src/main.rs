@@ -1,1 +1,97 @@
-fn main() {}
+//! The `spendsense` command.
+
+mod args;
+mod commands;
+mod output;
+mod pipeline;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use clap::error::ErrorKind;
+
+use args::{Cli, Command};
+
+/// How a command failed, which picks the exit code.
+#[derive(Debug)]
+pub enum Failure {
+    /// Bad arguments or unreadable input: exit 2.
+    Usage(anyhow::Error),
+    /// The work ran and failed (a broken rule, an IO error): exit 1.
+    Failed(anyhow::Error),
+}
+
+impl<E: Into<anyhow::Error>> From<E> for Failure {
+    fn from(err: E) -> Self {
+        Failure::Failed(err.into())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return report_clap_error(err),
+    };
+    let result = match cli.command {
+        Command::Generate(args) => commands::generate::run(args),
+        Command::Validate(args) => commands::validate::run(args),
+        Command::Personas(args) => commands::personas::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure::Usage(err)) => report(&err, 2),
+        Err(Failure::Failed(err)) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(Failure::Failed(err)) => report(&err, 1),
+    }
+}
+
+fn report(err: &anyhow::Error, code: u8) -> ExitCode {
+    let _ = writeln!(io::stderr(), "error: {err:#}");
+    ExitCode::from(code)
+}
+
+/// A reader that closed the pipe (`| head`) got what it wanted: not an error.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Help and version print as usual; usage errors become one line on stderr.
+fn report_clap_error(err: clap::Error) -> ExitCode {
+    if matches!(
+        err.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = err.print();
+        let code = if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+            2
+        } else {
+            0
+        };
+        return ExitCode::from(code);
+    }
+    let rendered = err.render().to_string();
+    let first = rendered
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("error: invalid arguments");
+    let first = first.trim_end();
+    let extra = |prefix: &str| {
+        rendered
+            .lines()
+            .map(str::trim)
+            .find(|l| l.starts_with(prefix))
+            .map(|l| format!(" {l}"))
+    };
+    let hint = extra("[possible values")
+        .or_else(|| extra("tip:"))
+        .unwrap_or_default();
+    let _ = writeln!(io::stderr(), "{first}{hint} (see `spendsense --help`)");
+    ExitCode::from(2)
+}

@@ -74,7 +74,8 @@ impl Personas {
         let mut problems = Vec::new();
         for (at, persona) in PersonaId::ALL.into_iter().enumerate() {
             match self.definitions.iter().filter(|d| d.id == persona).count() {
-                1 if self.definitions[at].id == persona => {}
+                // `get`: with a persona missing, the list is shorter than `ALL`.
+                1 if self.definitions.get(at).is_some_and(|d| d.id == persona) => {}
                 1 => problems.push(problem(
                     "definitions",
                     format!("`{persona}` must be entry {at}; list personas in priority order"),

@@ -36,12 +36,14 @@
 #![deny(missing_docs)]
 
 mod account;
+pub mod codec;
 pub mod money;
 mod profile;
 pub mod reference;
 mod validate;
 
 pub use account::{Account, AccountSubtype, AccountType, Balances, HolderCategory};
+pub use codec::{ProfileFormat, ProfileWriter, read_profiles, write_profiles};
 pub use profile::{
     Characteristics, Demographics, IncomeStability, PayFrequency, PersonaId, UnknownPersona,
     UserProfile,

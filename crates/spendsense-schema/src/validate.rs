@@ -67,8 +67,9 @@ impl Collector<'_> {
         }
     }
 
+    /// Checks the sign only; callers check the scale with [`Collector::amount`]
+    /// once, so a value is never reported twice.
     fn non_negative(&mut self, field: &str, value: Decimal) {
-        self.amount(field, value);
         if value.is_sign_negative() && !value.is_zero() {
             self.push(
                 field,
@@ -158,10 +159,9 @@ fn validate_characteristics(profile: &UserProfile, c: &mut Collector<'_>) {
             format!("{utilization} is outside 0..=1"),
         );
     }
-    c.non_negative(
-        "characteristics.target_savings_monthly",
-        traits.target_savings_monthly,
-    );
+    let savings = traits.target_savings_monthly;
+    c.amount("characteristics.target_savings_monthly", savings);
+    c.non_negative("characteristics.target_savings_monthly", savings);
     let irregular_pay = traits.pay_frequency == PayFrequency::Irregular;
     let irregular_income = traits.income_stability == IncomeStability::Irregular;
     if irregular_pay != irregular_income {

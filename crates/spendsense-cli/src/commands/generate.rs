@@ -1,0 +1,109 @@
+//! `spendsense generate`.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use spendsense_generator::{Generator, GeneratorConfig};
+use spendsense_schema::{PersonaId, ProfileFormat};
+
+use crate::args::{DataFormat, GenerateArgs};
+use crate::output::Output;
+use crate::pipeline::{self, Stats};
+use crate::{Failure, commands::load_personas};
+
+/// Runs shorter than this draw no progress bar.
+const PROGRESS_FROM: u64 = 50_000;
+
+pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
+    let personas = load_personas(args.personas.as_deref())?;
+    let config = GeneratorConfig {
+        seed: args.seed,
+        count: args.num_users,
+        personas,
+    };
+    let generator = Generator::new(&config).map_err(|err| Failure::Usage(err.into()))?;
+    let range = args
+        .shard
+        .map_or(0..args.num_users, |shard| shard.range(args.num_users));
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let format = match args.format {
+        DataFormat::Json => ProfileFormat::Json,
+        DataFormat::Jsonl => ProfileFormat::Jsonl,
+    };
+    let mut out = Output::open(args.output.as_deref()).map_err(Failure::Usage)?;
+
+    // indicatif draws nothing when stderr is not a terminal.
+    let bar = if range.end - range.start >= PROGRESS_FROM && !args.quiet {
+        let bar = ProgressBar::new(range.end - range.start);
+        bar.set_style(
+            ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {human_pos}/{human_len} profiles ({per_sec}, eta {eta})")
+                .expect("valid template")
+                .progress_chars("=> "),
+        );
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let started = Instant::now();
+    let progress = |written: u64| bar.set_position(written);
+    let stats = pipeline::write(
+        &generator,
+        range.clone(),
+        format,
+        threads,
+        &mut out,
+        &progress,
+    )?;
+    out.commit()?;
+    bar.finish_and_clear();
+
+    if !args.quiet {
+        let target = match args.output.as_deref() {
+            Some(path) if path.as_os_str() != "-" => path.display().to_string(),
+            _ => "stdout".to_string(),
+        };
+        let shard = args
+            .shard
+            .map(|s| format!(", shard {s} = profiles {}..{}", range.start, range.end))
+            .unwrap_or_default();
+        let _ = write_summary(
+            &stats,
+            &target,
+            args.seed,
+            format,
+            &shard,
+            started.elapsed(),
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_summary(
+    stats: &Stats,
+    target: &str,
+    seed: u64,
+    format: ProfileFormat,
+    shard: &str,
+    took: Duration,
+) -> io::Result<()> {
+    let mut err = io::stderr().lock();
+    let rate = stats.profiles as f64 / took.as_secs_f64().max(1e-9);
+    writeln!(
+        err,
+        "wrote {} profiles ({} bytes, {format}) to {target} in {:.2?} ({rate:.0} profiles/s); seed {seed}{shard}",
+        stats.profiles, stats.bytes, took
+    )?;
+    let personas: Vec<String> = PersonaId::ALL
+        .iter()
+        .map(|p| format!("{p} {}", stats.per_persona[p.index()]))
+        .collect();
+    writeln!(err, "personas: {}", personas.join(", "))?;
+    if let Some((low, high)) = stats.income {
+        writeln!(err, "income: {low} to {high}")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,113 @@
+//! `spendsense validate`.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow};
+use spendsense_generator::Validator;
+use spendsense_schema::codec::{ReadError, Record};
+use spendsense_schema::{ProfileFormat, read_profiles};
+
+use crate::Failure;
+use crate::args::{InputFormat, ReportFormat, ValidateArgs};
+use crate::commands::load_personas;
+
+pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
+    let personas = load_personas(args.personas.as_deref())?;
+    let mut input = open(&args.path).map_err(Failure::Usage)?;
+    let format = match args.input_format {
+        InputFormat::Json => ProfileFormat::Json,
+        InputFormat::Jsonl => ProfileFormat::Jsonl,
+        InputFormat::Auto => detect(&args.path, &mut input).map_err(Failure::Usage)?,
+    };
+    let mut validator = Validator::new(&personas);
+    let visit = |record: Record| match record {
+        Ok(profile) => validator.push(&profile),
+        Err(err) => {
+            let at = match err.location.line {
+                Some(line) => format!("line {line}"),
+                None => format!("profile {}", err.location.index),
+            };
+            let path = if err.path.is_empty() {
+                String::new()
+            } else {
+                format!(" at `{}`", err.path)
+            };
+            validator.push_unreadable(format!("{at}{path}: {}", err.message));
+        }
+    };
+    let name = args.path.display();
+    read_profiles(input, format, visit).map_err(|err| match err {
+        ReadError::Io(err) => Failure::Usage(anyhow!(err).context(format!("cannot read {name}"))),
+        other => Failure::Usage(anyhow!(
+            "{name} is not a valid {format} profile dataset: {other}"
+        )),
+    })?;
+    let report = validator.finish();
+    if report.total == 0 {
+        return Err(Failure::Usage(anyhow!(
+            "{name} holds no profiles; expected at least one"
+        )));
+    }
+    let mut out = io::stdout().lock();
+    match args.format {
+        ReportFormat::Text => write!(out, "{report}")?,
+        ReportFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &report)?;
+            writeln!(out)?;
+        }
+    }
+    out.flush()?;
+    Ok(if report.is_valid() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn open(path: &Path) -> anyhow::Result<Box<dyn BufRead>> {
+    if path.as_os_str() == "-" {
+        return Ok(Box::new(BufReader::with_capacity(1 << 20, io::stdin())));
+    }
+    if path.is_dir() {
+        return Err(anyhow!(
+            "{} is a directory; give a .json or .jsonl file",
+            path.display()
+        ));
+    }
+    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    Ok(Box::new(BufReader::with_capacity(1 << 20, file)))
+}
+
+/// By extension first; otherwise `[` means a JSON array and `{` JSON Lines.
+fn detect(path: &Path, input: &mut Box<dyn BufRead>) -> anyhow::Result<ProfileFormat> {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("json") => return Ok(ProfileFormat::Json),
+        Some("jsonl" | "ndjson") => return Ok(ProfileFormat::Jsonl),
+        _ => {}
+    }
+    loop {
+        let buffer = input.fill_buf()?;
+        let Some(&first) = buffer.iter().find(|b| !b.is_ascii_whitespace()) else {
+            if buffer.is_empty() {
+                return Err(anyhow!(
+                    "{} is empty; expected a JSON array or JSON Lines of profiles",
+                    path.display()
+                ));
+            }
+            let skip = buffer.len();
+            input.consume(skip);
+            continue;
+        };
+        return match first {
+            b'[' => Ok(ProfileFormat::Json),
+            b'{' => Ok(ProfileFormat::Jsonl),
+            other => Err(anyhow!(
+                "{} starts with byte 0x{other:02x}, not `[` (JSON array) or `{{` (JSON Lines); pass --input-format to force one",
+                path.display()
+            )),
+        };
+    }
+}

@@ -1,0 +1,123 @@
+//! Output destinations: stdout, or a file replaced atomically.
+//!
+//! A file is written to a temporary sibling and renamed over the target only
+//! after every byte is written and synced, so a failure or a kill at any
+//! moment leaves an existing file untouched. On a clean failure the temporary
+//! file is removed when it is dropped.
+
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use tempfile::NamedTempFile;
+
+/// Where output goes.
+pub enum Output {
+    /// Standard output.
+    Stdout(BufWriter<io::Stdout>),
+    /// A temporary file that becomes `target` on [`Output::commit`].
+    File {
+        temp: BufWriter<NamedTempFile>,
+        target: PathBuf,
+    },
+}
+
+impl Output {
+    /// Opens `path` (`None` or `-` for stdout), refusing unusable paths before anything is generated.
+    pub fn open(path: Option<&Path>) -> Result<Output> {
+        let Some(target) = path.filter(|p| p.as_os_str() != "-") else {
+            return Ok(Output::Stdout(BufWriter::with_capacity(
+                1 << 16,
+                io::stdout(),
+            )));
+        };
+        if target.is_dir() {
+            bail!(
+                "output path {} is a directory; give a file path such as {}/profiles.json",
+                target.display(),
+                target.display()
+            );
+        }
+        let parent = match target.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        if !parent.is_dir() {
+            bail!(
+                "cannot write {}: directory {} does not exist",
+                target.display(),
+                parent.display()
+            );
+        }
+        let temp = tempfile::Builder::new()
+            .prefix(&format!(
+                ".{}.",
+                target
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or("output")
+            ))
+            .suffix(".tmp")
+            .tempfile_in(parent)
+            .with_context(|| format!("cannot create a file in {}", parent.display()))?;
+        Ok(Output::File {
+            temp: BufWriter::with_capacity(1 << 20, temp),
+            target: target.to_path_buf(),
+        })
+    }
+
+    /// Makes the output final: flushes stdout, or syncs and renames the temporary file over the target.
+    pub fn commit(self) -> Result<()> {
+        match self {
+            Output::Stdout(mut out) => Ok(out.flush()?),
+            Output::File { temp, target } => {
+                let temp = temp.into_inner().map_err(|err| err.into_error())?;
+                temp.as_file().sync_all()?;
+                set_permissions(temp.as_file(), &target)?;
+                temp.persist(&target)
+                    .with_context(|| format!("cannot replace {}", target.display()))?;
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Output::Stdout(out) => out.write(buf),
+            Output::File { temp, .. } => temp.write(buf),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match self {
+            Output::Stdout(out) => out.write_all(buf),
+            Output::File { temp, .. } => temp.write_all(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Output::Stdout(out) => out.flush(),
+            Output::File { temp, .. } => temp.flush(),
+        }
+    }
+}
+
+/// Temporary files are private (0600); the result should look like any file
+/// the user creates: the old file's mode when replacing one, else 0644.
+fn set_permissions(file: &fs::File, target: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(target)
+            .map(|m| m.permissions().mode())
+            .unwrap_or(0o644);
+        file.set_permissions(fs::Permissions::from_mode(mode))?;
+    }
+    #[cfg(not(unix))]
+    let _ = (file, target);
+    Ok(())
+}

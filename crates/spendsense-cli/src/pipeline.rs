@@ -1,0 +1,145 @@
+//! Parallel generation: workers generate and serialize batches while one
+//! writer puts them out in order.
+//!
+//! Worker `w` of `T` takes batches `w, w+T, w+2T, …` and hands each finished
+//! batch to the writer through its own channel of capacity 2; the writer
+//! receives round-robin. Output order, and so every byte, is independent of
+//! the thread count, and at most `3·T` batches are in memory at once.
+
+use std::io::{self, Write};
+use std::ops::Range;
+use std::sync::mpsc;
+
+use rust_decimal::Decimal;
+use spendsense_generator::Generator;
+use spendsense_schema::{PersonaId, ProfileFormat, UserProfile};
+
+/// Profiles per batch: large enough to amortise channel traffic, small enough
+/// to keep memory flat.
+const BATCH: u64 = 512;
+
+/// What was written, for the summary line.
+#[derive(Debug, Default, Clone)]
+pub struct Stats {
+    /// Profiles written.
+    pub profiles: u64,
+    /// Bytes written.
+    pub bytes: u64,
+    /// Profiles per persona, in [`PersonaId::ALL`] order.
+    pub per_persona: [u64; 5],
+    /// Lowest and highest income.
+    pub income: Option<(Decimal, Decimal)>,
+}
+
+impl Stats {
+    fn add(&mut self, profile: &UserProfile) {
+        self.profiles += 1;
+        self.per_persona[profile.persona.index()] += 1;
+        let income = profile.annual_income;
+        self.income = Some(match self.income {
+            None => (income, income),
+            Some((low, high)) => (low.min(income), high.max(income)),
+        });
+    }
+
+    fn merge(&mut self, other: &Stats) {
+        self.profiles += other.profiles;
+        self.bytes += other.bytes;
+        for persona in PersonaId::ALL {
+            self.per_persona[persona.index()] += other.per_persona[persona.index()];
+        }
+        if let Some((low, high)) = other.income {
+            self.income = Some(match self.income {
+                None => (low, high),
+                Some((l, h)) => (l.min(low), h.max(high)),
+            });
+        }
+    }
+}
+
+/// Generates and serializes profiles `range.start..range.end` of one batch.
+fn encode_batch(
+    generator: &Generator,
+    format: ProfileFormat,
+    range: Range<u64>,
+    first_index: u64,
+) -> (Vec<u8>, Stats) {
+    let mut bytes = Vec::with_capacity((range.end - range.start) as usize * 1200);
+    let mut stats = Stats::default();
+    for index in range {
+        let profile = generator.profile(index);
+        format.encode(&profile, index == first_index, &mut bytes);
+        stats.add(&profile);
+    }
+    stats.bytes = bytes.len() as u64;
+    (bytes, stats)
+}
+
+/// Writes profiles `range` of `generator` to `out` in `format` using `threads`
+/// workers, calling `progress` with the number of profiles written so far.
+pub fn write(
+    generator: &Generator,
+    range: Range<u64>,
+    format: ProfileFormat,
+    threads: usize,
+    out: &mut dyn Write,
+    progress: &dyn Fn(u64),
+) -> io::Result<Stats> {
+    let empty = range.is_empty();
+    let first = range.start;
+    let batches: Vec<Range<u64>> = (range.start..range.end)
+        .step_by(BATCH as usize)
+        .map(|start| start..(start + BATCH).min(range.end))
+        .collect();
+    let mut stats = Stats::default();
+    out.write_all(format.header(empty))?;
+    if threads <= 1 || batches.len() <= 1 {
+        for batch in batches {
+            let (bytes, batch_stats) = encode_batch(generator, format, batch, first);
+            out.write_all(&bytes)?;
+            stats.merge(&batch_stats);
+            progress(stats.profiles);
+        }
+    } else {
+        let threads = threads.min(batches.len());
+        std::thread::scope(|scope| -> io::Result<()> {
+            let mut receivers = Vec::with_capacity(threads);
+            for worker in 0..threads {
+                let (sender, receiver) = mpsc::sync_channel(2);
+                receivers.push(receiver);
+                let mine: Vec<Range<u64>> = batches
+                    .iter()
+                    .skip(worker)
+                    .step_by(threads)
+                    .cloned()
+                    .collect();
+                scope.spawn(move || {
+                    for batch in mine {
+                        // A closed channel means the writer stopped; so do we.
+                        if sender
+                            .send(encode_batch(generator, format, batch, first))
+                            .is_err()
+                        {
+                            return;
+                        }
+                    }
+                });
+            }
+            for batch in 0..batches.len() {
+                let (bytes, batch_stats) = receivers[batch % threads]
+                    .recv()
+                    .expect("worker finished early");
+                if let Err(err) = out.write_all(&bytes) {
+                    drop(receivers);
+                    return Err(err);
+                }
+                stats.merge(&batch_stats);
+                progress(stats.profiles);
+            }
+            Ok(())
+        })?;
+    }
+    out.write_all(format.footer(empty))?;
+    stats.bytes += (format.header(empty).len() + format.footer(empty).len()) as u64;
+    Ok(stats)
+}

@@ -1,0 +1,403 @@
+//! Reading and writing profiles as JSON (a pretty-printed array) or JSONL (one
+//! compact profile per line), streaming, over any `std::io` reader or writer.
+//!
+//! The crate never opens files itself; callers bring the reader or writer.
+//! Writing is byte-for-byte what `serde_json::to_writer_pretty` gives for a
+//! `Vec<UserProfile>` plus a trailing newline, but one profile at a time, so
+//! output of any size streams in constant memory.
+
+use std::fmt;
+use std::io::{self, BufRead, Read, Write};
+use std::str::FromStr;
+
+use serde::de::{DeserializeSeed, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+
+use crate::UserProfile;
+
+/// On-disk layouts of a profile dataset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProfileFormat {
+    /// A top-level JSON array, pretty-printed with two-space indents.
+    Json,
+    /// JSON Lines: one compact profile per line.
+    Jsonl,
+}
+
+impl ProfileFormat {
+    /// The format's name as the CLI spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProfileFormat::Json => "json",
+            ProfileFormat::Jsonl => "jsonl",
+        }
+    }
+
+    /// Bytes before the first profile.
+    pub fn header(self, empty: bool) -> &'static [u8] {
+        match (self, empty) {
+            (ProfileFormat::Json, true) => b"[]",
+            (ProfileFormat::Json, false) => b"[",
+            (ProfileFormat::Jsonl, _) => b"",
+        }
+    }
+
+    /// Bytes after the last profile.
+    pub fn footer(self, empty: bool) -> &'static [u8] {
+        match (self, empty) {
+            (ProfileFormat::Json, true) => b"\n",
+            (ProfileFormat::Json, false) => b"\n]\n",
+            (ProfileFormat::Jsonl, _) => b"",
+        }
+    }
+
+    /// Appends one profile, with the separator that precedes it, to `out`.
+    /// `first` says whether it is the first profile of the file.
+    pub fn encode(self, profile: &UserProfile, first: bool, out: &mut Vec<u8>) {
+        match self {
+            ProfileFormat::Jsonl => {
+                serde_json::to_writer(&mut *out, profile).expect("profiles always serialize");
+                out.push(b'\n');
+            }
+            ProfileFormat::Json => {
+                out.extend_from_slice(if first { b"\n  " } else { b",\n  " });
+                let start = out.len();
+                serde_json::to_writer_pretty(&mut *out, profile)
+                    .expect("profiles always serialize");
+                // Nest the profile one level inside the array. JSON strings
+                // never hold a raw newline, so every newline is structural.
+                let newlines = out[start..].iter().filter(|b| **b == b'\n').count();
+                if newlines > 0 {
+                    indent_in_place(out, start, newlines);
+                }
+            }
+        }
+    }
+}
+
+fn indent_in_place(out: &mut Vec<u8>, start: usize, newlines: usize) {
+    let old_len = out.len();
+    out.resize(old_len + 2 * newlines, b' ');
+    let (mut read, mut write) = (old_len, out.len());
+    while read > start {
+        read -= 1;
+        let byte = out[read];
+        if byte == b'\n' {
+            write -= 2;
+            out[write] = b' ';
+            out[write + 1] = b' ';
+        }
+        write -= 1;
+        out[write] = byte;
+    }
+}
+
+/// Error for a format name that is not `json` or `jsonl`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownFormat(pub String);
+
+impl fmt::Display for UnknownFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown format `{}`; expected json or jsonl", self.0)
+    }
+}
+
+impl std::error::Error for UnknownFormat {}
+
+impl FromStr for ProfileFormat {
+    type Err = UnknownFormat;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "json" => Ok(ProfileFormat::Json),
+            "jsonl" => Ok(ProfileFormat::Jsonl),
+            other => Err(UnknownFormat(other.to_string())),
+        }
+    }
+}
+
+impl fmt::Display for ProfileFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Streams profiles to a writer in one format.
+#[derive(Debug)]
+pub struct ProfileWriter<W: Write> {
+    inner: W,
+    format: ProfileFormat,
+    written: u64,
+    buffer: Vec<u8>,
+}
+
+impl<W: Write> ProfileWriter<W> {
+    /// A writer that has written nothing yet.
+    pub fn new(inner: W, format: ProfileFormat) -> Self {
+        ProfileWriter {
+            inner,
+            format,
+            written: 0,
+            buffer: Vec::with_capacity(4096),
+        }
+    }
+
+    /// Writes one profile.
+    pub fn write(&mut self, profile: &UserProfile) -> io::Result<()> {
+        self.buffer.clear();
+        if self.written == 0 {
+            self.buffer.extend_from_slice(self.format.header(false));
+        }
+        self.format
+            .encode(profile, self.written == 0, &mut self.buffer);
+        self.written += 1;
+        self.inner.write_all(&self.buffer)
+    }
+
+    /// Closes the array (for JSON), flushes and returns the inner writer.
+    pub fn finish(mut self) -> io::Result<W> {
+        let empty = self.written == 0;
+        if empty {
+            self.inner.write_all(self.format.header(true))?;
+        }
+        self.inner.write_all(self.format.footer(empty))?;
+        self.inner.flush()?;
+        Ok(self.inner)
+    }
+}
+
+/// Writes `profiles` to `writer` in `format`.
+pub fn write_profiles<'a, W: Write>(
+    writer: W,
+    format: ProfileFormat,
+    profiles: impl IntoIterator<Item = &'a UserProfile>,
+) -> io::Result<W> {
+    let mut out = ProfileWriter::new(writer, format);
+    for profile in profiles {
+        out.write(profile)?;
+    }
+    out.finish()
+}
+
+/// Where a record sits in its input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordLocation {
+    /// Position among the records, from 0.
+    pub index: u64,
+    /// 1-based line where the record starts (JSONL: its line; JSON: where the element starts, when known).
+    pub line: Option<u64>,
+}
+
+/// One record of an input that is well-formed JSON but not a valid profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordError {
+    /// Where the record is.
+    pub location: RecordLocation,
+    /// Field path inside the record where reading stopped, when known.
+    pub path: String,
+    /// Serde's description of what is wrong.
+    pub message: String,
+}
+
+/// Why an input could not be read at all (past the records already delivered).
+#[derive(Debug)]
+pub enum ReadError {
+    /// The underlying reader failed.
+    Io(io::Error),
+    /// The input is not valid JSON or JSONL at this place.
+    Syntax {
+        /// What is wrong, with line and column where serde knows them.
+        message: String,
+    },
+    /// A JSONL line is longer than the limit.
+    LineTooLong {
+        /// 1-based line number.
+        line: u64,
+        /// The limit in bytes.
+        limit: usize,
+    },
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::Io(err) => write!(f, "read failed: {err}"),
+            ReadError::Syntax { message } => f.write_str(message),
+            ReadError::LineTooLong { line, limit } => {
+                write!(
+                    f,
+                    "line {line} is longer than {limit} bytes, the per-line limit; is this really JSONL?"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+impl From<io::Error> for ReadError {
+    fn from(err: io::Error) -> Self {
+        ReadError::Io(err)
+    }
+}
+
+/// A record as delivered to the reader's callback.
+pub type Record = Result<UserProfile, RecordError>;
+
+/// Longest JSONL line [`read_profiles`] accepts: 16 MiB, far above any profile.
+pub const MAX_LINE_BYTES: usize = 16 << 20;
+
+/// Streams the profiles of `reader` to `visit`, one at a time, in bounded memory.
+///
+/// Records that are valid JSON but not valid profiles (wrong types, missing or
+/// unknown fields, bad amounts) are delivered as `Err` and reading goes on.
+/// Input that is not JSON at all, a JSON value other than an array (for
+/// `Json`), or an over-long line (for `Jsonl`) stops reading with a
+/// [`ReadError`]. Returns the number of records delivered.
+pub fn read_profiles<R: BufRead>(
+    reader: R,
+    format: ProfileFormat,
+    visit: impl FnMut(Record),
+) -> Result<u64, ReadError> {
+    match format {
+        ProfileFormat::Jsonl => read_jsonl(reader, visit),
+        ProfileFormat::Json => read_json_array(reader, visit),
+    }
+}
+
+fn parse_record(text: &str, location: RecordLocation) -> Record {
+    let deserializer = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(deserializer).map_err(|err| RecordError {
+        location,
+        path: err
+            .path()
+            .to_string()
+            .trim_start_matches('.')
+            .replace("?", ""),
+        message: strip_position(&err.inner().to_string()),
+    })
+}
+
+/// serde_json appends `at line L column C` relative to the record; the caller's location is more useful.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_string(),
+        None => message.to_string(),
+    }
+}
+
+fn read_jsonl<R: BufRead>(mut reader: R, mut visit: impl FnMut(Record)) -> Result<u64, ReadError> {
+    let mut line = Vec::new();
+    let (mut line_number, mut records) = (0u64, 0u64);
+    loop {
+        line.clear();
+        line_number += 1;
+        let read =
+            Read::take(&mut reader, MAX_LINE_BYTES as u64 + 1).read_until(b'\n', &mut line)?;
+        if read == 0 {
+            return Ok(records);
+        }
+        if line.len() > MAX_LINE_BYTES && line.last() != Some(&b'\n') {
+            return Err(ReadError::LineTooLong {
+                line: line_number,
+                limit: MAX_LINE_BYTES,
+            });
+        }
+        let text = match std::str::from_utf8(&line) {
+            Ok(text) => text.trim(),
+            Err(err) => {
+                return Err(ReadError::Syntax {
+                    message: format!(
+                        "line {line_number} is not UTF-8 text (invalid byte at column {})",
+                        err.valid_up_to() + 1
+                    ),
+                });
+            }
+        };
+        if text.is_empty() {
+            continue;
+        }
+        if !text.starts_with('{') {
+            let shown: String = text.chars().take(30).collect();
+            return Err(ReadError::Syntax {
+                message: format!(
+                    "line {line_number} does not hold a JSON object (starts with `{shown}`); JSONL needs one profile object per line"
+                ),
+            });
+        }
+        if let Err(err) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+            return Err(ReadError::Syntax {
+                message: format!("line {line_number}: invalid JSON: {err}"),
+            });
+        }
+        visit(parse_record(
+            text,
+            RecordLocation {
+                index: records,
+                line: Some(line_number),
+            },
+        ));
+        records += 1;
+    }
+}
+
+fn read_json_array<R: BufRead>(reader: R, visit: impl FnMut(Record)) -> Result<u64, ReadError> {
+    let mut deserializer = serde_json::Deserializer::from_reader(reader);
+    let mut records = 0u64;
+    let seed = ArrayVisitor {
+        visit,
+        records: &mut records,
+    };
+    serde::Deserializer::deserialize_seq(&mut deserializer, seed).map_err(json_error)?;
+    deserializer.end().map_err(json_error)?;
+    Ok(records)
+}
+
+fn json_error(err: serde_json::Error) -> ReadError {
+    if err.is_io() {
+        return ReadError::Io(io::Error::other(err.to_string()));
+    }
+    let message = if err.is_eof() {
+        format!("the JSON ends early, {err}; is the file truncated?")
+    } else if err.to_string().starts_with("invalid type") {
+        format!("expected a JSON array of profiles: {err}")
+    } else {
+        format!("invalid JSON: {err}")
+    };
+    ReadError::Syntax { message }
+}
+
+struct ArrayVisitor<'r, F> {
+    visit: F,
+    records: &'r mut u64,
+}
+
+impl<'de, F: FnMut(Record)> DeserializeSeed<'de> for ArrayVisitor<'_, F> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de, F: FnMut(Record)> Visitor<'de> for ArrayVisitor<'_, F> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON array of profiles")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+        // Each element is first captured as raw JSON, so a malformed profile
+        // becomes a record error while the array keeps streaming.
+        while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
+            let location = RecordLocation {
+                index: *self.records,
+                line: None,
+            };
+            (self.visit)(parse_record(raw.get(), location));
+            *self.records += 1;
+        }
+        Ok(())
+    }
+}
