@@ -30,6 +30,9 @@ pub struct ReportViolation {
     pub index: u64,
     /// The profile's `user_id`, or empty when it could not be read.
     pub user_id: String,
+    /// 1-based input line of the profile, when known (JSONL).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
     /// Stable rule name, e.g. `classification-mismatch`, `duplicate-user-id`.
     pub rule: String,
     /// Where in the profile, e.g. `accounts[1].balances.limit`.
@@ -108,6 +111,7 @@ pub struct Validator<'p> {
     names: HashSet<u64>,
     account_ids: HashSet<u64>,
     quota_reported: [bool; 5],
+    unreadable: u64,
     violation_count: u64,
     violations: Vec<ReportViolation>,
 }
@@ -134,6 +138,7 @@ impl<'p> Validator<'p> {
             names: HashSet::new(),
             account_ids: HashSet::new(),
             quota_reported: [false; 5],
+            unreadable: 0,
             violation_count: 0,
             violations: Vec::new(),
         }
@@ -141,11 +146,24 @@ impl<'p> Validator<'p> {
 
     /// Records a violation for the profile at `index`.
     pub fn record(&mut self, index: u64, user_id: &str, rule: &str, path: &str, message: String) {
+        self.record_at(index, None, user_id, rule, path, message);
+    }
+
+    fn record_at(
+        &mut self,
+        index: u64,
+        line: Option<u64>,
+        user_id: &str,
+        rule: &str,
+        path: &str,
+        message: String,
+    ) {
         self.violation_count += 1;
         if self.violations.len() < Self::LISTED {
             self.violations.push(ReportViolation {
                 index,
                 user_id: user_id.to_string(),
+                line,
                 rule: rule.to_string(),
                 path: path.to_string(),
                 message,
@@ -153,11 +171,16 @@ impl<'p> Validator<'p> {
         }
     }
 
-    /// Records an input record that could not be read as a profile.
-    pub fn push_unreadable(&mut self, message: String) {
+    /// Records an input record that could not be read as a profile: `line`
+    /// where it starts (when known), `path` of the offending field inside it.
+    ///
+    /// Quota checks stop at the first unreadable record: without its persona
+    /// the running counts no longer mean anything.
+    pub fn push_unreadable(&mut self, line: Option<u64>, path: &str, message: String) {
         let index = self.total;
         self.total += 1;
-        self.record(index, "", "unreadable-record", "", message);
+        self.unreadable += 1;
+        self.record_at(index, line, "", "unreadable-record", path, message);
     }
 
     /// Checks one profile, the next in input order.
@@ -229,6 +252,9 @@ impl<'p> Validator<'p> {
 
     /// Every prefix must hold each persona within one of an equal share.
     fn check_quota(&mut self, index: u64, id: &str) {
+        if self.unreadable > 0 {
+            return;
+        }
         let prefix = self.total;
         let personas = PersonaId::ALL.len() as u64;
         for persona in PersonaId::ALL {
@@ -344,10 +370,10 @@ impl fmt::Display for Report {
         }
         writeln!(f, "result: INVALID, {} violation(s)", self.violation_count)?;
         for v in &self.violations {
-            let who = if v.user_id.is_empty() {
-                format!("record {}", v.index)
-            } else {
-                v.user_id.clone()
+            let who = match (&v.user_id, v.line) {
+                (id, _) if !id.is_empty() => id.clone(),
+                (_, Some(line)) => format!("line {line}"),
+                (_, None) => format!("profile {}", v.index),
             };
             let at = if v.path.is_empty() {
                 String::new()

@@ -117,9 +117,19 @@ pub struct Balances {
     #[serde(with = "crate::money::option")]
     pub limit: Option<Decimal>,
     /// ISO 4217 code, e.g. `USD`. Exactly one of the two codes is non-null.
+    #[serde(deserialize_with = "required_nullable")]
     pub iso_currency_code: Option<String>,
     /// Code for currencies without an ISO code (e.g. crypto).
+    #[serde(deserialize_with = "required_nullable")]
     pub unofficial_currency_code: Option<String>,
+}
+
+/// Reads an `Option` whose key must be present even when its value is `null`,
+/// as Plaid requires: unlike a plain `Option` field, a missing key is an error.
+fn required_nullable<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
+    Option::<String>::deserialize(deserializer)
 }
 
 /// One financial account, shaped like Plaid's `AccountBase`.
@@ -131,10 +141,12 @@ pub struct Account {
     /// Current balances.
     pub balances: Balances,
     /// Last four digits of the account number.
+    #[serde(deserialize_with = "required_nullable")]
     pub mask: Option<String>,
     /// Name the user or institution gave the account.
     pub name: String,
     /// The institution's marketing name for the product.
+    #[serde(deserialize_with = "required_nullable")]
     pub official_name: Option<String>,
     /// Plaid account type.
     #[serde(rename = "type")]

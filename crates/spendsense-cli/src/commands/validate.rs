@@ -25,18 +25,7 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
     let mut validator = Validator::new(&personas);
     let visit = |record: Record| match record {
         Ok(profile) => validator.push(&profile),
-        Err(err) => {
-            let at = match err.location.line {
-                Some(line) => format!("line {line}"),
-                None => format!("profile {}", err.location.index),
-            };
-            let path = if err.path.is_empty() {
-                String::new()
-            } else {
-                format!(" at `{}`", err.path)
-            };
-            validator.push_unreadable(format!("{at}{path}: {}", err.message));
-        }
+        Err(err) => validator.push_unreadable(err.location.line, &err.path, err.message),
     };
     let name = args.path.display();
     read_profiles(input, format, visit).map_err(|err| match err {

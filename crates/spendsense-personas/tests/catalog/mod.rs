@@ -1,0 +1,325 @@
+//! The persona catalog: the default configuration, its corner proof of
+//! exclusivity, the problems broken configurations report, and its JSON form.
+
+use spendsense_personas::{CountRange, DecimalRange, PersonaSet, Personas, corners};
+use spendsense_schema::PersonaId;
+
+use crate::dec;
+
+/// Runs `problems()` on the default configuration changed by `edit` and
+/// compares every problem, in order, with `expected`: `(path, text the reason
+/// must contain)`.
+fn check(edit: impl FnOnce(&mut Personas), expected: &[(&str, &str)]) {
+    let mut personas = Personas::spendsense();
+    edit(&mut personas);
+    let problems = personas.problems();
+    let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+    let want: Vec<&str> = expected.iter().map(|e| e.0).collect();
+    assert_eq!(paths, want, "problems: {shown:#?}");
+    for (problem, (_, needle)) in problems.iter().zip(expected) {
+        assert!(
+            problem.reason.contains(needle),
+            "reason of {problem} should contain {needle:?}"
+        );
+    }
+}
+
+#[test]
+fn default_configuration_has_no_problems() {
+    check(|_| {}, &[]);
+    assert_eq!(Personas::default(), Personas::spendsense());
+    let ids: Vec<PersonaId> = Personas::spendsense()
+        .definitions
+        .iter()
+        .map(|d| d.id)
+        .collect();
+    assert_eq!(ids, PersonaId::ALL);
+}
+
+#[test]
+fn every_corner_of_every_default_definition_classifies_to_its_own_persona_only() {
+    let personas = Personas::spendsense();
+    let mut checked = 0;
+    for definition in &personas.definitions {
+        let expected = PersonaSet::only(definition.id);
+        let own = corners(definition);
+        assert!(!own.is_empty(), "{} has no corners", definition.id);
+        for signals in own {
+            assert_eq!(
+                personas.classify(&signals),
+                expected,
+                "{} corner {signals:?}",
+                definition.id
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} corners checked");
+}
+
+#[test]
+fn corners_span_every_range_end() {
+    let personas = Personas::spendsense();
+    let income = personas.get(PersonaId::VariableIncome);
+    let all = corners(income);
+    let gaps: Vec<u16> = all.iter().map(|s| s.median_pay_gap_days).collect();
+    assert!(gaps.contains(&46) && gaps.contains(&90), "{gaps:?}");
+    let utilizations: Vec<_> = all.iter().map(|s| s.max_card_utilization).collect();
+    // 0–1 cards: no card at all, and one card at target ± jitter (0.05 - 0.04, 0.40 + 0.04).
+    for expected in [None, Some(dec("0.01")), Some(dec("0.44"))] {
+        assert!(utilizations.contains(&expected), "{expected:?}");
+    }
+    assert!(all.iter().any(|s| s.has_savings_account));
+    assert!(all.iter().any(|s| !s.has_savings_account));
+    // A savings builder always has a savings account.
+    let saver = corners(personas.get(PersonaId::SavingsBuilder));
+    assert!(saver.iter().all(|s| s.has_savings_account));
+    assert!(saver.iter().all(|s| s.max_card_utilization.is_some()));
+}
+
+#[test]
+fn inverted_ranges_are_problems() {
+    check(
+        |p| {
+            let income = &mut p.definitions[1].annual_income;
+            (income.min, income.max) = (income.max, income.min);
+        },
+        &[(
+            "definitions[1].annual_income",
+            "inverted range: min 120000 > max 20000",
+        )],
+    );
+    check(
+        |p| {
+            let subscriptions = &mut p.definitions[2].subscriptions;
+            (subscriptions.min, subscriptions.max) = (10, 5);
+        },
+        &[(
+            "definitions[2].subscriptions",
+            "inverted range: min 10 > max 5",
+        )],
+    );
+}
+
+#[test]
+fn negative_amounts_are_problems() {
+    check(
+        |p| p.definitions[4].savings_monthly.min = dec("-1"),
+        &[(
+            "definitions[4].savings_monthly",
+            "negative amount -1; ranges start at 0",
+        )],
+    );
+}
+
+#[test]
+fn fractions_above_one_are_problems() {
+    check(
+        |p| p.definitions[0].target_utilization.max = dec("1.20"),
+        &[(
+            "definitions[0].target_utilization",
+            "0.60–1.20 must lie within 0–1",
+        )],
+    );
+}
+
+#[test]
+fn problems_in_several_definitions_are_all_reported() {
+    check(
+        |p| {
+            p.definitions[0].target_utilization.max = dec("1.20");
+            p.definitions[3].checking_buffer_months.max = dec("1.499");
+            p.definitions[4].savings_monthly.min = dec("-1");
+        },
+        &[
+            ("definitions[0].target_utilization", "must lie within 0–1"),
+            (
+                "definitions[3].checking_buffer_months",
+                "inverted range: min 1.50 > max 1.499",
+            ),
+            (
+                "definitions[3].checking_buffer_months",
+                "1.499 has more than 2 decimals",
+            ),
+            ("definitions[4].savings_monthly", "negative amount -1"),
+        ],
+    );
+}
+
+#[test]
+fn a_high_utilization_range_reaching_below_fifty_percent_is_a_problem() {
+    // 0.30 - 0.04 jitter = 0.26: such a user triggers no persona at all.
+    check(
+        |p| p.definitions[0].target_utilization = DecimalRange::hundredths(30, 80),
+        &[(
+            "definitions[0]",
+            "would classify as {}, not {high_utilization}",
+        )],
+    );
+    // Just clear of the threshold is fine: 0.54 - 0.04 = 0.50.
+    check(
+        |p| p.definitions[0].target_utilization.min = dec("0.54"),
+        &[],
+    );
+    check(
+        |p| p.definitions[0].target_utilization.min = dec("0.53"),
+        &[("definitions[0]", "would classify as {}")],
+    );
+}
+
+#[test]
+fn a_control_range_with_many_subscriptions_is_a_problem() {
+    check(
+        |p| p.definitions[4].subscriptions = CountRange::new(0, 5),
+        &[(
+            "definitions[4]",
+            "would classify as {subscription_heavy}, not {}",
+        )],
+    );
+    check(|p| p.definitions[4].subscriptions.max = 2, &[]);
+}
+
+#[test]
+fn a_saver_without_a_savings_account_is_a_problem() {
+    check(
+        |p| p.definitions[3].savings_account_percent = 90,
+        &[(
+            "definitions[3]",
+            "would classify as {}, not {savings_builder}",
+        )],
+    );
+}
+
+#[test]
+fn criteria_changes_are_checked_against_the_definitions() {
+    // Subscription-Heavy users pay 5–10 merchants; a threshold of 6 misses some.
+    check(
+        |p| p.criteria.subscription_heavy_min_merchants = 6,
+        &[(
+            "definitions[2]",
+            "would classify as {}, not {subscription_heavy}",
+        )],
+    );
+    check(|p| p.criteria.subscription_heavy_min_merchants = 5, &[]);
+}
+
+#[test]
+fn a_missing_persona_is_a_problem() {
+    check(
+        |p| {
+            p.definitions.pop();
+        },
+        &[("definitions", "`control` is missing")],
+    );
+    check(
+        |p| {
+            p.definitions.remove(3);
+        },
+        &[
+            ("definitions", "`savings_builder` is missing"),
+            ("definitions", "`control` must be entry 4"),
+        ],
+    );
+    check(
+        |p| p.definitions.clear(),
+        &[
+            ("definitions", "`high_utilization` is missing"),
+            ("definitions", "`variable_income` is missing"),
+            ("definitions", "`subscription_heavy` is missing"),
+            ("definitions", "`savings_builder` is missing"),
+            ("definitions", "`control` is missing"),
+        ],
+    );
+}
+
+#[test]
+fn a_duplicated_persona_is_a_problem() {
+    check(
+        |p| p.definitions.push(p.definitions[2].clone()),
+        &[("definitions", "`subscription_heavy` is defined 2 times")],
+    );
+}
+
+#[test]
+fn personas_out_of_priority_order_are_a_problem() {
+    check(
+        |p| p.definitions.swap(0, 1),
+        &[
+            ("definitions", "`high_utilization` must be entry 0"),
+            ("definitions", "`variable_income` must be entry 1"),
+        ],
+    );
+}
+
+#[test]
+fn personas_round_trip_through_json() {
+    let personas = Personas::spendsense();
+    let json = serde_json::to_string_pretty(&personas).unwrap();
+    let parsed: Personas = serde_json::from_str(&json).unwrap();
+    assert_eq!(parsed, personas);
+    assert_eq!(serde_json::to_string_pretty(&parsed).unwrap(), json);
+    // Thresholds and ranges are exact numbers, not strings or floats.
+    for needle in [
+        r#""high_utilization_min": 0.50,"#,
+        r#""savings_builder_min_inflow": 200,"#,
+        r#""utilization_jitter": 0.04,"#,
+        r#""schedule": "irregular","#,
+    ] {
+        assert!(json.contains(needle), "{needle} not in {json}");
+    }
+}
+
+/// Parses the default configuration's JSON with `from` replaced by `to` and
+/// checks the error names `needle`.
+fn check_rejected(from: &str, to: &str, needle: &str) {
+    let json = serde_json::to_string_pretty(&Personas::spendsense()).unwrap();
+    assert!(json.contains(from), "{from:?} not in the JSON");
+    let edited = json.replacen(from, to, 1);
+    let err = serde_json::from_str::<Personas>(&edited)
+        .expect_err(&format!("{to:?} should be refused"))
+        .to_string();
+    assert!(
+        err.contains(needle),
+        "error {err:?} should contain {needle:?}"
+    );
+}
+
+#[test]
+fn unknown_fields_in_a_configuration_are_refused_by_name() {
+    check_rejected(
+        r#""criteria": {"#,
+        r#""version": 2, "criteria": {"#,
+        "unknown field `version`",
+    );
+    check_rejected(
+        r#""high_utilization_min": 0.50,"#,
+        r#""high_utilization_min": 0.50, "high_utilization_max": 0.90,"#,
+        "unknown field `high_utilization_max`",
+    );
+    check_rejected(
+        r#""title": "Control","#,
+        r#""title": "Control", "colour": "grey","#,
+        "unknown field `colour`",
+    );
+    check_rejected(
+        r#""utilization_jitter": 0.04,"#,
+        r#""utilization_jitter": 0.04, "jitter": 0.04,"#,
+        "unknown field `jitter`",
+    );
+    check_rejected(
+        r#""schedule": "irregular","#,
+        r#""schedule": "irregular", "typical_gap_days": 60,"#,
+        "unknown field `typical_gap_days`",
+    );
+    check_rejected(
+        r#""min": 46,"#,
+        r#""min": 46, "step": 1,"#,
+        "unknown field `step`",
+    );
+    check_rejected(
+        r#""id": "control","#,
+        r#""id": "mixed","#,
+        "unknown variant `mixed`",
+    );
+}

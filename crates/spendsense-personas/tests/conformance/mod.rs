@@ -1,0 +1,346 @@
+//! `Personas::check_profile` on hand-built profiles, one or two per persona.
+
+use spendsense_personas::{
+    PersonaSet, Personas, PlannedSignals, RULE_ACCOUNT_STRUCTURE, RULE_CLASSIFICATION,
+    RULE_PERSONA_RANGE,
+};
+use spendsense_schema::{
+    Account, AccountSubtype, Balances, Characteristics, Demographics, HolderCategory,
+    IncomeStability, PayFrequency, PersonaId, UserProfile, Violation, validate_profile,
+};
+
+use crate::dec;
+
+/// What a hand-built profile plans; amounts are exact text such as `"2500.00"`.
+struct Plan {
+    persona: PersonaId,
+    annual_income: &'static str,
+    pay: (PayFrequency, u16),
+    target_utilization: &'static str,
+    savings_monthly: &'static str,
+    subscriptions: u8,
+    checking: &'static str,
+    savings: Option<&'static str>,
+    /// `(limit, current)` of each credit card.
+    cards: &'static [(&'static str, &'static str)],
+}
+
+fn depository(id: usize, subtype: AccountSubtype, current: &str) -> Account {
+    Account {
+        account_id: format!("user_MASKED_007_acct_{id}"),
+        balances: Balances {
+            available: Some(dec(current)),
+            current: Some(dec(current)),
+            limit: None,
+            iso_currency_code: Some("USD".into()),
+            unofficial_currency_code: None,
+        },
+        mask: Some(format!("{:04}", 1000 + id)),
+        name: format!("Plaid {}", subtype.as_str()),
+        official_name: None,
+        account_type: subtype.account_type(),
+        subtype,
+        holder_category: HolderCategory::Personal,
+    }
+}
+
+fn card(id: usize, limit: &str, current: &str) -> Account {
+    let mut account = depository(id, AccountSubtype::CreditCard, current);
+    account.balances.limit = Some(dec(limit));
+    account.balances.available = Some(dec(limit) - dec(current));
+    account
+}
+
+fn build(plan: &Plan) -> UserProfile {
+    let mut accounts = vec![depository(0, AccountSubtype::Checking, plan.checking)];
+    if let Some(savings) = plan.savings {
+        accounts.push(depository(1, AccountSubtype::Savings, savings));
+    }
+    for (limit, current) in plan.cards {
+        accounts.push(card(accounts.len(), limit, current));
+    }
+    let (pay_frequency, median_pay_gap_days) = plan.pay;
+    UserProfile {
+        user_id: "user_MASKED_007".into(),
+        name: "Grace Hopper".into(),
+        persona: plan.persona,
+        annual_income: dec(plan.annual_income),
+        demographics: Demographics {
+            age: 41,
+            state: "NY".into(),
+        },
+        characteristics: Characteristics {
+            target_credit_utilization: dec(plan.target_utilization),
+            target_savings_monthly: dec(plan.savings_monthly),
+            income_stability: if pay_frequency == PayFrequency::Irregular {
+                IncomeStability::Irregular
+            } else {
+                IncomeStability::Regular
+            },
+            pay_frequency,
+            median_pay_gap_days,
+            subscription_count_target: plan.subscriptions,
+        },
+        accounts,
+    }
+}
+
+/// $60,000 a year, half a month of checking, one card at 70% of a 40%-of-income limit.
+const HIGH_UTILIZATION: Plan = Plan {
+    persona: PersonaId::HighUtilization,
+    annual_income: "60000.00",
+    pay: (PayFrequency::Biweekly, 14),
+    target_utilization: "0.70",
+    savings_monthly: "0.00",
+    subscriptions: 1,
+    checking: "2500.00",
+    savings: None,
+    cards: &[("24000.00", "16800.00")],
+};
+
+/// Conforming profiles: at least one per persona, with and without optional accounts.
+const CONFORMING: &[Plan] = &[
+    HIGH_UTILIZATION,
+    Plan {
+        persona: PersonaId::HighUtilization,
+        annual_income: "100000.00",
+        pay: (PayFrequency::Weekly, 7),
+        target_utilization: "0.65",
+        savings_monthly: "120.00",
+        subscriptions: 2,
+        checking: "5000.00",
+        savings: Some("5000.00"),
+        cards: &[("20000.00", "13000.00"), ("20000.00", "13600.00")],
+    },
+    Plan {
+        persona: PersonaId::VariableIncome,
+        annual_income: "36000.00",
+        pay: (PayFrequency::Irregular, 60),
+        target_utilization: "0.20",
+        savings_monthly: "0.00",
+        subscriptions: 1,
+        checking: "1500.00",
+        savings: None,
+        cards: &[("3600.00", "720.00")],
+    },
+    Plan {
+        persona: PersonaId::VariableIncome,
+        annual_income: "24000.00",
+        pay: (PayFrequency::Irregular, 46),
+        target_utilization: "0.00",
+        savings_monthly: "149.00",
+        subscriptions: 0,
+        checking: "200.00",
+        savings: Some("1000.00"),
+        cards: &[],
+    },
+    Plan {
+        persona: PersonaId::SubscriptionHeavy,
+        annual_income: "90000.00",
+        pay: (PayFrequency::Semimonthly, 15),
+        target_utilization: "0.25",
+        savings_monthly: "100.00",
+        subscriptions: 7,
+        checking: "15000.00",
+        savings: Some("7500.00"),
+        cards: &[("12000.00", "3000.00")],
+    },
+    Plan {
+        persona: PersonaId::SavingsBuilder,
+        annual_income: "96000.00",
+        pay: (PayFrequency::Biweekly, 14),
+        target_utilization: "0.12",
+        savings_monthly: "800.00",
+        subscriptions: 2,
+        checking: "24000.00",
+        savings: Some("40000.00"),
+        cards: &[("15000.00", "1800.00")],
+    },
+    Plan {
+        persona: PersonaId::Control,
+        annual_income: "48000.00",
+        pay: (PayFrequency::Monthly, 30),
+        target_utilization: "0.00",
+        savings_monthly: "0.00",
+        subscriptions: 2,
+        checking: "6000.00",
+        savings: None,
+        cards: &[],
+    },
+    Plan {
+        persona: PersonaId::Control,
+        annual_income: "48000.00",
+        pay: (PayFrequency::Weekly, 7),
+        target_utilization: "0.30",
+        savings_monthly: "149.00",
+        subscriptions: 0,
+        checking: "6000.00",
+        savings: Some("8000.00"),
+        cards: &[("4000.00", "1200.00"), ("4000.00", "1240.00")],
+    },
+];
+
+/// Checks `build(plan)` changed by `edit` and compares every violation, in
+/// order, with `expected`: `(path, rule, text the message must contain)`.
+fn check(plan: &Plan, edit: impl FnOnce(&mut UserProfile), expected: &[(&str, &str, &str)]) {
+    let mut profile = build(plan);
+    edit(&mut profile);
+    let got = Personas::spendsense().check_profile(&profile);
+    let shown: Vec<String> = got.iter().map(Violation::to_string).collect();
+    let got_keys: Vec<(&str, &str)> = got.iter().map(|v| (v.path.as_str(), v.rule)).collect();
+    let want_keys: Vec<(&str, &str)> = expected.iter().map(|e| (e.0, e.1)).collect();
+    assert_eq!(got_keys, want_keys, "violations: {shown:#?}");
+    for (violation, (_, _, needle)) in got.iter().zip(expected) {
+        assert!(
+            violation.message.contains(needle),
+            "message of {violation} should contain {needle:?}"
+        );
+    }
+}
+
+#[test]
+fn conforming_profiles_of_every_persona_have_no_violations() {
+    for plan in CONFORMING {
+        let profile = build(plan);
+        assert_eq!(validate_profile(&profile), [], "{:?}", plan.persona);
+        assert_eq!(
+            Personas::spendsense().classify(&PlannedSignals::of(&profile)),
+            PersonaSet::only(plan.persona),
+            "{:?}",
+            plan.persona
+        );
+        check(plan, |_| {}, &[]);
+    }
+    for persona in PersonaId::ALL {
+        assert!(
+            CONFORMING.iter().any(|p| p.persona == persona),
+            "no conforming {persona} profile"
+        );
+    }
+}
+
+#[test]
+fn a_high_utilization_card_at_thirty_percent_is_reported() {
+    check(
+        &HIGH_UTILIZATION,
+        |p| {
+            let b = &mut p.accounts[1].balances;
+            (b.current, b.available) = (Some(dec("7200.00")), Some(dec("16800.00")));
+        },
+        &[
+            (
+                "accounts[1].balances.current",
+                RULE_PERSONA_RANGE,
+                "from the target 0.70; at most 0.04 allowed",
+            ),
+            (
+                "persona",
+                RULE_CLASSIFICATION,
+                "planned signals classify as {}; a `high_utilization` profile must classify as {high_utilization}",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_high_utilization_target_of_thirty_percent_is_reported() {
+    check(
+        &HIGH_UTILIZATION,
+        |p| {
+            p.characteristics.target_credit_utilization = dec("0.30");
+            let b = &mut p.accounts[1].balances;
+            (b.current, b.available) = (Some(dec("7200.00")), Some(dec("16800.00")));
+        },
+        &[
+            (
+                "characteristics.target_credit_utilization",
+                RULE_PERSONA_RANGE,
+                "0.30 is outside 0.60–0.80 for high_utilization",
+            ),
+            ("persona", RULE_CLASSIFICATION, "classify as {}"),
+        ],
+    );
+}
+
+#[test]
+fn a_saver_without_savings_account_breaks_structure_and_classification() {
+    let saver = CONFORMING
+        .iter()
+        .find(|p| p.persona == PersonaId::SavingsBuilder)
+        .unwrap();
+    check(
+        saver,
+        |p| {
+            p.accounts.remove(1);
+        },
+        &[
+            (
+                "accounts",
+                RULE_ACCOUNT_STRUCTURE,
+                "0 savings accounts; savings_builder allows 1..=1",
+            ),
+            (
+                "persona",
+                RULE_CLASSIFICATION,
+                "classify as {}; a `savings_builder` profile must classify as {savings_builder}",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn values_outside_the_persona_ranges_are_reported() {
+    check(
+        &HIGH_UTILIZATION,
+        |p| {
+            p.characteristics.subscription_count_target = 3;
+            p.characteristics.target_savings_monthly = dec("150.00");
+        },
+        &[
+            (
+                "characteristics.target_savings_monthly",
+                RULE_PERSONA_RANGE,
+                "150.00 is outside 0–149 for high_utilization",
+            ),
+            (
+                "characteristics.subscription_count_target",
+                RULE_PERSONA_RANGE,
+                "3 is outside 0–2 for high_utilization",
+            ),
+            (
+                "persona",
+                RULE_CLASSIFICATION,
+                "classify as {high_utilization, subscription_heavy}",
+            ),
+        ],
+    );
+    check(
+        &HIGH_UTILIZATION,
+        |p| {
+            let checking = &mut p.accounts[0].balances;
+            (checking.current, checking.available) = (Some(dec("5000.00")), Some(dec("5000.00")));
+        },
+        &[(
+            "accounts[checking].balances.current",
+            RULE_PERSONA_RANGE,
+            "1 is outside 0.20–0.90 for high_utilization",
+        )],
+    );
+}
+
+#[test]
+fn a_utilization_target_without_cards_is_reported() {
+    let cardless = CONFORMING
+        .iter()
+        .find(|p| p.persona == PersonaId::Control && p.cards.is_empty())
+        .unwrap();
+    check(
+        cardless,
+        |p| p.characteristics.target_credit_utilization = dec("0.10"),
+        &[(
+            "characteristics.target_credit_utilization",
+            RULE_PERSONA_RANGE,
+            "0.10 without credit cards; expected 0",
+        )],
+    );
+}
