@@ -21,6 +21,9 @@ pub enum Output {
         temp: BufWriter<NamedTempFile>,
         target: PathBuf,
     },
+    /// An existing device, pipe or socket (`/dev/null`, a FIFO), written in
+    /// place: renaming over it would replace the device with a plain file.
+    Special(BufWriter<fs::File>),
 }
 
 impl Output {
@@ -32,6 +35,16 @@ impl Output {
                 io::stdout(),
             )));
         };
+        if let Ok(metadata) = fs::metadata(target)
+            && !metadata.is_file()
+            && !metadata.is_dir()
+        {
+            let file = fs::OpenOptions::new()
+                .write(true)
+                .open(target)
+                .with_context(|| format!("cannot write {}", target.display()))?;
+            return Ok(Output::Special(BufWriter::with_capacity(1 << 20, file)));
+        }
         if target.is_dir() {
             bail!(
                 "output path {} is a directory; give a file path such as {}/profiles.json",
@@ -71,6 +84,7 @@ impl Output {
     pub fn commit(self) -> Result<()> {
         match self {
             Output::Stdout(mut out) => Ok(out.flush()?),
+            Output::Special(mut out) => Ok(out.flush()?),
             Output::File { temp, target } => {
                 let temp = temp.into_inner().map_err(|err| err.into_error())?;
                 temp.as_file().sync_all()?;
@@ -88,6 +102,7 @@ impl Write for Output {
         match self {
             Output::Stdout(out) => out.write(buf),
             Output::File { temp, .. } => temp.write(buf),
+            Output::Special(out) => out.write(buf),
         }
     }
 
@@ -95,6 +110,7 @@ impl Write for Output {
         match self {
             Output::Stdout(out) => out.write_all(buf),
             Output::File { temp, .. } => temp.write_all(buf),
+            Output::Special(out) => out.write_all(buf),
         }
     }
 
@@ -102,6 +118,7 @@ impl Write for Output {
         match self {
             Output::Stdout(out) => out.flush(),
             Output::File { temp, .. } => temp.flush(),
+            Output::Special(out) => out.flush(),
         }
     }
 }

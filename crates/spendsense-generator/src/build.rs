@@ -3,13 +3,13 @@
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use rust_decimal::Decimal;
-use spendsense_personas::{DecimalRange, PayPlan, PersonaDefinition};
+use spendsense_personas::{PayPlan, PersonaDefinition};
 use spendsense_schema::{
     Account, AccountSubtype, Balances, Characteristics, Demographics, HolderCategory,
     IncomeStability, PayFrequency, PersonaId, UserProfile, reference::US_STATES,
 };
 
-use crate::money::{cents, round_cents, to_cents};
+use crate::money::{DrawRanges, Hundredths, cents, div_round_even};
 
 /// Ages are drawn uniformly from this range.
 const AGES: std::ops::RangeInclusive<u8> = 21..=75;
@@ -52,13 +52,14 @@ pub(crate) struct Plan<'a> {
     pub(crate) index: u64,
     pub(crate) persona: PersonaId,
     pub(crate) definition: &'a PersonaDefinition,
-    pub(crate) annual_income: Decimal,
+    pub(crate) ranges: &'a DrawRanges,
+    pub(crate) income_cents: i64,
     pub(crate) name: String,
 }
 
 /// A value drawn in hundredths from an inclusive range.
-fn hundredths(rng: &mut ChaCha8Rng, range: DecimalRange) -> Decimal {
-    cents(rng.random_range(to_cents(range.min)..=to_cents(range.max)))
+fn hundredths(rng: &mut ChaCha8Rng, range: Hundredths) -> i64 {
+    rng.random_range(range.min..=range.max)
 }
 
 fn count(rng: &mut ChaCha8Rng, range: spendsense_personas::CountRange) -> u16 {
@@ -76,8 +77,8 @@ pub fn user_id(index: u64) -> String {
 
 pub(crate) fn build(plan: Plan<'_>, rng: &mut ChaCha8Rng) -> UserProfile {
     let d = plan.definition;
-    let income = plan.annual_income;
-    let monthly = income / Decimal::from(12);
+    let r = plan.ranges;
+    let income = i128::from(plan.income_cents);
     let user_id = user_id(plan.index);
 
     let age = rng.random_range(AGES);
@@ -99,24 +100,25 @@ pub(crate) fn build(plan: Plan<'_>, rng: &mut ChaCha8Rng) -> UserProfile {
         ),
     };
 
-    let buffer_months = hundredths(rng, d.checking_buffer_months);
+    // Months of income in hundredths: cents = income · months / (12 · 100).
+    let months_of_income = |months: i64| div_round_even(income * i128::from(months), 1_200);
+    let buffer_months = hundredths(rng, r.checking_buffer_months);
     let card_count = count(rng, d.credit_cards);
     let target_utilization = if card_count == 0 {
-        cents(0)
+        0
     } else {
-        hundredths(rng, d.target_utilization)
+        hundredths(rng, r.target_utilization)
     };
-    let total_limit_cents = to_cents(income * hundredths(rng, d.credit_limit_income_share));
+    let total_limit_cents =
+        (income * i128::from(hundredths(rng, r.credit_limit_income_share)) / 100) as i64;
     let subscriptions = count(rng, d.subscriptions) as u8;
     let has_savings = rng.random_range(0..100u8) < d.savings_account_percent;
-    let savings_share = hundredths(rng, d.savings_income_share);
-    let savings_monthly = {
-        let wanted = round_cents((monthly * savings_share).round());
-        let mut clamped = wanted.clamp(d.savings_monthly.min, d.savings_monthly.max);
-        clamped.rescale(2);
-        clamped
-    };
-    let savings_months = hundredths(rng, d.savings_balance_months);
+    let savings_share = hundredths(rng, r.savings_income_share);
+    // Whole dollars: income · share / (12 · 100) cents, rounded to dollars.
+    let savings_dollars = div_round_even(income * i128::from(savings_share), 120_000);
+    let savings_monthly =
+        (savings_dollars * 100).clamp(r.savings_monthly.min, r.savings_monthly.max);
+    let savings_months = hundredths(rng, r.savings_balance_months);
 
     let mut masks: Vec<String> = Vec::with_capacity(4);
     let mut next_mask = |rng: &mut ChaCha8Rng| loop {
@@ -144,7 +146,7 @@ pub(crate) fn build(plan: Plan<'_>, rng: &mut ChaCha8Rng) -> UserProfile {
         accounts.push(account);
     };
 
-    let checking = round_cents(monthly * buffer_months);
+    let checking = cents(months_of_income(buffer_months));
     add_account(
         rng,
         AccountSubtype::Checking,
@@ -152,7 +154,7 @@ pub(crate) fn build(plan: Plan<'_>, rng: &mut ChaCha8Rng) -> UserProfile {
         depository(checking),
     );
     if has_savings {
-        let balance = round_cents(monthly * savings_months);
+        let balance = cents(months_of_income(savings_months));
         add_account(
             rng,
             AccountSubtype::Savings,
@@ -160,7 +162,7 @@ pub(crate) fn build(plan: Plan<'_>, rng: &mut ChaCha8Rng) -> UserProfile {
             depository(balance),
         );
     }
-    let jitter = to_cents(d.utilization_jitter);
+    let jitter = r.utilization_jitter;
     let mut remaining_limit = total_limit_cents;
     for card in 0..card_count {
         let cards_left = i64::from(card_count - card);
@@ -173,10 +175,10 @@ pub(crate) fn build(plan: Plan<'_>, rng: &mut ChaCha8Rng) -> UserProfile {
         let limit_cents = (remaining_limit * share / 100 + 5_000) / 10_000 * 10_000;
         let limit_cents = limit_cents.max(10_000);
         remaining_limit = (remaining_limit - limit_cents).max(0);
-        let utilization_cents =
-            (to_cents(target_utilization) + rng.random_range(-jitter..=jitter)).clamp(0, 100);
+        let utilization = (target_utilization + rng.random_range(-jitter..=jitter)).clamp(0, 100);
+        // Limits are whole dollars, so the balance is exact in cents.
         let limit = cents(limit_cents);
-        let current = round_cents(limit * cents(utilization_cents));
+        let current = cents(limit_cents * utilization / 100);
         let balances = Balances {
             available: Some(limit - current),
             current: Some(current),
@@ -191,11 +193,11 @@ pub(crate) fn build(plan: Plan<'_>, rng: &mut ChaCha8Rng) -> UserProfile {
         user_id,
         name: plan.name,
         persona: plan.persona,
-        annual_income: income,
+        annual_income: cents(plan.income_cents),
         demographics: Demographics { age, state },
         characteristics: Characteristics {
-            target_credit_utilization: target_utilization,
-            target_savings_monthly: savings_monthly,
+            target_credit_utilization: cents(target_utilization),
+            target_savings_monthly: cents(savings_monthly),
             income_stability,
             pay_frequency,
             median_pay_gap_days,

@@ -14,11 +14,9 @@
 
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
-use rust_decimal::Decimal;
-use spendsense_personas::DecimalRange;
 use spendsense_schema::PersonaId;
 
-use crate::money::{cents, to_cents};
+use crate::money::Hundredths;
 use crate::streams::{Domain, permutation, stream};
 
 const STRATA: u64 = 10;
@@ -28,14 +26,14 @@ const STRATUM_EDGES: [u64; STRATA as usize + 1] = [
 ];
 const ONE: u128 = 1_000_000;
 
-/// Draws the annual income of the `slot`-th user of `persona`, in whole dollars.
+/// Draws the annual income of the `slot`-th user of `persona`: cents, in whole dollars.
 pub(crate) fn draw_income(
     seed: u64,
     persona: PersonaId,
     slot: u64,
-    range: DecimalRange,
+    range: Hundredths,
     rng: &mut ChaCha8Rng,
-) -> Decimal {
+) -> i64 {
     let strata_block = slot / STRATA;
     let order = permutation::<{ STRATA as usize }>(&mut stream(
         seed,
@@ -44,22 +42,25 @@ pub(crate) fn draw_income(
     ));
     let stratum = usize::from(order[(slot % STRATA) as usize]);
     let quantile = u128::from(rng.random_range(STRATUM_EDGES[stratum]..STRATUM_EDGES[stratum + 1]));
-    let (min, max) = (to_cents(range.min), to_cents(range.max));
+    let (min, max) = (range.min, range.max);
     let span = (max - min) as u128;
     let raw = min + (span * quantile * quantile / (ONE * ONE)) as i64;
-    let dollars = ((raw + 50) / 100 * 100).clamp(min, max);
-    cents(dollars)
+    ((raw + 50) / 100 * 100).clamp(min, max)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rust_decimal::Decimal;
 
-    fn range() -> DecimalRange {
-        DecimalRange {
-            min: Decimal::from(20_000),
-            max: Decimal::from(200_000),
-        }
+    const CONTROL: Hundredths = Hundredths {
+        min: 20_000_00,
+        max: 200_000_00,
+    };
+
+    fn draw(seed: u64, slot: u64) -> Decimal {
+        let rng = &mut stream(seed, Domain::Profile, slot);
+        crate::money::cents(draw_income(seed, PersonaId::Control, slot, CONTROL, rng))
     }
 
     #[test]
@@ -67,15 +68,7 @@ mod tests {
         for seed in 0..50 {
             for block in 0..5 {
                 let incomes: Vec<Decimal> = (block * 10..block * 10 + 10)
-                    .map(|slot| {
-                        draw_income(
-                            seed,
-                            PersonaId::Control,
-                            slot,
-                            range(),
-                            &mut stream(seed, Domain::Profile, slot),
-                        )
-                    })
+                    .map(|slot| draw(seed, slot))
                     .collect();
                 assert!(
                     incomes.iter().any(|i| *i <= Decimal::from(25_000)),
@@ -85,10 +78,11 @@ mod tests {
                     incomes.iter().any(|i| *i >= Decimal::from(180_000)),
                     "{incomes:?}"
                 );
+                let (low, high) = (Decimal::from(20_000), Decimal::from(200_000));
                 assert!(
                     incomes
                         .iter()
-                        .all(|i| range().contains(*i) && i.fract().is_zero())
+                        .all(|i| *i >= low && *i <= high && i.fract().is_zero())
                 );
             }
         }
@@ -96,17 +90,7 @@ mod tests {
 
     #[test]
     fn incomes_are_right_skewed() {
-        let mut incomes: Vec<Decimal> = (0..1_000)
-            .map(|slot| {
-                draw_income(
-                    3,
-                    PersonaId::Control,
-                    slot,
-                    range(),
-                    &mut stream(3, Domain::Profile, slot),
-                )
-            })
-            .collect();
+        let mut incomes: Vec<Decimal> = (0..1_000).map(|slot| draw(3, slot)).collect();
         incomes.sort();
         let median = incomes[500];
         let mean = incomes.iter().sum::<Decimal>() / Decimal::from(incomes.len());

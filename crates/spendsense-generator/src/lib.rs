@@ -38,7 +38,7 @@ use std::fmt;
 use std::ops::Range;
 
 use spendsense_personas::{DefinitionProblem, Personas};
-use spendsense_schema::UserProfile;
+use spendsense_schema::{PersonaId, UserProfile};
 
 pub use build::user_id;
 pub use report::{
@@ -112,6 +112,8 @@ pub struct Generator {
     seed: u64,
     count: u64,
     personas: Personas,
+    /// The definitions' ranges in hundredths, in [`PersonaId::ALL`] order.
+    ranges: Vec<money::DrawRanges>,
     names: names::NamePermutation,
 }
 
@@ -129,6 +131,10 @@ impl Generator {
             seed: config.seed,
             count: config.count,
             personas: config.personas.clone(),
+            ranges: PersonaId::ALL
+                .iter()
+                .map(|p| money::DrawRanges::of(config.personas.get(*p)))
+                .collect(),
             names: names::NamePermutation::new(config.seed),
         })
     }
@@ -148,14 +154,15 @@ impl Generator {
     pub fn profile(&self, index: u64) -> UserProfile {
         let (persona, slot) = assign::persona_and_slot(self.seed, index);
         let definition = self.personas.get(persona);
+        let ranges = &self.ranges[persona.index()];
         let mut rng = streams::stream(self.seed, streams::Domain::Profile, index);
-        let annual_income =
-            income::draw_income(self.seed, persona, slot, definition.annual_income, &mut rng);
+        let income_cents = income::draw_income(self.seed, persona, slot, ranges.income, &mut rng);
         let plan = build::Plan {
             index,
             persona,
             definition,
-            annual_income,
+            ranges,
+            income_cents,
             name: self.names.name(index),
         };
         build::build(plan, &mut rng)

@@ -11,16 +11,68 @@
 //! only, which is the one format SpendSense reads and writes.
 
 use rust_decimal::Decimal;
-use serde::{Deserialize, Deserializer, Serialize, Serializer, de::Error as _, ser::Error as _};
+use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
 use serde_json::value::RawValue;
 
 /// The most decimal places any amount in a profile may carry.
 pub const MAX_SCALE: u32 = 2;
 
+/// The name serde_json's `RawValue` serializes under; serde_json writes a
+/// field of that struct verbatim. Writing through it directly skips
+/// `RawValue::from_string`'s allocation and re-parse of every amount, which
+/// was the largest cost of serializing a profile. The test
+/// `writes_exactly_what_raw_value_writes` pins the behaviour to `RawValue`'s.
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
+/// A decimal's text on the stack: at most 29 digits, a sign and a point.
+struct NumberText {
+    bytes: [u8; 40],
+    start: usize,
+}
+
+impl NumberText {
+    /// Formats like `Decimal`'s `Display` (every digit of the scale kept,
+    /// no exponent) without going through `fmt`, which profiling showed to
+    /// be a large share of serialization time.
+    fn new(value: &Decimal) -> NumberText {
+        let mut text = NumberText {
+            bytes: [b'0'; 40],
+            start: 40,
+        };
+        let mut digits = value.mantissa().unsigned_abs();
+        let scale = value.scale() as usize;
+        let mut written = 0;
+        while digits > 0 || written <= scale {
+            if written == scale && scale > 0 {
+                text.push(b'.');
+            }
+            text.push(b'0' + (digits % 10) as u8);
+            digits /= 10;
+            written += 1;
+        }
+        if value.is_sign_negative() && value.mantissa() != 0 {
+            text.push(b'-');
+        }
+        text
+    }
+
+    fn push(&mut self, byte: u8) {
+        self.start -= 1;
+        self.bytes[self.start] = byte;
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[self.start..]).expect("ASCII digits")
+    }
+}
+
 /// Serializes `value` as a JSON number with exactly the decimal's own digits.
 pub fn serialize<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
-    let raw = RawValue::from_string(value.to_string()).map_err(S::Error::custom)?;
-    raw.serialize(serializer)
+    use serde::ser::SerializeStruct;
+    let text = NumberText::new(value);
+    let mut raw = serializer.serialize_struct(RAW_VALUE_TOKEN, 1)?;
+    raw.serialize_field(RAW_VALUE_TOKEN, text.as_str())?;
+    raw.end()
 }
 
 /// Deserializes a JSON number into a [`Decimal`] without passing through `f64`.
@@ -87,6 +139,7 @@ pub mod option {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Serialize;
     use std::str::FromStr;
 
     #[derive(Serialize, Deserialize, PartialEq, Debug)]
@@ -108,6 +161,56 @@ mod tests {
         check_round_trip(r#"{"amount":0.10,"limit":5000}"#);
         check_round_trip(r#"{"amount":-12.5,"limit":0.00}"#);
         check_round_trip(r#"{"amount":12345678901234567890.12,"limit":1.99}"#);
+    }
+
+    #[test]
+    fn number_text_matches_display() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let mantissa = (i128::from(next()) << 32 | i128::from(next() >> 32)) >> (next() % 96);
+            let scale = (next() % 29) as u32;
+            let value = Decimal::from_i128_with_scale(mantissa % 10i128.pow(27), scale);
+            assert_eq!(NumberText::new(&value).as_str(), value.to_string());
+        }
+        for text in ["0", "0.00", "-0.01", "-5", "100.10", "0.001"] {
+            let value = Decimal::from_str_exact(text).unwrap();
+            assert_eq!(NumberText::new(&value).as_str(), text);
+        }
+    }
+
+    #[test]
+    fn writes_exactly_what_raw_value_writes() {
+        for text in [
+            "0",
+            "-0.01",
+            "2000.00",
+            "12345678901234567890.12",
+            "7.9228162514264337593543950335",
+        ] {
+            let value = Decimal::from_str_exact(text).unwrap();
+            let mut ours = Vec::new();
+            serialize(&value, &mut serde_json::Serializer::new(&mut ours)).unwrap();
+            let theirs =
+                serde_json::to_vec(&RawValue::from_string(value.to_string()).unwrap()).unwrap();
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(theirs).unwrap()
+            );
+            assert_eq!(
+                serde_json::to_string(&Amounts {
+                    amount: value,
+                    limit: None
+                })
+                .unwrap(),
+                format!(r#"{{"amount":{text},"limit":null}}"#)
+            );
+        }
     }
 
     #[test]
