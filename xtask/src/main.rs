@@ -18,7 +18,8 @@ tasks:
   gen-data          regenerate the canonical dataset in data/ (and its summary)
   gen-data --check  fail if any committed generated file is stale (same as check-data)
   check-data        the freshness check alone
-  summary           print the reviewable summary of data/synthetic/users/profiles.json";
+  summary           print the reviewable summary of data/synthetic/users/profiles.json
+  bench             run the throughput and memory benchmark (cargo bench -p spendsense-cli)";
 
 fn main() -> ExitCode {
     match run(env::args().skip(1).collect()) {
@@ -35,6 +36,24 @@ fn run(args: Vec<String>) -> Result<()> {
     match args.as_slice() {
         ["gen-data"] => canonical::generate_all(Mode::Write),
         ["gen-data", "--check"] | ["check-data"] => canonical::generate_all(Mode::Check),
+        ["bench"] => {
+            let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let status = std::process::Command::new(cargo)
+                .args([
+                    "bench",
+                    "--package",
+                    "spendsense-cli",
+                    "--bench",
+                    "throughput",
+                ])
+                .current_dir(project_root())
+                .status()
+                .context("cannot run cargo bench")?;
+            if !status.success() {
+                bail!("cargo bench failed: {status}");
+            }
+            Ok(())
+        }
         ["summary"] => {
             let (_, seed, count) = canonical::DATASETS[0];
             print!("{}", summary::summary(&canonical::profiles(seed, count)));

@@ -3,7 +3,7 @@
 mod args;
 mod commands;
 mod output;
-mod pipeline;
+use spendsense_cli::pipeline;
 
 use std::io::{self, Write};
 use std::process::ExitCode;

@@ -5,6 +5,9 @@
 //! batch to the writer through its own channel of capacity 2; the writer
 //! receives round-robin. Output order, and so every byte, is independent of
 //! the thread count, and at most `3·T` batches are in memory at once.
+//!
+//! Public only so that the throughput benchmark can run it on pre-generated
+//! profiles; it is not a supported library API.
 
 use std::io::{self, Write};
 use std::ops::Range;
@@ -57,9 +60,32 @@ impl Stats {
     }
 }
 
+/// Where the pipeline's profiles come from.
+pub trait ProfileSource: Sync {
+    /// Calls `visit` with profile `index`.
+    fn with_profile(&self, index: u64, visit: &mut dyn FnMut(&UserProfile));
+}
+
+impl ProfileSource for Generator {
+    fn with_profile(&self, index: u64, visit: &mut dyn FnMut(&UserProfile)) {
+        visit(&self.profile(index));
+    }
+}
+
+/// Pre-generated profiles served in a cycle: the pipeline with generation
+/// taken out, which is the serialization-plus-IO floor the benchmark compares against.
+#[derive(Debug)]
+pub struct Pregenerated(pub Vec<UserProfile>);
+
+impl ProfileSource for Pregenerated {
+    fn with_profile(&self, index: u64, visit: &mut dyn FnMut(&UserProfile)) {
+        visit(&self.0[(index % self.0.len() as u64) as usize]);
+    }
+}
+
 /// Generates and serializes profiles `range.start..range.end` of one batch.
 fn encode_batch(
-    generator: &Generator,
+    generator: &dyn ProfileSource,
     format: ProfileFormat,
     range: Range<u64>,
     first_index: u64,
@@ -67,9 +93,10 @@ fn encode_batch(
     let mut bytes = Vec::with_capacity((range.end - range.start) as usize * 1200);
     let mut stats = Stats::default();
     for index in range {
-        let profile = generator.profile(index);
-        format.encode(&profile, index == first_index, &mut bytes);
-        stats.add(&profile);
+        generator.with_profile(index, &mut |profile| {
+            format.encode(profile, index == first_index, &mut bytes);
+            stats.add(profile);
+        });
     }
     stats.bytes = bytes.len() as u64;
     (bytes, stats)
@@ -78,7 +105,7 @@ fn encode_batch(
 /// Writes profiles `range` of `generator` to `out` in `format` using `threads`
 /// workers, calling `progress` with the number of profiles written so far.
 pub fn write(
-    generator: &Generator,
+    generator: &dyn ProfileSource,
     range: Range<u64>,
     format: ProfileFormat,
     threads: usize,

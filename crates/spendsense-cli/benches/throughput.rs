@@ -1,0 +1,214 @@
+//! End-to-end throughput and memory of `spendsense`, on this machine.
+//!
+//! Run with `cargo bench -p spendsense-cli` (or `cargo xtask bench`). It runs
+//! the real release binary for every case, measuring wall time and peak RSS
+//! (sampled from /proc, so Linux only), and runs the same pipeline in-process
+//! on pre-generated profiles as the serialization-plus-IO floor. Prints a
+//! Markdown table for docs/performance.md.
+//!
+//! Environment: `SPENDSENSE_BENCH_USERS` (default 1,000,000),
+//! `SPENDSENSE_BENCH_BIG` (default 10,000,000; 0 skips the big memory run),
+//! `SPENDSENSE_BENCH_DIR` (default a fresh directory under the system temp dir).
+
+use std::fs::{self, File};
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use spendsense_cli::pipeline::{self, Pregenerated};
+use spendsense_generator::{Generator, GeneratorConfig};
+use spendsense_schema::ProfileFormat;
+
+const BIN: &str = env!("CARGO_BIN_EXE_spendsense");
+/// Pre-generated profiles cycled for the floor: enough to defeat caches, few enough to hold in memory.
+const FLOOR_DISTINCT: u64 = 100_000;
+
+struct Row {
+    case: String,
+    threads: usize,
+    profiles: u64,
+    bytes: u64,
+    took: Duration,
+    peak_rss_kib: Option<u64>,
+    floor: Option<Duration>,
+}
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Peak resident set of a running process, from the kernel's high-water mark.
+fn peak_rss_kib(pid: u32) -> Option<u64> {
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Runs the binary, polling its memory high-water mark until it exits.
+fn run(args: &[&str]) -> (Duration, Option<u64>) {
+    let started = Instant::now();
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn spendsense");
+    let mut peak = None;
+    loop {
+        if let Some(rss) = peak_rss_kib(child.id()) {
+            peak = Some(peak.map_or(rss, |p: u64| p.max(rss)));
+        }
+        if let Some(status) = child.try_wait().expect("wait") {
+            assert!(status.success(), "spendsense {args:?} failed: {status}");
+            return (started.elapsed(), peak);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn floor(
+    profiles: &Pregenerated,
+    count: u64,
+    format: ProfileFormat,
+    threads: usize,
+    path: &Path,
+) -> Duration {
+    let started = Instant::now();
+    let mut out = BufWriter::with_capacity(1 << 20, File::create(path).expect("create floor file"));
+    pipeline::write(profiles, 0..count, format, threads, &mut out, &|_| {}).expect("floor write");
+    out.into_inner().expect("flush").sync_all().expect("sync");
+    started.elapsed()
+}
+
+fn main() {
+    // `cargo test --benches` runs benchmarks with `--bench`-less args; only measure under `cargo bench`.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let users = env_u64("SPENDSENSE_BENCH_USERS", 1_000_000);
+    let big = env_u64("SPENDSENSE_BENCH_BIG", 10_000_000);
+    let dir = std::env::var("SPENDSENSE_BENCH_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            std::env::temp_dir().join(format!("spendsense-bench-{}", std::process::id()))
+        });
+    fs::create_dir_all(&dir).expect("bench dir");
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let thread_counts: Vec<usize> = if cores > 1 { vec![1, cores] } else { vec![1] };
+    let n = users.to_string();
+
+    eprintln!("pre-generating {FLOOR_DISTINCT} profiles for the floor…");
+    let generator = Generator::new(&GeneratorConfig::new(42, FLOOR_DISTINCT)).expect("config");
+    let pregenerated = Pregenerated(generator.iter().collect());
+
+    let mut rows = Vec::new();
+    for (format, name) in [
+        (ProfileFormat::Jsonl, "jsonl"),
+        (ProfileFormat::Json, "json"),
+    ] {
+        for &threads in &thread_counts {
+            let path = dir.join(format!("bench.{name}"));
+            let path_text = path.to_str().expect("utf-8 path");
+            let floor_path = dir.join(format!("floor.{name}"));
+            let floor_took = floor(&pregenerated, users, format, threads, &floor_path);
+            fs::remove_file(&floor_path).ok();
+            let threads_text = threads.to_string();
+            let (took, rss) = run(&[
+                "generate",
+                "-n",
+                &n,
+                "--format",
+                name,
+                "-j",
+                &threads_text,
+                "-o",
+                path_text,
+                "-q",
+            ]);
+            let bytes = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            rows.push(Row {
+                case: format!("generate {name} to file"),
+                threads,
+                profiles: users,
+                bytes,
+                took,
+                peak_rss_kib: rss,
+                floor: Some(floor_took),
+            });
+            eprintln!("done: generate {name}, {threads} thread(s)");
+            if format == ProfileFormat::Jsonl && threads == 1 {
+                let (took, rss) = run(&["validate", path_text, "-f", "json"]);
+                rows.push(Row {
+                    case: "validate jsonl".into(),
+                    threads: 1,
+                    profiles: users,
+                    bytes,
+                    took,
+                    peak_rss_kib: rss,
+                    floor: None,
+                });
+                eprintln!("done: validate");
+            }
+            fs::remove_file(&path).ok();
+        }
+    }
+    if big > 0 {
+        let path = dir.join("big.jsonl");
+        let big_text = big.to_string();
+        let (took, rss) = run(&[
+            "generate",
+            "-n",
+            &big_text,
+            "--format",
+            "jsonl",
+            "-o",
+            path.to_str().unwrap(),
+            "-q",
+        ]);
+        let bytes = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        fs::remove_file(&path).ok();
+        rows.push(Row {
+            case: "generate jsonl to file (memory check)".into(),
+            threads: cores,
+            profiles: big,
+            bytes,
+            took,
+            peak_rss_kib: rss,
+            floor: None,
+        });
+    }
+    fs::remove_dir_all(&dir).ok();
+
+    println!(
+        "| case | threads | profiles | profiles/s | MB/s | wall (s) | peak RSS (MiB) | floor (s) | vs floor |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for row in rows {
+        let secs = row.took.as_secs_f64();
+        let floor = row
+            .floor
+            .map_or("-".into(), |f| format!("{:.2}", f.as_secs_f64()));
+        let ratio = row
+            .floor
+            .map_or("-".into(), |f| format!("{:.2}x", secs / f.as_secs_f64()));
+        let rss = row
+            .peak_rss_kib
+            .map_or("-".into(), |k| format!("{:.1}", k as f64 / 1024.0));
+        println!(
+            "| {} | {} | {} | {:.0} | {:.0} | {:.2} | {} | {} | {} |",
+            row.case,
+            row.threads,
+            row.profiles,
+            row.profiles as f64 / secs,
+            row.bytes as f64 / 1e6 / secs,
+            secs,
+            rss,
+            floor,
+            ratio
+        );
+    }
+}
