@@ -3,3 +3,4 @@
 //! Not a library API: use `spendsense-generator` and `spendsense-schema`.
 
 pub mod pipeline;
+pub mod shard;

@@ -170,3 +170,72 @@ pub fn write(
     stats.bytes += (format.header(empty).len() + format.footer(empty).len()) as u64;
     Ok(stats)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use spendsense_generator::GeneratorConfig;
+
+    fn bytes(
+        generator: &Generator,
+        range: Range<u64>,
+        format: ProfileFormat,
+        threads: usize,
+    ) -> Vec<u8> {
+        let mut out = Vec::new();
+        write(generator, range, format, threads, &mut out, &|_| {}).unwrap();
+        out
+    }
+
+    #[test]
+    fn bytes_do_not_depend_on_the_thread_count() {
+        for (seed, count) in [(1, 1), (42, 513), (7, 2_000)] {
+            let generator = Generator::new(&GeneratorConfig::new(seed, count)).unwrap();
+            for format in [ProfileFormat::Json, ProfileFormat::Jsonl] {
+                let single = bytes(&generator, 0..count, format, 1);
+                for threads in [2, 3, 8] {
+                    assert!(
+                        single == bytes(&generator, 0..count, format, threads),
+                        "{format} {threads} threads"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn output_equals_the_library_writer() {
+        let generator = Generator::new(&GeneratorConfig::new(3, 700)).unwrap();
+        let profiles: Vec<_> = generator.iter().collect();
+        for format in [ProfileFormat::Json, ProfileFormat::Jsonl] {
+            let expected =
+                spendsense_schema::write_profiles(Vec::new(), format, &profiles).unwrap();
+            assert!(bytes(&generator, 0..700, format, 2) == expected, "{format}");
+        }
+    }
+
+    #[test]
+    fn concatenated_jsonl_shards_equal_the_single_run() {
+        for (count, shards) in [(1, 4), (10, 3), (1_000, 7), (1_537, 4)] {
+            let generator = Generator::new(&GeneratorConfig::new(11, count)).unwrap();
+            let single = bytes(&generator, 0..count, ProfileFormat::Jsonl, 2);
+            let mut joined = Vec::new();
+            for index in 1..=shards {
+                let range = crate::shard::Shard {
+                    index,
+                    count: shards,
+                }
+                .range(count);
+                joined.extend(bytes(&generator, range, ProfileFormat::Jsonl, 2));
+            }
+            assert!(joined == single, "n {count}, {shards} shards");
+        }
+    }
+
+    #[test]
+    fn empty_slices_are_valid_empty_outputs() {
+        let generator = Generator::new(&GeneratorConfig::new(1, 3)).unwrap();
+        assert_eq!(bytes(&generator, 2..2, ProfileFormat::Json, 2), b"[]\n");
+        assert_eq!(bytes(&generator, 2..2, ProfileFormat::Jsonl, 2), b"");
+    }
+}
