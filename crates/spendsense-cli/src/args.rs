@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 pub use spendsense_cli::shard::Shard;
+use spendsense_generator::Mix;
 
 /// Largest `--num-users` accepted: a billion profiles is about 1.2 TB of JSONL.
 pub const MAX_USERS: u64 = 1_000_000_000;
@@ -70,6 +71,11 @@ pub struct GenerateArgs {
     #[arg(long, value_name = "FILE")]
     pub personas: Option<PathBuf>,
 
+    /// Persona weights, normalised: e.g. `high_utilization=40,variable_income=15,subscription_heavy=15,savings_builder=15,control=15`.
+    /// Personas left out weigh 0. Every prefix keeps each persona within one user of its share.
+    #[arg(long, value_name = "PERSONA=WEIGHT,...", value_parser = parse_mix)]
+    pub mix: Option<Mix>,
+
     /// Print no summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,
@@ -91,6 +97,10 @@ pub struct ValidateArgs {
     /// Check against persona definitions from this JSON file instead of the defaults.
     #[arg(long, value_name = "FILE")]
     pub personas: Option<PathBuf>,
+
+    /// The persona mix the dataset was generated with (default: equal shares); quotas are checked against it.
+    #[arg(long, value_name = "PERSONA=WEIGHT,...", value_parser = parse_mix)]
+    pub mix: Option<Mix>,
 }
 
 #[derive(Debug, Args)]
@@ -132,6 +142,10 @@ pub enum PersonasFormat {
     Table,
     /// JSON, loadable with `generate --personas`.
     Json,
+}
+
+fn parse_mix(text: &str) -> Result<Mix, String> {
+    Mix::parse(text).map_err(|err| err.to_string())
 }
 
 fn whole_number(text: &str, what: &str, max: u64) -> Result<u64, String> {

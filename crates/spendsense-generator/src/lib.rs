@@ -29,6 +29,7 @@
 mod assign;
 mod build;
 mod income;
+mod mix;
 mod money;
 mod names;
 mod report;
@@ -41,6 +42,7 @@ use spendsense_personas::{DefinitionProblem, Personas};
 use spendsense_schema::{PersonaId, UserProfile};
 
 pub use build::user_id;
+pub use mix::{MAX_PERIOD, Mix, MixError};
 pub use report::{
     BandCount, INCOME_BANDS, PersonaSummary, Report, ReportViolation, Validator, validate,
 };
@@ -54,6 +56,8 @@ pub struct GeneratorConfig {
     pub count: u64,
     /// Persona definitions and detection criteria.
     pub personas: Personas,
+    /// How many users of each persona, relatively.
+    pub mix: Mix,
 }
 
 impl GeneratorConfig {
@@ -63,6 +67,7 @@ impl GeneratorConfig {
             seed,
             count,
             personas: Personas::spendsense(),
+            mix: Mix::equal(),
         }
     }
 }
@@ -112,6 +117,7 @@ pub struct Generator {
     seed: u64,
     count: u64,
     personas: Personas,
+    mix: Mix,
     /// The definitions' ranges in hundredths, in [`PersonaId::ALL`] order.
     ranges: Vec<money::DrawRanges>,
     names: names::NamePermutation,
@@ -131,6 +137,7 @@ impl Generator {
             seed: config.seed,
             count: config.count,
             personas: config.personas.clone(),
+            mix: config.mix,
             ranges: PersonaId::ALL
                 .iter()
                 .map(|p| money::DrawRanges::of(config.personas.get(*p)))
@@ -144,6 +151,11 @@ impl Generator {
         self.count
     }
 
+    /// The persona mix in use.
+    pub fn mix(&self) -> &Mix {
+        &self.mix
+    }
+
     /// The persona configuration in use.
     pub fn personas(&self) -> &Personas {
         &self.personas
@@ -152,7 +164,7 @@ impl Generator {
     /// Profile `index`. Defined for every index, also past `count`, so a
     /// profile never depends on how many others are generated.
     pub fn profile(&self, index: u64) -> UserProfile {
-        let (persona, slot) = assign::persona_and_slot(self.seed, index);
+        let (persona, slot) = assign::persona_and_slot(self.seed, &self.mix, index);
         let definition = self.personas.get(persona);
         let ranges = &self.ranges[persona.index()];
         let mut rng = streams::stream(self.seed, streams::Domain::Profile, index);
@@ -193,3 +205,8 @@ pub fn generate(config: &GeneratorConfig) -> Result<Vec<UserProfile>, Error> {
     let generator = Generator::new(config)?;
     Ok(generator.iter().collect())
 }
+
+/// The examples of `docs/usage.md`, run as doctests so the guide cannot rot.
+#[doc = include_str!("../../../docs/usage.md")]
+#[cfg(doctest)]
+pub struct UsageGuideExamples;

@@ -15,6 +15,8 @@ use serde::Serialize;
 use spendsense_personas::Personas;
 use spendsense_schema::{PersonaId, UserProfile, validate_profile};
 
+use crate::Mix;
+
 /// Income bands the report counts, as `(label, min, max)` in dollars, inclusive of min.
 pub const INCOME_BANDS: [(&str, i64, i64); 4] = [
     ("20-40K", 20_000, 40_000),
@@ -103,6 +105,7 @@ impl Report {
 #[derive(Debug)]
 pub struct Validator<'p> {
     personas: &'p Personas,
+    mix: Mix,
     total: u64,
     counts: [u64; 5],
     incomes: [BTreeMap<Decimal, u64>; 5],
@@ -128,8 +131,14 @@ impl<'p> Validator<'p> {
 
     /// A validator checking against `personas`, expecting equal persona shares.
     pub fn new(personas: &'p Personas) -> Validator<'p> {
+        Validator::with_mix(personas, Mix::equal())
+    }
+
+    /// A validator expecting the persona shares of `mix` at every prefix.
+    pub fn with_mix(personas: &'p Personas, mix: Mix) -> Validator<'p> {
         Validator {
             personas,
+            mix,
             total: 0,
             counts: [0; 5],
             incomes: Default::default(),
@@ -250,22 +259,23 @@ impl<'p> Validator<'p> {
         self.check_quota(index, id);
     }
 
-    /// Every prefix must hold each persona within one of an equal share.
+    /// Every prefix must hold each persona within one of its share of the mix.
     fn check_quota(&mut self, index: u64, id: &str) {
         if self.unreadable > 0 {
             return;
         }
         let prefix = self.total;
-        let personas = PersonaId::ALL.len() as u64;
         for persona in PersonaId::ALL {
             let count = self.counts[persona.index()];
-            let off_by_more_than_one =
-                count * personas > prefix + personas || prefix > count * personas + personas;
-            if off_by_more_than_one && !self.quota_reported[persona.index()] {
+            if !self.mix.within_one(persona, count, prefix) && !self.quota_reported[persona.index()]
+            {
                 self.quota_reported[persona.index()] = true;
+                let exact = Decimal::from(prefix) * Decimal::from(self.mix.weight(persona))
+                    / Decimal::from(self.mix.period());
                 let message = format!(
-                    "after {prefix} profiles `{persona}` has {count}; an equal share is {}, so it is off by more than 1",
-                    Decimal::from(prefix) / Decimal::from(personas)
+                    "after {prefix} profiles `{persona}` has {count}; its share of the mix ({}) is {}, so it is off by more than 1",
+                    self.mix,
+                    exact.round_dp(2)
                 );
                 self.record(index, id, "quota", "persona", message);
             }

@@ -1,3 +1,7 @@
 //! Properties of generated datasets, checked over many seeds and sizes.
+//!
+//! One test binary: modules live in subdirectories because Cargo builds every
+//! `tests/*.rs` file as a binary of its own.
 
+mod mix;
 mod properties;

@@ -8,6 +8,9 @@ use spendsense_schema::PersonaId;
 
 use crate::{Criteria, DecimalRange, PayPlan, PersonaDefinition, PersonaSet, PlannedSignals};
 
+/// The annual incomes, in dollars, every persona range must stay within.
+pub const INCOME_LIMITS: (i64, i64) = (20_000, 200_000);
+
 /// Detection criteria and the five persona definitions, in priority order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -117,7 +120,7 @@ impl Personas {
                     problem(
                         &format!("definitions[{at}]"),
                         format!(
-                            "a `{}` user at the range corner {signals:?} would classify as {got}, not {expected}",
+                            "a `{}` user at the range corner ({signals}) would classify as {got}, not {expected}",
                             definition.id
                         ),
                     )
@@ -179,10 +182,14 @@ fn definition_shape_problems(d: &PersonaDefinition, at: &str) -> Vec<DefinitionP
             }
         }
     }
-    if d.annual_income.min < Decimal::from(1_000) {
+    let (lowest, highest) = INCOME_LIMITS;
+    if d.annual_income.min < Decimal::from(lowest) || d.annual_income.max > Decimal::from(highest) {
         out.push(problem(
             &format!("{at}.annual_income"),
-            format!("min {} is below $1,000 a year", d.annual_income.min),
+            format!(
+                "{} must lie within {lowest}–{highest}, SpendSense's income range",
+                d.annual_income
+            ),
         ));
     }
     for (field, range) in [

@@ -66,6 +66,28 @@ impl PlannedSignals {
     }
 }
 
+impl fmt::Display for PlannedSignals {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.max_card_utilization {
+            Some(utilization) => write!(f, "highest card utilization {utilization}")?,
+            None => f.write_str("no credit card")?,
+        }
+        write!(
+            f,
+            ", checking buffer {} months, median pay gap {} days, {} recurring merchants, {}, savings transfer ${}/month",
+            self.checking_buffer_months,
+            self.median_pay_gap_days,
+            self.recurring_merchants,
+            if self.has_savings_account {
+                "a savings account"
+            } else {
+                "no savings account"
+            },
+            self.savings_transfer_monthly
+        )
+    }
+}
+
 /// Thresholds of the SpendSense persona definitions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -36,7 +36,7 @@ mod definition;
 mod detect;
 mod range;
 
-pub use catalog::{DefinitionProblem, Personas, corners};
+pub use catalog::{DefinitionProblem, INCOME_LIMITS, Personas, corners};
 pub use conformance::{RULE_ACCOUNT_STRUCTURE, RULE_CLASSIFICATION, RULE_PERSONA_RANGE};
 pub use definition::{PayPlan, PersonaDefinition, default_definitions};
 pub use detect::{Criteria, PersonaSet, PlannedSignals, classify};

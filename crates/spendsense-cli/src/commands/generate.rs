@@ -22,6 +22,7 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
         seed: args.seed,
         count: args.num_users,
         personas,
+        mix: args.mix.unwrap_or_default(),
     };
     let generator = Generator::new(&config).map_err(|err| Failure::Usage(err.into()))?;
     let range = args

@@ -22,7 +22,7 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
         InputFormat::Jsonl => ProfileFormat::Jsonl,
         InputFormat::Auto => detect(&args.path, &mut input).map_err(Failure::Usage)?,
     };
-    let mut validator = Validator::new(&personas);
+    let mut validator = Validator::with_mix(&personas, args.mix.unwrap_or_default());
     let visit = |record: Record| match record {
         Ok(profile) => validator.push(&profile),
         Err(err) => validator.push_unreadable(err.location.line, &err.path, err.message),
