@@ -36,6 +36,17 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Print the persona definitions and detection criteria.
     Personas(PersonasArgs),
+    /// Print the fingerprint of the generation algorithm and persona definitions.
+    ///
+    /// Same fingerprint + seed + count + mix ⇒ same bytes, on every platform.
+    Fingerprint(FingerprintArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct FingerprintArgs {
+    /// Fingerprint these persona definitions instead of the defaults.
+    #[arg(long, value_name = "FILE")]
+    pub personas: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -75,6 +86,11 @@ pub struct GenerateArgs {
     /// Personas left out weigh 0. Every prefix keeps each persona within one user of its share.
     #[arg(long, value_name = "PERSONA=WEIGHT,...", value_parser = parse_mix)]
     pub mix: Option<Mix>,
+
+    /// Also write a JSON manifest here: seed, count, mix, fingerprint, tool
+    /// version and the SHA-256 of the output.
+    #[arg(long, value_name = "PATH")]
+    pub manifest: Option<PathBuf>,
 
     /// Print no summary on stderr.
     #[arg(short, long)]

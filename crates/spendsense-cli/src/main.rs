@@ -37,6 +37,7 @@ fn main() -> ExitCode {
         Command::Generate(args) => commands::generate::run(args),
         Command::Validate(args) => commands::validate::run(args),
         Command::Personas(args) => commands::personas::run(args),
+        Command::Fingerprint(args) => commands::fingerprint::run(args),
     };
     match result {
         Ok(code) => code,
@@ -47,8 +48,13 @@ fn main() -> ExitCode {
 }
 
 fn report(err: &anyhow::Error, code: u8) -> ExitCode {
-    let _ = writeln!(io::stderr(), "error: {err:#}");
+    let _ = writeln!(io::stderr(), "error: {}", one_line(&format!("{err:#}")));
     ExitCode::from(code)
+}
+
+/// Errors are one line even when they quote a path or value holding a newline.
+fn one_line(text: &str) -> String {
+    text.replace('\n', "\\n").replace('\r', "\\r")
 }
 
 /// A reader that closed the pipe (`| head`) got what it wanted: not an error.
@@ -77,20 +83,21 @@ fn report_clap_error(err: clap::Error) -> ExitCode {
         return ExitCode::from(code);
     }
     let rendered = err.render().to_string();
+    // The message is the first paragraph; it spans lines when it lists
+    // missing arguments or possible values (or quotes a value with a newline).
     let first = rendered
+        .split("\n\n")
+        .find(|p| !p.trim().is_empty())
+        .unwrap_or("error: invalid arguments")
         .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("error: invalid arguments");
-    let first = first.trim_end();
-    let extra = |prefix: &str| {
-        rendered
-            .lines()
-            .map(str::trim)
-            .find(|l| l.starts_with(prefix))
-            .map(|l| format!(" {l}"))
-    };
-    let hint = extra("[possible values")
-        .or_else(|| extra("tip:"))
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let hint = rendered
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("tip:"))
+        .map(|l| format!(" {l}"))
         .unwrap_or_default();
     let _ = writeln!(io::stderr(), "{first}{hint} (see `spendsense --help`)");
     ExitCode::from(2)

@@ -10,15 +10,17 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use tempfile::NamedTempFile;
+use tempfile::TempPath;
 
 /// Where output goes.
 pub enum Output {
     /// Standard output.
     Stdout(BufWriter<io::Stdout>),
-    /// A temporary file that becomes `target` on [`Output::commit`].
+    /// A temporary file that becomes `target` on [`Output::commit`]; dropping
+    /// `path` before then deletes it.
     File {
-        temp: BufWriter<NamedTempFile>,
+        temp: BufWriter<fs::File>,
+        path: TempPath,
         target: PathBuf,
     },
     /// An existing device, pipe or socket (`/dev/null`, a FIFO), written in
@@ -45,11 +47,15 @@ impl Output {
                 .with_context(|| format!("cannot write {}", target.display()))?;
             return Ok(Output::Special(BufWriter::with_capacity(1 << 20, file)));
         }
-        if target.is_dir() {
+        // `dir/` names a directory even when it does not exist, and so do
+        // `..` and the empty path: there is no file name to write.
+        let names_directory =
+            target.as_os_str().as_encoded_bytes().ends_with(b"/") || target.file_name().is_none();
+        if target.is_dir() || names_directory {
             bail!(
-                "output path {} is a directory; give a file path such as {}/profiles.json",
+                "output path `{}` names a directory; give a file path such as {}",
                 target.display(),
-                target.display()
+                target.join("profiles.json").display()
             );
         }
         let parent = match target.parent() {
@@ -57,8 +63,13 @@ impl Output {
             _ => Path::new("."),
         };
         if !parent.is_dir() {
+            let why = if parent.exists() {
+                "is not a directory"
+            } else {
+                "does not exist"
+            };
             bail!(
-                "cannot write {}: directory {} does not exist",
+                "cannot write {}: directory {} {why}",
                 target.display(),
                 parent.display()
             );
@@ -73,9 +84,20 @@ impl Output {
             ))
             .suffix(".tmp")
             .tempfile_in(parent)
-            .with_context(|| format!("cannot create a file in {}", parent.display()))?;
+            .map_err(|err| {
+                // tempfile appends the temporary file's name; the user knows the target.
+                let text = err.to_string();
+                let why = text.split(" at path \"").next().unwrap_or(&text);
+                anyhow::anyhow!(
+                    "cannot write {}: cannot create a file in directory {}: {why}",
+                    target.display(),
+                    parent.display()
+                )
+            })?;
+        let (file, path) = temp.into_parts();
         Ok(Output::File {
-            temp: BufWriter::with_capacity(1 << 20, temp),
+            temp: BufWriter::with_capacity(1 << 20, file),
+            path,
             target: target.to_path_buf(),
         })
     }
@@ -85,11 +107,14 @@ impl Output {
         match self {
             Output::Stdout(mut out) => Ok(out.flush()?),
             Output::Special(mut out) => Ok(out.flush()?),
-            Output::File { temp, target } => {
-                let temp = temp.into_inner().map_err(|err| err.into_error())?;
-                temp.as_file().sync_all()?;
-                set_permissions(temp.as_file(), &target)?;
-                temp.persist(&target)
+            Output::File { temp, path, target } => {
+                let failed = |err: io::Error| cannot_write(&target, err);
+                let file = temp.into_inner().map_err(|err| failed(err.into_error()))?;
+                file.sync_all().map_err(failed)?;
+                set_permissions(&file, &target).map_err(failed)?;
+                drop(file);
+                path.persist(&target)
+                    .map_err(|err| err.error)
                     .with_context(|| format!("cannot replace {}", target.display()))?;
                 Ok(())
             }
@@ -101,7 +126,9 @@ impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
             Output::Stdout(out) => out.write(buf),
-            Output::File { temp, .. } => temp.write(buf),
+            Output::File { temp, target, .. } => {
+                temp.write(buf).map_err(|err| cannot_write(target, err))
+            }
             Output::Special(out) => out.write(buf),
         }
     }
@@ -109,7 +136,9 @@ impl Write for Output {
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         match self {
             Output::Stdout(out) => out.write_all(buf),
-            Output::File { temp, .. } => temp.write_all(buf),
+            Output::File { temp, target, .. } => {
+                temp.write_all(buf).map_err(|err| cannot_write(target, err))
+            }
             Output::Special(out) => out.write_all(buf),
         }
     }
@@ -117,10 +146,21 @@ impl Write for Output {
     fn flush(&mut self) -> io::Result<()> {
         match self {
             Output::Stdout(out) => out.flush(),
-            Output::File { temp, .. } => temp.flush(),
+            Output::File { temp, target, .. } => {
+                temp.flush().map_err(|err| cannot_write(target, err))
+            }
             Output::Special(out) => out.flush(),
         }
     }
+}
+
+/// Names the target in a write error, keeping its kind (the temporary file's
+/// name would only confuse: it is gone once the error is reported).
+fn cannot_write(target: &Path, err: io::Error) -> io::Error {
+    io::Error::new(
+        err.kind(),
+        format!("cannot write {}: {err}", target.display()),
+    )
 }
 
 /// Temporary files are private (0600); the result should look like any file

@@ -28,6 +28,7 @@
 
 mod assign;
 mod build;
+mod fingerprint;
 mod income;
 mod mix;
 mod money;
@@ -42,6 +43,7 @@ use spendsense_personas::{DefinitionProblem, Personas};
 use spendsense_schema::{PersonaId, UserProfile};
 
 pub use build::user_id;
+pub use fingerprint::{ALGORITHM_VERSION, fingerprint};
 pub use mix::{MAX_PERIOD, Mix, MixError};
 pub use report::{
     BandCount, INCOME_BANDS, PersonaSummary, Report, ReportViolation, Validator, validate,
@@ -149,6 +151,11 @@ impl Generator {
     /// Number of profiles configured.
     pub fn count(&self) -> u64 {
         self.count
+    }
+
+    /// The fingerprint of this generator's algorithm and definitions; see [`fingerprint()`].
+    pub fn fingerprint(&self) -> String {
+        fingerprint::fingerprint(&self.personas)
     }
 
     /// The persona mix in use.

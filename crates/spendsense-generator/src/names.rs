@@ -35,6 +35,12 @@ fn lists() -> &'static NameLists {
     })
 }
 
+/// Every first name, then every last name, as generation uses them.
+pub(crate) fn all_names() -> impl Iterator<Item = &'static str> {
+    let lists = lists();
+    lists.first.iter().chain(&lists.last).copied()
+}
+
 /// Maps profile indices to unique names for one seed.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct NamePermutation {

@@ -4,4 +4,5 @@
 //! `tests/*.rs` file as a binary of its own.
 
 mod mix;
+mod pinned;
 mod properties;

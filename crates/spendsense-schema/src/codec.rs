@@ -6,8 +6,10 @@
 //! `Vec<UserProfile>` plus a trailing newline, but one profile at a time, so
 //! output of any size streams in constant memory.
 
+use std::cell::Cell;
 use std::fmt;
 use std::io::{self, BufRead, Read, Write};
+use std::rc::Rc;
 use std::str::FromStr;
 
 use serde::de::{DeserializeSeed, SeqAccess, Visitor};
@@ -216,6 +218,13 @@ pub enum ReadError {
         /// The limit in bytes.
         limit: usize,
     },
+    /// An element of a JSON array is longer than the limit.
+    RecordTooLong {
+        /// Position of the element in the array, from 0.
+        index: u64,
+        /// The limit in bytes.
+        limit: usize,
+    },
 }
 
 impl fmt::Display for ReadError {
@@ -227,6 +236,12 @@ impl fmt::Display for ReadError {
                 write!(
                     f,
                     "line {line} is longer than {limit} bytes, the per-line limit; is this really JSONL?"
+                )
+            }
+            ReadError::RecordTooLong { index, limit } => {
+                write!(
+                    f,
+                    "array element {index} (counting from 0) is longer than {limit} bytes, the per-record limit"
                 )
             }
         }
@@ -244,16 +259,22 @@ impl From<io::Error> for ReadError {
 /// A record as delivered to the reader's callback.
 pub type Record = Result<UserProfile, RecordError>;
 
-/// Longest JSONL line [`read_profiles`] accepts: 16 MiB, far above any profile.
+/// Longest JSONL line, and longest JSON array element, that [`read_profiles`]
+/// accepts: 16 MiB, far above any profile (about 1.2 KB). Past it reading stops,
+/// so memory stays bounded whatever the input.
 pub const MAX_LINE_BYTES: usize = 16 << 20;
+
+/// Longest record error message or path kept, in characters. serde quotes an
+/// offending value in full, and that value may be megabytes long.
+const MAX_MESSAGE_CHARS: usize = 200;
 
 /// Streams the profiles of `reader` to `visit`, one at a time, in bounded memory.
 ///
 /// Records that are valid JSON but not valid profiles (wrong types, missing or
 /// unknown fields, bad amounts) are delivered as `Err` and reading goes on.
 /// Input that is not JSON at all, a JSON value other than an array (for
-/// `Json`), or an over-long line (for `Jsonl`) stops reading with a
-/// [`ReadError`]. Returns the number of records delivered.
+/// `Json`), or a line or array element longer than [`MAX_LINE_BYTES`] stops
+/// reading with a [`ReadError`]. Returns the number of records delivered.
 pub fn read_profiles<R: BufRead>(
     reader: R,
     format: ProfileFormat,
@@ -269,13 +290,27 @@ fn parse_record(text: &str, location: RecordLocation) -> Record {
     let deserializer = &mut serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(deserializer).map_err(|err| RecordError {
         location,
-        path: err
-            .path()
-            .to_string()
-            .trim_start_matches('.')
-            .replace("?", ""),
-        message: strip_position(&err.inner().to_string()),
+        path: clip(
+            err.path()
+                .to_string()
+                .trim_start_matches('.')
+                .replace("?", ""),
+        ),
+        message: clip(strip_position(&err.inner().to_string())),
     })
+}
+
+/// Shortens `text` past [`MAX_MESSAGE_CHARS`] by cutting out its middle, which
+/// keeps both the start of a quoted value and serde's `expected …` after it.
+fn clip(text: String) -> String {
+    let chars = text.chars().count();
+    if chars <= MAX_MESSAGE_CHARS {
+        return text;
+    }
+    let head: String = text.chars().take(MAX_MESSAGE_CHARS * 3 / 4).collect();
+    let tail: String = text.chars().skip(chars - MAX_MESSAGE_CHARS / 4).collect();
+    let cut = text.len() - head.len() - tail.len();
+    format!("{head}[… {cut} bytes …]{tail}")
 }
 
 /// serde_json appends `at line L column C` relative to the record; the caller's location is more useful.
@@ -342,15 +377,93 @@ fn read_jsonl<R: BufRead>(mut reader: R, mut visit: impl FnMut(Record)) -> Resul
 }
 
 fn read_json_array<R: BufRead>(reader: R, visit: impl FnMut(Record)) -> Result<u64, ReadError> {
+    let budget = Rc::new(Budget::default());
+    let reader = Budgeted::new(reader, Rc::clone(&budget));
     let mut deserializer = serde_json::Deserializer::from_reader(reader);
     let mut records = 0u64;
     let seed = ArrayVisitor {
         visit,
         records: &mut records,
+        budget: &budget,
     };
-    serde::Deserializer::deserialize_seq(&mut deserializer, seed).map_err(json_error)?;
-    deserializer.end().map_err(json_error)?;
-    Ok(records)
+    let result = serde::Deserializer::deserialize_seq(&mut deserializer, seed)
+        .and_then(|()| deserializer.end());
+    match result {
+        Ok(()) => Ok(records),
+        Err(err) if err.is_io() && budget.tripped.get() => Err(ReadError::RecordTooLong {
+            index: records,
+            limit: MAX_LINE_BYTES,
+        }),
+        Err(err) => Err(json_error(err)),
+    }
+}
+
+/// Where an array element starts, shared between the reader and the visitor.
+#[derive(Default)]
+struct Budget {
+    /// Bytes taken from the inner reader so far.
+    filled: Cell<u64>,
+    /// `filled` when the current element started; `None` outside elements.
+    mark: Cell<Option<u64>>,
+    /// Whether reading stopped because an element passed the limit.
+    tripped: Cell<bool>,
+}
+
+/// A buffered reader that fails when one array element passes
+/// [`MAX_LINE_BYTES`], so a huge element is refused before serde_json has
+/// buffered it. The check runs once per buffer refill, off the per-byte path
+/// (serde_json reads one byte at a time); an element is refused within 64 KiB
+/// past the limit and never below it.
+struct Budgeted<R> {
+    inner: R,
+    budget: Rc<Budget>,
+    buffer: Box<[u8]>,
+    start: usize,
+    end: usize,
+}
+
+impl<R: Read> Budgeted<R> {
+    fn new(inner: R, budget: Rc<Budget>) -> Self {
+        Budgeted {
+            inner,
+            budget,
+            buffer: vec![0; 64 << 10].into_boxed_slice(),
+            start: 0,
+            end: 0,
+        }
+    }
+
+    #[cold]
+    fn refill(&mut self) -> io::Result<()> {
+        let filled = self.budget.filled.get();
+        if let Some(mark) = self.budget.mark.get()
+            && filled - mark > MAX_LINE_BYTES as u64
+        {
+            self.budget.tripped.set(true);
+            return Err(io::Error::other("array element longer than the limit"));
+        }
+        self.end = self.inner.read(&mut self.buffer)?;
+        self.start = 0;
+        self.budget.filled.set(filled + self.end as u64);
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for Budgeted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.start == self.end {
+            self.refill()?;
+        }
+        let len = (self.end - self.start).min(buf.len());
+        // A one-byte copy_from_slice is a memmove call; serde_json asks for one byte at a time.
+        if len == 1 {
+            buf[0] = self.buffer[self.start];
+        } else {
+            buf[..len].copy_from_slice(&self.buffer[self.start..self.start + len]);
+        }
+        self.start += len;
+        Ok(len)
+    }
 }
 
 fn json_error(err: serde_json::Error) -> ReadError {
@@ -370,6 +483,7 @@ fn json_error(err: serde_json::Error) -> ReadError {
 struct ArrayVisitor<'r, F> {
     visit: F,
     records: &'r mut u64,
+    budget: &'r Budget,
 }
 
 impl<'de, F: FnMut(Record)> DeserializeSeed<'de> for ArrayVisitor<'_, F> {
@@ -389,8 +503,13 @@ impl<'de, F: FnMut(Record)> Visitor<'de> for ArrayVisitor<'_, F> {
 
     fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
         // Each element is first captured as raw JSON, so a malformed profile
-        // becomes a record error while the array keeps streaming.
-        while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
+        // becomes a record error while the array keeps streaming. The budget
+        // covers the element and the separator before it.
+        loop {
+            self.budget.mark.set(Some(self.budget.filled.get()));
+            let Some(raw) = seq.next_element::<Box<RawValue>>()? else {
+                break;
+            };
             let location = RecordLocation {
                 index: *self.records,
                 line: None,
@@ -398,6 +517,7 @@ impl<'de, F: FnMut(Record)> Visitor<'de> for ArrayVisitor<'_, F> {
             (self.visit)(parse_record(raw.get(), location));
             *self.records += 1;
         }
+        self.budget.mark.set(None);
         Ok(())
     }
 }

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
+use sha2::{Digest, Sha256};
 use spendsense_generator::{Generator, GeneratorConfig};
 use spendsense_schema::{PersonaId, ProfileFormat};
 
@@ -12,6 +13,26 @@ use crate::args::{DataFormat, GenerateArgs};
 use crate::output::Output;
 use crate::pipeline::{self, Stats};
 use crate::{Failure, commands::load_personas};
+
+/// Passes writes through, hashing them when a manifest is wanted.
+struct Hashing<'a> {
+    inner: &'a mut dyn Write,
+    sha: Option<Sha256>,
+}
+
+impl Write for Hashing<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let written = self.inner.write(buf)?;
+        if let Some(sha) = &mut self.sha {
+            sha.update(&buf[..written]);
+        }
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
 
 /// Runs shorter than this draw no progress bar.
 const PROGRESS_FROM: u64 = 50_000;
@@ -36,6 +57,14 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
         DataFormat::Jsonl => ProfileFormat::Jsonl,
     };
     let mut out = Output::open(args.output.as_deref()).map_err(Failure::Usage)?;
+    let manifest = match args.manifest.as_deref() {
+        Some(path) => Some(Output::open(Some(path)).map_err(Failure::Usage)?),
+        None => None,
+    };
+    let mut hashed = Hashing {
+        inner: &mut out,
+        sha: manifest.as_ref().map(|_| Sha256::new()),
+    };
 
     // indicatif draws nothing when stderr is not a terminal.
     let bar = if range.end - range.start >= PROGRESS_FROM && !args.quiet {
@@ -56,10 +85,35 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
         range.clone(),
         format,
         threads,
-        &mut out,
+        &mut hashed,
         &progress,
     )?;
+    let sha256 = hashed.sha.take().map(|sha| {
+        sha.finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    });
     out.commit()?;
+    if let (Some(mut manifest), Some(sha256)) = (manifest, sha256) {
+        let record = serde_json::json!({
+            "tool": "spendsense",
+            "version": env!("CARGO_PKG_VERSION"),
+            "fingerprint": generator.fingerprint(),
+            "seed": args.seed,
+            "count": args.num_users,
+            "mix": generator.mix().to_string(),
+            "shard": args.shard.map(|s| s.to_string()),
+            "profiles": { "start": range.start, "end": range.end },
+            "format": format.as_str(),
+            "output": args.output.as_deref().filter(|p| p.as_os_str() != "-").map(|p| p.display().to_string()),
+            "bytes": stats.bytes,
+            "sha256": sha256,
+        });
+        serde_json::to_writer_pretty(&mut manifest, &record)?;
+        manifest.write_all(b"\n")?;
+        manifest.commit()?;
+    }
     bar.finish_and_clear();
 
     if !args.quiet {

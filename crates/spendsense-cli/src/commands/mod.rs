@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod fingerprint;
 pub mod generate;
 pub mod personas;
 pub mod validate;

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
-use spendsense_generator::Validator;
+use spendsense_generator::{Report, Validator};
 use spendsense_schema::codec::{ReadError, Record};
 use spendsense_schema::{ProfileFormat, read_profiles};
 
@@ -27,7 +27,7 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
         Ok(profile) => validator.push(&profile),
         Err(err) => validator.push_unreadable(err.location.line, &err.path, err.message),
     };
-    let name = args.path.display();
+    let name = display_name(&args.path);
     read_profiles(input, format, visit).map_err(|err| match err {
         ReadError::Io(err) => Failure::Usage(anyhow!(err).context(format!("cannot read {name}"))),
         other => Failure::Usage(anyhow!(
@@ -40,20 +40,29 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
             "{name} holds no profiles; expected at least one"
         )));
     }
-    let mut out = io::stdout().lock();
-    match args.format {
-        ReportFormat::Text => write!(out, "{report}")?,
-        ReportFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &report)?;
-            writeln!(out)?;
-        }
+    // A reader that stops early (`| head`) does not change the verdict: the
+    // exit code still says whether every rule holds.
+    match write_report(&report, args.format) {
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {}
+        other => other?,
     }
-    out.flush()?;
     Ok(if report.is_valid() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+fn write_report(report: &Report, format: ReportFormat) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    match format {
+        ReportFormat::Text => write!(out, "{report}")?,
+        ReportFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, report)?;
+            writeln!(out)?;
+        }
+    }
+    out.flush()
 }
 
 fn open(path: &Path) -> anyhow::Result<Box<dyn BufRead>> {
@@ -70,6 +79,15 @@ fn open(path: &Path) -> anyhow::Result<Box<dyn BufRead>> {
     Ok(Box::new(BufReader::with_capacity(1 << 20, file)))
 }
 
+/// How errors name the input: `-` is stdin.
+fn display_name(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "stdin".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
 /// By extension first; otherwise `[` means a JSON array and `{` JSON Lines.
 fn detect(path: &Path, input: &mut Box<dyn BufRead>) -> anyhow::Result<ProfileFormat> {
     match path.extension().and_then(|e| e.to_str()) {
@@ -83,7 +101,7 @@ fn detect(path: &Path, input: &mut Box<dyn BufRead>) -> anyhow::Result<ProfileFo
             if buffer.is_empty() {
                 return Err(anyhow!(
                     "{} is empty; expected a JSON array or JSON Lines of profiles",
-                    path.display()
+                    display_name(path)
                 ));
             }
             let skip = buffer.len();
@@ -95,7 +113,7 @@ fn detect(path: &Path, input: &mut Box<dyn BufRead>) -> anyhow::Result<ProfileFo
             b'{' => Ok(ProfileFormat::Jsonl),
             other => Err(anyhow!(
                 "{} starts with byte 0x{other:02x}, not `[` (JSON array) or `{{` (JSON Lines); pass --input-format to force one",
-                path.display()
+                display_name(path)
             )),
         };
     }
