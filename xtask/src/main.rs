@@ -15,7 +15,7 @@ use anyhow::{Context, Result, bail};
 const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
-  gen-data          regenerate the canonical dataset in data/ (and its summary)
+  gen-data          regenerate the generated files: the canonical dataset in data/
   gen-data --check  fail if any committed generated file is stale (same as check-data)
   check-data        the freshness check alone
   summary           print the reviewable summary of data/synthetic/users/profiles.json

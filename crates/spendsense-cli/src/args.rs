@@ -124,6 +124,10 @@ pub struct PersonasArgs {
     /// `table` for people, `json` for the definitions as data.
     #[arg(short, long, value_enum, default_value_t = PersonasFormat::Table)]
     pub format: PersonasFormat,
+
+    /// Show these persona definitions (checked first) instead of the defaults.
+    #[arg(long, value_name = "FILE")]
+    pub personas: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

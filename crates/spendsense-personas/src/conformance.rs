@@ -1,7 +1,7 @@
 //! Checking a profile against its persona's definition and the detection criteria.
 
 use rust_decimal::Decimal;
-use spendsense_schema::{AccountSubtype, IncomeStability, UserProfile, Violation};
+use spendsense_schema::{Account, AccountSubtype, IncomeStability, UserProfile, Violation};
 
 use crate::{PayPlan, PersonaSet, Personas, PlannedSignals};
 
@@ -19,77 +19,59 @@ impl Personas {
     /// Ratios derived from cent-rounded balances (buffer, savings months,
     /// utilization) are compared at two decimals, the precision they are drawn at.
     pub fn check_profile(&self, profile: &UserProfile) -> Vec<Violation> {
-        let mut out = Vec::new();
-        let mut push = |path: &str, rule: &'static str, message: String| {
-            out.push(Violation {
-                path: path.to_string(),
-                rule,
-                message,
-            });
-        };
         let definition = self.get(profile.persona);
         let traits = &profile.characteristics;
         let monthly = profile.monthly_income();
-        let mut range = |path: &str, value: Decimal, allowed: crate::DecimalRange| {
-            if !allowed.contains(value) {
-                push(
-                    path,
-                    RULE_PERSONA_RANGE,
-                    format!("{value} is outside {allowed} for {}", profile.persona),
-                );
-            }
+        let mut out = Findings {
+            persona: profile.persona,
+            found: Vec::new(),
         };
-        range(
+        out.range(
             "annual_income",
             profile.annual_income,
             definition.annual_income,
         );
-        range(
+        out.range(
             "characteristics.target_savings_monthly",
             traits.target_savings_monthly,
             definition.savings_monthly,
         );
 
-        let checking: Vec<_> = profile.accounts_of(AccountSubtype::Checking).collect();
-        let savings: Vec<_> = profile.accounts_of(AccountSubtype::Savings).collect();
-        let cards: Vec<_> = profile
-            .accounts
-            .iter()
-            .filter(|a| a.is_credit_card())
-            .collect();
+        let of_subtype = |subtype: AccountSubtype| -> Vec<(usize, &Account)> {
+            profile
+                .accounts
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.subtype == subtype)
+                .collect()
+        };
+        let checking = of_subtype(AccountSubtype::Checking);
+        let savings = of_subtype(AccountSubtype::Savings);
+        let cards = of_subtype(AccountSubtype::CreditCard);
         if monthly > Decimal::ZERO {
-            if let [account] = checking.as_slice() {
-                let months = (account.balances.current.unwrap_or_default() / monthly).round_dp(2);
-                range(
-                    "accounts[checking].balances.current",
-                    months,
-                    definition.checking_buffer_months,
-                );
+            if let [(at, account)] = checking.as_slice() {
+                out.months(*at, account, monthly, definition.checking_buffer_months);
             }
-            if let [account] = savings.as_slice() {
-                let months = (account.balances.current.unwrap_or_default() / monthly).round_dp(2);
-                range(
-                    "accounts[savings].balances.current",
-                    months,
-                    definition.savings_balance_months,
-                );
+            if let [(at, account)] = savings.as_slice() {
+                out.months(*at, account, monthly, definition.savings_balance_months);
             }
-            if !cards.is_empty() {
-                range(
+            if let Some((first_card, _)) = cards.first() {
+                out.range(
                     "characteristics.target_credit_utilization",
                     traits.target_credit_utilization,
                     definition.target_utilization,
                 );
-                let total: Decimal = cards.iter().filter_map(|a| a.balances.limit).sum();
+                let total: Decimal = cards.iter().filter_map(|(_, a)| a.balances.limit).sum();
                 let share = definition.credit_limit_income_share;
                 let slack = Decimal::from(100) * Decimal::from(cards.len());
                 let (low, high) = (
                     profile.annual_income * share.min - slack,
                     profile.annual_income * share.max + slack,
                 );
+                let limit_path = format!("accounts[{first_card}].balances.limit");
                 if total < low || total > high {
-                    push(
-                        "accounts[credit card].balances.limit",
+                    out.push(
+                        &limit_path,
                         RULE_PERSONA_RANGE,
                         format!(
                             "total credit limit {total} is outside {low}–{high} ({share} of income, $100 rounding)"
@@ -99,9 +81,8 @@ impl Personas {
             }
         }
 
-        let mut structure = |message: String| push("accounts", RULE_ACCOUNT_STRUCTURE, message);
         if checking.len() != 1 {
-            structure(format!(
+            out.structure(format!(
                 "{} checking accounts; every user has exactly 1",
                 checking.len()
             ));
@@ -112,7 +93,7 @@ impl Personas {
             _ => 0..=1,
         };
         if !savings_allowed.contains(&savings.len()) {
-            structure(format!(
+            out.structure(format!(
                 "{} savings accounts; {} allows {savings_allowed:?}",
                 savings.len(),
                 profile.persona
@@ -120,14 +101,14 @@ impl Personas {
         }
         let card_count = u16::try_from(cards.len()).unwrap_or(u16::MAX);
         if !definition.credit_cards.contains(card_count) {
-            structure(format!(
+            out.structure(format!(
                 "{card_count} credit cards; {} allows {}",
                 profile.persona, definition.credit_cards
             ));
         }
         let others = profile.accounts.len() - checking.len() - savings.len() - cards.len();
         if others > 0 {
-            structure(format!(
+            out.structure(format!(
                 "{others} accounts that are not checking, savings or credit card"
             ));
         }
@@ -139,7 +120,7 @@ impl Personas {
             };
             let gap = (utilization.round_dp(2) - traits.target_credit_utilization).abs();
             if gap > definition.utilization_jitter {
-                push(
+                out.push(
                     &format!("accounts[{at}].balances.current"),
                     RULE_PERSONA_RANGE,
                     format!(
@@ -152,7 +133,7 @@ impl Personas {
             }
         }
         if cards.is_empty() && !traits.target_credit_utilization.is_zero() {
-            push(
+            out.push(
                 "characteristics.target_credit_utilization",
                 RULE_PERSONA_RANGE,
                 format!(
@@ -164,7 +145,7 @@ impl Personas {
 
         let subscriptions = u16::from(traits.subscription_count_target);
         if !definition.subscriptions.contains(subscriptions) {
-            push(
+            out.push(
                 "characteristics.subscription_count_target",
                 RULE_PERSONA_RANGE,
                 format!(
@@ -178,7 +159,7 @@ impl Personas {
                 if traits.income_stability != IncomeStability::Regular
                     || !frequencies.contains(&traits.pay_frequency)
                 {
-                    push(
+                    out.push(
                         "characteristics.pay_frequency",
                         RULE_PERSONA_RANGE,
                         format!(
@@ -192,7 +173,7 @@ impl Personas {
                 if traits.income_stability != IncomeStability::Irregular
                     || !median_gap_days.contains(traits.median_pay_gap_days)
                 {
-                    push(
+                    out.push(
                         "characteristics.median_pay_gap_days",
                         RULE_PERSONA_RANGE,
                         format!(
@@ -207,7 +188,7 @@ impl Personas {
         let classified = self.classify(&PlannedSignals::of(profile));
         let expected = PersonaSet::only(profile.persona);
         if classified != expected {
-            push(
+            out.push(
                 "persona",
                 RULE_CLASSIFICATION,
                 format!(
@@ -216,6 +197,57 @@ impl Personas {
                 ),
             );
         }
-        out
+        out.found
+    }
+}
+
+/// Violations found so far for one profile.
+struct Findings {
+    persona: spendsense_schema::PersonaId,
+    found: Vec<Violation>,
+}
+
+impl Findings {
+    fn push(&mut self, path: &str, rule: &'static str, message: String) {
+        self.found.push(Violation {
+            path: path.to_string(),
+            rule,
+            message,
+        });
+    }
+
+    fn range(&mut self, path: &str, value: Decimal, allowed: crate::DecimalRange) {
+        if !allowed.contains(value) {
+            let message = format!("{value} is outside {allowed} for {}", self.persona);
+            self.push(path, RULE_PERSONA_RANGE, message);
+        }
+    }
+
+    /// A balance checked as months of income, the unit its range is drawn in.
+    fn months(
+        &mut self,
+        at: usize,
+        account: &Account,
+        monthly: Decimal,
+        allowed: crate::DecimalRange,
+    ) {
+        let current = account.balances.current.unwrap_or_default();
+        let months = (current / monthly).round_dp(2);
+        if !allowed.contains(months) {
+            let message = format!(
+                "{} balance {current} is {months:.2} months of income, outside {allowed} months for {}",
+                account.subtype.as_str(),
+                self.persona
+            );
+            self.push(
+                &format!("accounts[{at}].balances.current"),
+                RULE_PERSONA_RANGE,
+                message,
+            );
+        }
+    }
+
+    fn structure(&mut self, message: String) {
+        self.push("accounts", RULE_ACCOUNT_STRUCTURE, message);
     }
 }

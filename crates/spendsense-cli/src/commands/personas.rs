@@ -9,7 +9,7 @@ use crate::Failure;
 use crate::args::{PersonasArgs, PersonasFormat};
 
 pub fn run(args: PersonasArgs) -> Result<ExitCode, Failure> {
-    let personas = Personas::spendsense();
+    let personas = crate::commands::load_personas(args.personas.as_deref())?;
     let mut out = io::stdout().lock();
     match args.format {
         PersonasFormat::Json => {

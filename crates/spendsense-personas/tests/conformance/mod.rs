@@ -321,9 +321,9 @@ fn values_outside_the_persona_ranges_are_reported() {
             (checking.current, checking.available) = (Some(dec("5000.00")), Some(dec("5000.00")));
         },
         &[(
-            "accounts[checking].balances.current",
+            "accounts[0].balances.current",
             RULE_PERSONA_RANGE,
-            "1 is outside 0.20–0.90 for high_utilization",
+            "checking balance 5000.00 is 1.00 months of income, outside 0.20–0.90 months for high_utilization",
         )],
     );
 }
