@@ -193,6 +193,8 @@ pub(crate) fn build(plan: Plan<'_>, rng: &mut ChaCha8Rng) -> UserProfile {
         user_id,
         name: plan.name,
         persona: plan.persona,
+        expected_assignment: None,
+        matched_personas: None,
         annual_income: cents(plan.income_cents),
         demographics: Demographics { age, state },
         characteristics: Characteristics {

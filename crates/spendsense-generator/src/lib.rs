@@ -33,18 +33,20 @@ mod income;
 mod mix;
 mod money;
 mod names;
+mod overlap;
 mod report;
 mod streams;
 
 use std::fmt;
 use std::ops::Range;
 
-use spendsense_personas::{DefinitionProblem, Personas};
+use spendsense_personas::{DefinitionProblem, PersonaDefinition, Personas};
 use spendsense_schema::{PersonaId, UserProfile};
 
 pub use build::user_id;
 pub use fingerprint::{ALGORITHM_VERSION, fingerprint};
 pub use mix::{MAX_PERIOD, Mix, MixError};
+pub use overlap::{Overlap, OverlapError};
 pub use report::{
     BandCount, INCOME_BANDS, PersonaSummary, Report, ReportViolation, Validator, validate,
 };
@@ -60,6 +62,8 @@ pub struct GeneratorConfig {
     pub personas: Personas,
     /// How many users of each persona, relatively.
     pub mix: Mix,
+    /// Share of persona users that also meet a lower-priority persona's criteria.
+    pub overlap: Overlap,
 }
 
 impl GeneratorConfig {
@@ -70,6 +74,7 @@ impl GeneratorConfig {
             count,
             personas: Personas::spendsense(),
             mix: Mix::equal(),
+            overlap: Overlap::none(),
         }
     }
 }
@@ -120,6 +125,9 @@ pub struct Generator {
     count: u64,
     personas: Personas,
     mix: Mix,
+    overlap: Overlap,
+    /// Overlap definitions by `(persona, partner)`, with their ranges.
+    overlaps: Vec<(PersonaId, PersonaId, PersonaDefinition, money::DrawRanges)>,
     /// The definitions' ranges in hundredths, in [`PersonaId::ALL`] order.
     ranges: Vec<money::DrawRanges>,
     names: names::NamePermutation,
@@ -135,11 +143,18 @@ impl Generator {
         if !problems.is_empty() {
             return Err(Error::Personas(problems));
         }
+        let overlaps = if config.overlap.is_none() {
+            Vec::new()
+        } else {
+            overlap_definitions(&config.personas)?
+        };
         Ok(Generator {
             seed: config.seed,
             count: config.count,
             personas: config.personas.clone(),
             mix: config.mix,
+            overlap: config.overlap,
+            overlaps,
             ranges: PersonaId::ALL
                 .iter()
                 .map(|p| money::DrawRanges::of(config.personas.get(*p)))
@@ -172,8 +187,15 @@ impl Generator {
     /// profile never depends on how many others are generated.
     pub fn profile(&self, index: u64) -> UserProfile {
         let (persona, slot) = assign::persona_and_slot(self.seed, &self.mix, index);
-        let definition = self.personas.get(persona);
-        let ranges = &self.ranges[persona.index()];
+        let partner = self.overlap_partner(persona, slot, index);
+        let (definition, ranges) = match partner.and_then(|partner| {
+            self.overlaps
+                .iter()
+                .find(|(p, q, _, _)| (*p, *q) == (persona, partner))
+        }) {
+            Some((_, _, definition, ranges)) => (definition, ranges),
+            None => (self.personas.get(persona), &self.ranges[persona.index()]),
+        };
         let mut rng = streams::stream(self.seed, streams::Domain::Profile, index);
         let income_cents = income::draw_income(self.seed, persona, slot, ranges.income, &mut rng);
         let plan = build::Plan {
@@ -184,7 +206,22 @@ impl Generator {
             income_cents,
             name: self.names.name(index),
         };
-        build::build(plan, &mut rng)
+        let mut profile = build::build(plan, &mut rng);
+        if let Some(partner) = partner {
+            profile.expected_assignment = Some(persona);
+            profile.matched_personas = Some(vec![persona, partner]);
+        }
+        profile
+    }
+
+    /// The lower-priority persona the `slot`-th `persona` user also meets, if any.
+    fn overlap_partner(&self, persona: PersonaId, slot: u64, index: u64) -> Option<PersonaId> {
+        let partners = spendsense_personas::overlap_partners(persona);
+        if partners.is_empty() || !self.overlap.selects(slot) {
+            return None;
+        }
+        let rng = &mut streams::stream(self.seed, streams::Domain::Overlap, index);
+        Some(partners[rand::RngExt::random_range(rng, 0..partners.len() as u32) as usize])
     }
 
     /// Profiles `range.start..range.end`, which must lie within `0..count`.
@@ -204,6 +241,42 @@ impl Generator {
     /// All `count` profiles, in order.
     pub fn iter(&self) -> impl Iterator<Item = UserProfile> + '_ {
         (0..self.count).map(|index| self.profile(index))
+    }
+}
+
+/// Every overlap definition of `personas`, refusing any whose range corners
+/// would not classify to exactly its two personas.
+fn overlap_definitions(
+    personas: &Personas,
+) -> Result<Vec<(PersonaId, PersonaId, PersonaDefinition, money::DrawRanges)>, Error> {
+    let mut definitions = Vec::new();
+    let mut problems = Vec::new();
+    for persona in PersonaId::ALL {
+        for &partner in spendsense_personas::overlap_partners(persona) {
+            let merged = personas
+                .overlap_definition(persona, partner)
+                .expect("a listed partner");
+            let expected = Personas::overlap_set(persona, partner);
+            if let Some(corner) = spendsense_personas::corners(&merged)
+                .into_iter()
+                .find(|c| personas.classify(c) != expected)
+            {
+                problems.push(DefinitionProblem {
+                    path: format!("definitions[{}]", persona.index()),
+                    reason: format!(
+                        "a `{persona}` user overlapping `{partner}` at the range corner ({corner}) would classify as {}, not {expected}",
+                        personas.classify(&corner)
+                    ),
+                });
+            }
+            let ranges = money::DrawRanges::of(&merged);
+            definitions.push((persona, partner, merged, ranges));
+        }
+    }
+    if problems.is_empty() {
+        Ok(definitions)
+    } else {
+        Err(Error::Personas(problems))
     }
 }
 

@@ -22,6 +22,8 @@ pub(crate) enum Domain {
     IncomeStrata = 3,
     /// Name permutation parameters; index 0.
     Names = 4,
+    /// Which partner an overlapping profile meets; index = profile index.
+    Overlap = 5,
 }
 
 /// The stream for `(seed, domain, index)`.

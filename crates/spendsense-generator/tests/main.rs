@@ -4,5 +4,6 @@
 //! `tests/*.rs` file as a binary of its own.
 
 mod mix;
+mod overlap;
 mod pinned;
 mod properties;

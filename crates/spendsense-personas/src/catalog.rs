@@ -8,8 +8,9 @@ use spendsense_schema::PersonaId;
 
 use crate::{Criteria, DecimalRange, PayPlan, PersonaDefinition, PersonaSet, PlannedSignals};
 
-/// The annual incomes, in dollars, every persona range must stay within.
-pub const INCOME_LIMITS: (i64, i64) = (20_000, 200_000);
+/// The annual incomes, in dollars, every persona range must stay within: the
+/// product's fixed range, which the profile's JSON Schema states too.
+pub const INCOME_LIMITS: (i64, i64) = spendsense_schema::ANNUAL_INCOME_RANGE;
 
 /// Detection criteria and the five persona definitions, in priority order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,12 +3,14 @@
 use rust_decimal::Decimal;
 use spendsense_schema::{Account, AccountSubtype, IncomeStability, UserProfile, Violation};
 
-use crate::{PayPlan, PersonaSet, Personas, PlannedSignals};
+use crate::{PayPlan, PersonaDefinition, PersonaSet, Personas, PlannedSignals, overlap_partners};
 
 /// Rule name for a value outside its persona's range.
 pub const RULE_PERSONA_RANGE: &str = "persona-range";
 /// Rule name for accounts that do not follow the persona's structure.
 pub const RULE_ACCOUNT_STRUCTURE: &str = "account-structure";
+/// Rule name for inconsistent `expected_assignment` / `matched_personas`.
+pub const RULE_OVERLAP: &str = "overlap-fields";
 /// Rule name for a profile that does not classify to exactly its own persona.
 pub const RULE_CLASSIFICATION: &str = "classification-mismatch";
 
@@ -18,14 +20,20 @@ impl Personas {
     ///
     /// Ratios derived from cent-rounded balances (buffer, savings months,
     /// utilization) are compared at two decimals, the precision they are drawn at.
+    ///
+    /// An overlap profile (one with `matched_personas`) is checked against
+    /// its overlap definition and must classify to both of its personas.
     pub fn check_profile(&self, profile: &UserProfile) -> Vec<Violation> {
-        let definition = self.get(profile.persona);
-        let traits = &profile.characteristics;
-        let monthly = profile.monthly_income();
         let mut out = Findings {
             persona: profile.persona,
             found: Vec::new(),
         };
+        let (overlap, expected) = self.overlap_of(profile, &mut out);
+        let definition = overlap
+            .as_ref()
+            .unwrap_or_else(|| self.get(profile.persona));
+        let traits = &profile.characteristics;
+        let monthly = profile.monthly_income();
         out.range(
             "annual_income",
             profile.annual_income,
@@ -186,7 +194,6 @@ impl Personas {
         }
 
         let classified = self.classify(&PlannedSignals::of(profile));
-        let expected = PersonaSet::only(profile.persona);
         if classified != expected {
             out.push(
                 "persona",
@@ -198,6 +205,62 @@ impl Personas {
             );
         }
         out.found
+    }
+
+    /// The overlap definition and expected classification of `profile`:
+    /// `(None, only(persona))` for an ordinary profile.
+    fn overlap_of(
+        &self,
+        profile: &UserProfile,
+        out: &mut Findings,
+    ) -> (Option<PersonaDefinition>, PersonaSet) {
+        let ordinary = (None, PersonaSet::only(profile.persona));
+        let persona = profile.persona;
+        let (matched, assignment) = match (&profile.matched_personas, profile.expected_assignment) {
+            (None, None) => return ordinary,
+            (Some(matched), Some(assignment)) => (matched, assignment),
+            _ => {
+                let message =
+                    "expected_assignment and matched_personas come together; give both or neither"
+                        .into();
+                out.push("matched_personas", RULE_OVERLAP, message);
+                return ordinary;
+            }
+        };
+        let partner = match matched.as_slice() {
+            [first, partner]
+                if *first == persona && overlap_partners(persona).contains(partner) =>
+            {
+                *partner
+            }
+            _ => {
+                let allowed: Vec<String> = overlap_partners(persona)
+                    .iter()
+                    .map(|p| format!("[{persona}, {p}]"))
+                    .collect();
+                let allowed = if allowed.is_empty() {
+                    format!("none: `{persona}` has no lower-priority partner")
+                } else {
+                    allowed.join(" or ")
+                };
+                out.push(
+                    "matched_personas",
+                    RULE_OVERLAP,
+                    format!("{matched:?} is not an overlap of `{persona}`; allowed: {allowed}"),
+                );
+                return ordinary;
+            }
+        };
+        if assignment != persona {
+            let message = format!(
+                "`{assignment}` should be `{persona}`, the higher-priority persona of the overlap"
+            );
+            out.push("expected_assignment", RULE_OVERLAP, message);
+        }
+        (
+            self.overlap_definition(persona, partner),
+            Personas::overlap_set(persona, partner),
+        )
     }
 }
 

@@ -34,10 +34,14 @@ mod catalog;
 mod conformance;
 mod definition;
 mod detect;
+mod overlap;
 mod range;
 
 pub use catalog::{DefinitionProblem, INCOME_LIMITS, Personas, corners};
-pub use conformance::{RULE_ACCOUNT_STRUCTURE, RULE_CLASSIFICATION, RULE_PERSONA_RANGE};
+pub use conformance::{
+    RULE_ACCOUNT_STRUCTURE, RULE_CLASSIFICATION, RULE_OVERLAP, RULE_PERSONA_RANGE,
+};
 pub use definition::{PayPlan, PersonaDefinition, default_definitions};
 pub use detect::{Criteria, PersonaSet, PlannedSignals, classify};
+pub use overlap::overlap_partners;
 pub use range::{CountRange, DecimalRange};

@@ -10,6 +10,7 @@ use crate::Account;
 
 /// A persona, or the control group, as spelled on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PersonaId {
     /// Carries high balances relative to credit limits.
@@ -88,6 +89,7 @@ impl FromStr for PersonaId {
 
 /// Whether pay arrives on a fixed schedule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IncomeStability {
     /// Paychecks on a fixed schedule.
@@ -98,6 +100,7 @@ pub enum IncomeStability {
 
 /// How often pay arrives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PayFrequency {
     /// Every 7 days.
@@ -127,48 +130,84 @@ impl PayFrequency {
 
 /// Who the user is, coarsely. Everything is fictional.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Demographics {
     /// Age in whole years, 18 to 100.
+    #[cfg_attr(feature = "json-schema", schemars(range(min = crate::AGE_RANGE.0, max = crate::AGE_RANGE.1)))]
     pub age: u8,
     /// Two-letter USPS code of a US state or DC, e.g. `CA`.
+    #[cfg_attr(feature = "json-schema", schemars(extend("enum" = crate::reference::US_STATES)))]
     pub state: String,
 }
 
 /// The behaviour a profile is planned to show; downstream generators realise
 /// it as transactions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "json-schema", schemars(transform = crate::json_schema::pay_schedule_rules))]
 #[serde(deny_unknown_fields)]
 pub struct Characteristics {
     /// Planned credit-card utilization as a fraction (0.70 = 70%); 0 without cards.
     /// Every card's `current / limit` lies within the persona's jitter of it.
     #[serde(with = "crate::money")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(schema_with = "crate::json_schema::amount", range(min = 0, max = 1))
+    )]
     pub target_credit_utilization: Decimal,
     /// Planned monthly transfer into savings, in dollars.
     #[serde(with = "crate::money")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(schema_with = "crate::json_schema::amount", range(min = 0))
+    )]
     pub target_savings_monthly: Decimal,
     /// Regular or irregular pay.
     pub income_stability: IncomeStability,
     /// Pay schedule.
     pub pay_frequency: PayFrequency,
     /// Median gap between paychecks, in days.
+    #[cfg_attr(feature = "json-schema", schemars(range(min = 1)))]
     pub median_pay_gap_days: u16,
     /// Number of distinct recurring merchants the user pays.
     pub subscription_count_target: u8,
 }
 
+/// Lowest and highest gross annual income, in whole dollars, of any SpendSense
+/// profile: the product's fixed range.
+///
+/// [`validate_profile`](crate::validate_profile) checks only that an income is
+/// positive; `spendsense-personas` refuses persona definitions whose income
+/// range strays outside this one, so generated profiles, and any dataset that
+/// passes the persona checks, stay within it. The JSON Schema states it.
+pub const ANNUAL_INCOME_RANGE: (i64, i64) = (20_000, 200_000);
+
 /// One synthetic user: identity, planned behaviour and accounts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UserProfile {
     /// Masked id, `user_MASKED_000`, `user_MASKED_001`, …
+    #[cfg_attr(feature = "json-schema", schemars(length(min = 1)))]
     pub user_id: String,
     /// Fictional full name, unique within a dataset.
+    #[cfg_attr(feature = "json-schema", schemars(length(min = 1)))]
     pub name: String,
     /// The persona the profile was generated for (ground truth).
     pub persona: PersonaId,
-    /// Gross annual income in dollars.
+    /// Overlap scenarios only: the persona the pipeline must assign, the
+    /// highest-priority one of `matched_personas`. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_assignment: Option<PersonaId>,
+    /// Overlap scenarios only: every persona whose criteria the profile
+    /// meets, in priority order. Absent otherwise (the profile meets exactly
+    /// `persona`, or none for control).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matched_personas: Option<Vec<PersonaId>>,
+    /// Gross annual income in dollars, within [`ANNUAL_INCOME_RANGE`].
     #[serde(with = "crate::money")]
+    #[cfg_attr(feature = "json-schema", schemars(schema_with = "crate::json_schema::amount", range(min = ANNUAL_INCOME_RANGE.0, max = ANNUAL_INCOME_RANGE.1)))]
     pub annual_income: Decimal,
     /// Age and location.
     pub demographics: Demographics,

@@ -51,6 +51,8 @@ fn sample_profile() -> UserProfile {
         user_id: "user_MASKED_000".into(),
         name: "Ada Lovelace".into(),
         persona: PersonaId::SavingsBuilder,
+        expected_assignment: None,
+        matched_personas: None,
         annual_income: dec("96000.00"),
         demographics: Demographics {
             age: 34,

@@ -64,6 +64,8 @@ fn build(plan: &Plan) -> UserProfile {
         user_id: "user_MASKED_007".into(),
         name: "Grace Hopper".into(),
         persona: plan.persona,
+        expected_assignment: None,
+        matched_personas: None,
         annual_income: dec(plan.annual_income),
         demographics: Demographics {
             age: 41,
