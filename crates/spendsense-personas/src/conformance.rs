@@ -69,12 +69,23 @@ impl Personas {
                     traits.target_credit_utilization,
                     definition.target_utilization,
                 );
-                let total: Decimal = cards.iter().filter_map(|(_, a)| a.balances.limit).sum();
+                // Checked arithmetic throughout: input files can hold any amount.
+                let total = cards
+                    .iter()
+                    .filter_map(|(_, a)| a.balances.limit)
+                    .try_fold(Decimal::ZERO, Decimal::checked_add)
+                    .unwrap_or(Decimal::MAX);
                 let share = definition.credit_limit_income_share;
                 let slack = Decimal::from(100) * Decimal::from(cards.len());
+                let bound = |share: Decimal, slack: Decimal| {
+                    profile
+                        .annual_income
+                        .checked_mul(share)
+                        .and_then(|v| v.checked_add(slack))
+                };
                 let (low, high) = (
-                    profile.annual_income * share.min - slack,
-                    profile.annual_income * share.max + slack,
+                    bound(share.min, -slack).unwrap_or(Decimal::MIN),
+                    bound(share.max, slack).unwrap_or(Decimal::MAX),
                 );
                 let limit_path = format!("accounts[{first_card}].balances.limit");
                 if total < low || total > high {
@@ -126,7 +137,9 @@ impl Personas {
             else {
                 continue;
             };
-            let gap = (utilization.round_dp(2) - traits.target_credit_utilization).abs();
+            let gap = (utilization.round_dp(2))
+                .checked_sub(traits.target_credit_utilization)
+                .map_or(Decimal::MAX, |gap| gap.abs());
             if gap > definition.utilization_jitter {
                 out.push(
                     &format!("accounts[{at}].balances.current"),
@@ -295,7 +308,10 @@ impl Findings {
         allowed: crate::DecimalRange,
     ) {
         let current = account.balances.current.unwrap_or_default();
-        let months = (current / monthly).round_dp(2);
+        let months = current
+            .checked_div(monthly)
+            .unwrap_or(Decimal::MAX)
+            .round_dp(2);
         if !allowed.contains(months) {
             let message = format!(
                 "{} balance {current} is {months:.2} months of income, outside {allowed} months for {}",

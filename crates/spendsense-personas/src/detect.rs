@@ -36,9 +36,14 @@ impl PlannedSignals {
         let checking: Decimal = profile
             .accounts_of(AccountSubtype::Checking)
             .filter_map(|a| a.balances.current)
-            .sum();
+            .try_fold(Decimal::ZERO, Decimal::checked_add)
+            .unwrap_or(Decimal::MAX);
         let checking_buffer_months = if profile.annual_income > Decimal::ZERO {
-            checking * Decimal::from(12) / profile.annual_income
+            // Absurd balances saturate rather than overflow: they are far
+            // outside every persona's range either way.
+            (checking.checked_mul(Decimal::from(12)))
+                .and_then(|yearly| yearly.checked_div(profile.annual_income))
+                .unwrap_or(Decimal::MAX)
         } else {
             Decimal::ZERO
         };

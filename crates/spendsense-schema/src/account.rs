@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 /// Plaid's top-level account type. SpendSense models the three kinds a
 /// consumer's cash flow runs through; Plaid's investment kinds are out of scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum AccountType {
     /// Checking, savings and other cash accounts.
@@ -36,6 +37,7 @@ macro_rules! subtypes {
         /// Plaid's account subtype, spelled exactly as on Plaid's wire
         /// (`credit card`, `money market`, …). Each belongs to one [`AccountType`].
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
         pub enum AccountSubtype {
             $($(#[$doc])* #[serde(rename = $wire)] $variant,)*
         }
@@ -92,6 +94,7 @@ subtypes! {
 
 /// Whether an account belongs to a person or a business.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum HolderCategory {
     /// A consumer account.
@@ -105,22 +108,48 @@ pub enum HolderCategory {
 /// Balances as Plaid reports them. Every key is always present; absent values
 /// are `null`, as Plaid's schema requires.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "json-schema", schemars(transform = crate::json_schema::one_currency_rule))]
 #[serde(deny_unknown_fields)]
 pub struct Balances {
     /// Spendable amount. For credit: `limit - current`.
     #[serde(with = "crate::money::option")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(schema_with = "crate::json_schema::nullable_amount")
+    )]
     pub available: Option<Decimal>,
     /// Ledger balance. For credit: the amount owed.
+    // Plaid allows null here; validation does not (`balance-missing`), so the schema does not either.
     #[serde(with = "crate::money::option")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(schema_with = "crate::json_schema::amount", range(min = 0))
+    )]
     pub current: Option<Decimal>,
     /// Credit limit; `null` for depository accounts.
     #[serde(with = "crate::money::option")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(schema_with = "crate::json_schema::nullable_amount")
+    )]
     pub limit: Option<Decimal>,
     /// ISO 4217 code, e.g. `USD`. Exactly one of the two codes is non-null.
     #[serde(deserialize_with = "required_nullable")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(
+            schema_with = "crate::json_schema::nullable_string",
+            pattern("^[A-Z]{3}$")
+        )
+    )]
     pub iso_currency_code: Option<String>,
     /// Code for currencies without an ISO code (e.g. crypto).
     #[serde(deserialize_with = "required_nullable")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(schema_with = "crate::json_schema::nullable_string")
+    )]
     pub unofficial_currency_code: Option<String>,
 }
 
@@ -134,19 +163,32 @@ fn required_nullable<'de, D: serde::Deserializer<'de>>(
 
 /// One financial account, shaped like Plaid's `AccountBase`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "json-schema", schemars(transform = crate::json_schema::account_type_rules))]
 #[serde(deny_unknown_fields)]
 pub struct Account {
     /// Stable identifier, unique within a dataset.
+    #[cfg_attr(feature = "json-schema", schemars(length(min = 1)))]
     pub account_id: String,
     /// Current balances.
     pub balances: Balances,
     /// Last four digits of the account number.
+    // Plaid allows null here; validation does not (`mask-missing`), so the schema does not either.
     #[serde(deserialize_with = "required_nullable")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(with = "String", pattern("^[0-9]{4}$"))
+    )]
     pub mask: Option<String>,
     /// Name the user or institution gave the account.
+    #[cfg_attr(feature = "json-schema", schemars(length(min = 1)))]
     pub name: String,
     /// The institution's marketing name for the product.
     #[serde(deserialize_with = "required_nullable")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(schema_with = "crate::json_schema::nullable_string")
+    )]
     pub official_name: Option<String>,
     /// Plaid account type.
     #[serde(rename = "type")]
@@ -161,7 +203,9 @@ impl Account {
     /// `current / limit` for a credit account with a positive limit.
     pub fn utilization(&self) -> Option<Decimal> {
         let (current, limit) = (self.balances.current?, self.balances.limit?);
-        (self.account_type == AccountType::Credit && limit > Decimal::ZERO).then(|| current / limit)
+        (self.account_type == AccountType::Credit && limit > Decimal::ZERO)
+            .then(|| current.checked_div(limit))
+            .flatten()
     }
 
     /// Whether this is a credit card.

@@ -311,14 +311,15 @@ fn validate_balances(account: &Account, c: &mut Collector<'_>) {
                     format!("{current} is outside 0..={limit} (the limit)"),
                 );
             }
-            let expected = limit - current;
-            if b.available != Some(expected) {
+            let expected = limit.checked_sub(current);
+            if expected.is_none() || b.available != expected {
                 c.push(
                     "balances.available",
                     "available-inconsistent",
                     format!(
-                        "{} should be limit - current = {expected}",
-                        show(b.available)
+                        "{} should be limit - current = {}",
+                        show(b.available),
+                        expected.map_or_else(|| "out of range".to_string(), |e| e.to_string())
                     ),
                 );
             }
