@@ -23,11 +23,17 @@ pub fn json_bytes(profiles: &[UserProfile]) -> Vec<u8> {
         .expect("writing to memory cannot fail")
 }
 
+/// The profile's JSON Schema, generated from the schema crate's types; the
+/// same bytes `spendsense schema` prints.
+pub const SCHEMA_FILE: &str = "docs/profile.schema.json";
+
 /// Regenerates (or checks) every canonical file.
 pub fn generate_all(mode: Mode) -> Result<()> {
     for (path, seed, count) in DATASETS {
         ensure_file(path, &json_bytes(&profiles(seed, count)), mode)?;
     }
+    let schema = spendsense_schema::json_schema::profile_schema_text();
+    ensure_file(SCHEMA_FILE, schema.as_bytes(), mode)?;
     if mode == Mode::Check {
         eprintln!("data/ is fresh");
     }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 pub use spendsense_cli::shard::Shard;
-use spendsense_generator::Mix;
+use spendsense_generator::{Mix, Overlap};
 
 /// Largest `--num-users` accepted: a billion profiles is about 1.2 TB of JSONL.
 pub const MAX_USERS: u64 = 1_000_000_000;
@@ -36,10 +36,18 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Print the persona definitions and detection criteria.
     Personas(PersonasArgs),
+    /// Print the JSON Schema (Draft 2020-12) of one profile, as in docs/profile.schema.json.
+    Schema(SchemaArgs),
     /// Print the fingerprint of the generation algorithm and persona definitions.
     ///
     /// Same fingerprint + seed + count + mix ⇒ same bytes, on every platform.
     Fingerprint(FingerprintArgs),
+    /// Write a self-contained HTML report of a dataset: persona counts, income,
+    /// utilization, savings targets, account mix and the validation result.
+    ///
+    /// The report is written even when the dataset breaks a rule (it lists the
+    /// violations); exit status 2 when the input cannot be read.
+    Report(ReportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -60,11 +68,13 @@ pub struct GenerateArgs {
     #[arg(short, long, value_name = "S", default_value_t = 42, value_parser = parse_seed)]
     pub seed: u64,
 
-    /// Output layout: `json` is one pretty-printed array, `jsonl` one profile per line.
+    /// Output layout: `json` is one pretty-printed array, `jsonl` one profile per line,
+    /// `csv` two tables (users.csv, accounts.csv) in the directory given by -o.
     #[arg(short, long, value_enum, default_value_t = DataFormat::Json)]
     pub format: DataFormat,
 
     /// Write here instead of stdout (`-` is stdout). The file is replaced atomically.
+    /// With `--format csv`, a directory (created if missing), required.
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 
@@ -86,6 +96,13 @@ pub struct GenerateArgs {
     /// Personas left out weigh 0. Every prefix keeps each persona within one user of its share.
     #[arg(long, value_name = "PERSONA=WEIGHT,...", value_parser = parse_mix)]
     pub mix: Option<Mix>,
+
+    /// Share (0 to 1) of persona users that deliberately also meet one
+    /// lower-priority persona's criteria, to test prioritisation. Such profiles
+    /// carry `expected_assignment` and `matched_personas`. Default 0: every
+    /// profile meets exactly its own persona.
+    #[arg(long, value_name = "FRACTION", value_parser = parse_overlap)]
+    pub overlap: Option<Overlap>,
 
     /// Also write a JSON manifest here: seed, count, mix, fingerprint, tool
     /// version and the SHA-256 of the output.
@@ -120,6 +137,31 @@ pub struct ValidateArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The dataset, `.json` (array) or `.jsonl` (one profile per line); `-` reads stdin.
+    pub path: PathBuf,
+
+    /// The HTML file to write (replaced atomically; `-` is stdout).
+    #[arg(short, long, value_name = "PATH")]
+    pub output: PathBuf,
+
+    /// Input layout; `auto` decides by extension, then by the first byte.
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
+
+    /// Check against persona definitions from this JSON file instead of the defaults.
+    #[arg(long, value_name = "FILE")]
+    pub personas: Option<PathBuf>,
+
+    /// The persona mix the dataset was generated with (default: equal shares); quotas are checked against it.
+    #[arg(long, value_name = "PERSONA=WEIGHT,...", value_parser = parse_mix)]
+    pub mix: Option<Mix>,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {}
+
+#[derive(Debug, Args)]
 pub struct PersonasArgs {
     /// `table` for people, `json` for the definitions as data.
     #[arg(short, long, value_enum, default_value_t = PersonasFormat::Table)]
@@ -136,6 +178,8 @@ pub enum DataFormat {
     Json,
     /// JSON Lines: one compact profile per line.
     Jsonl,
+    /// Two CSV tables, users.csv and accounts.csv joined by user_id, in the -o directory.
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -162,6 +206,10 @@ pub enum PersonasFormat {
     Table,
     /// JSON, loadable with `generate --personas`.
     Json,
+}
+
+fn parse_overlap(text: &str) -> Result<Overlap, String> {
+    Overlap::parse(text).map_err(|err| err.to_string())
 }
 
 fn parse_mix(text: &str) -> Result<Mix, String> {

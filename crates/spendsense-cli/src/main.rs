@@ -3,6 +3,7 @@
 mod args;
 mod commands;
 mod output;
+mod tables;
 use spendsense_cli::pipeline;
 
 use std::io::{self, Write};
@@ -29,15 +30,23 @@ impl<E: Into<anyhow::Error>> From<E> for Failure {
 }
 
 fn main() -> ExitCode {
+    install_panic_hook();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => return report_clap_error(err),
     };
-    let result = match cli.command {
+    // Unwinding out of a command runs its destructors (a temporary output
+    // file is removed); the hook has already reported the panic.
+    let result = std::panic::catch_unwind(move || match cli.command {
         Command::Generate(args) => commands::generate::run(args),
         Command::Validate(args) => commands::validate::run(args),
         Command::Personas(args) => commands::personas::run(args),
+        Command::Schema(args) => commands::schema::run(args),
         Command::Fingerprint(args) => commands::fingerprint::run(args),
+        Command::Report(args) => commands::report::run(args),
+    });
+    let Ok(result) = result else {
+        return ExitCode::from(1);
     };
     match result {
         Ok(code) => code,
@@ -50,6 +59,31 @@ fn main() -> ExitCode {
 fn report(err: &anyhow::Error, code: u8) -> ExitCode {
     let _ = writeln!(io::stderr(), "error: {}", one_line(&format!("{err:#}")));
     ExitCode::from(code)
+}
+
+/// A panic is a bug, yet the user still gets one line and exit 1, not panic
+/// text and a backtrace. With `RUST_BACKTRACE` set the usual report prints.
+fn install_panic_hook() {
+    if std::env::var_os("RUST_BACKTRACE").is_some_and(|value| value != "0") {
+        return;
+    }
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("unknown cause");
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let _ = writeln!(
+            io::stderr(),
+            "error: internal error: {}{at}; this is a bug in spendsense, please report it",
+            one_line(message)
+        );
+    }));
 }
 
 /// Errors are one line even when they quote a path or value holding a newline.

@@ -35,7 +35,8 @@ pub struct Stats {
 }
 
 impl Stats {
-    fn add(&mut self, profile: &UserProfile) {
+    /// Counts one profile written (not its bytes).
+    pub fn add(&mut self, profile: &UserProfile) {
         self.profiles += 1;
         self.per_persona[profile.persona.index()] += 1;
         let income = profile.annual_income;

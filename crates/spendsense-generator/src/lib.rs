@@ -290,3 +290,8 @@ pub fn generate(config: &GeneratorConfig) -> Result<Vec<UserProfile>, Error> {
 #[doc = include_str!("../../../docs/usage.md")]
 #[cfg(doctest)]
 pub struct UsageGuideExamples;
+
+/// The Rust example of `docs/profile-format.md` ("Reading the data"), run as a doctest.
+#[doc = include_str!("../../../docs/profile-format.md")]
+#[cfg(doctest)]
+pub struct ProfileFormatExamples;

@@ -37,6 +37,8 @@
 
 mod account;
 pub mod codec;
+#[cfg(feature = "json-schema")]
+pub mod json_schema;
 pub mod money;
 mod profile;
 pub mod reference;
@@ -45,7 +47,7 @@ mod validate;
 pub use account::{Account, AccountSubtype, AccountType, Balances, HolderCategory};
 pub use codec::{ProfileFormat, ProfileWriter, read_profiles, write_profiles};
 pub use profile::{
-    Characteristics, Demographics, IncomeStability, PayFrequency, PersonaId, UnknownPersona,
-    UserProfile,
+    ANNUAL_INCOME_RANGE, Characteristics, Demographics, IncomeStability, PayFrequency, PersonaId,
+    UnknownPersona, UserProfile,
 };
 pub use validate::{AGE_RANGE, Violation, validate_account, validate_profile};

@@ -12,6 +12,7 @@ use spendsense_schema::{PersonaId, ProfileFormat};
 use crate::args::{DataFormat, GenerateArgs};
 use crate::output::Output;
 use crate::pipeline::{self, Stats};
+use crate::tables;
 use crate::{Failure, commands::load_personas};
 
 /// Passes writes through, hashing them when a manifest is wanted.
@@ -44,6 +45,7 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
         count: args.num_users,
         personas,
         mix: args.mix.unwrap_or_default(),
+        overlap: args.overlap.unwrap_or_default(),
     };
     let generator = Generator::new(&config).map_err(|err| Failure::Usage(err.into()))?;
     let range = args
@@ -55,6 +57,7 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
     let format = match args.format {
         DataFormat::Json => ProfileFormat::Json,
         DataFormat::Jsonl => ProfileFormat::Jsonl,
+        DataFormat::Csv => return write_tables(&generator, range, &args),
     };
     let mut out = Output::open(args.output.as_deref()).map_err(Failure::Usage)?;
     let manifest = match args.manifest.as_deref() {
@@ -66,18 +69,7 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
         sha: manifest.as_ref().map(|_| Sha256::new()),
     };
 
-    // indicatif draws nothing when stderr is not a terminal.
-    let bar = if range.end - range.start >= PROGRESS_FROM && !args.quiet {
-        let bar = ProgressBar::new(range.end - range.start);
-        bar.set_style(
-            ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {human_pos}/{human_len} profiles ({per_sec}, eta {eta})")
-                .expect("valid template")
-                .progress_chars("=> "),
-        );
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
+    let bar = progress_bar(range.end - range.start, args.quiet);
     let started = Instant::now();
     let progress = |written: u64| bar.set_position(written);
     let stats = pipeline::write(
@@ -103,6 +95,7 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
             "seed": args.seed,
             "count": args.num_users,
             "mix": generator.mix().to_string(),
+            "overlap": config.overlap.to_string(),
             "shard": args.shard.map(|s| s.to_string()),
             "profiles": { "start": range.start, "end": range.end },
             "format": format.as_str(),
@@ -129,7 +122,63 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
             &stats,
             &target,
             args.seed,
-            format,
+            &format,
+            &shard,
+            started.elapsed(),
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A progress bar for long runs; indicatif draws nothing when stderr is not a terminal.
+fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
+    if total < PROGRESS_FROM || quiet {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:40}] {human_pos}/{human_len} profiles ({per_sec}, eta {eta})",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar
+}
+
+/// `--format csv`: `users.csv` and `accounts.csv` in the `-o` directory,
+/// written by one thread, one profile at a time (see [`crate::tables`]).
+fn write_tables(
+    generator: &Generator,
+    range: std::ops::Range<u64>,
+    args: &GenerateArgs,
+) -> Result<ExitCode, Failure> {
+    let dir = tables::output_dir(args.output.as_deref()).map_err(Failure::Usage)?;
+    if args.manifest.is_some() {
+        return Err(Failure::Usage(anyhow::anyhow!(
+            "--manifest records one output file; it is not available with --format csv"
+        )));
+    }
+    let bar = progress_bar(range.end - range.start, args.quiet);
+    let started = Instant::now();
+    let stats = tables::write_dir(generator, range.clone(), &dir, &|n| bar.set_position(n))?;
+    bar.finish_and_clear();
+    if !args.quiet {
+        let shard = args
+            .shard
+            .map(|s| format!(", shard {s} = profiles {}..{}", range.start, range.end))
+            .unwrap_or_default();
+        let target = format!(
+            "{} ({}, {})",
+            dir.display(),
+            tables::USERS_FILE,
+            tables::ACCOUNTS_FILE
+        );
+        let _ = write_summary(
+            &stats,
+            &target,
+            args.seed,
+            &"csv",
             &shard,
             started.elapsed(),
         );
@@ -141,7 +190,7 @@ fn write_summary(
     stats: &Stats,
     target: &str,
     seed: u64,
-    format: ProfileFormat,
+    format: &dyn std::fmt::Display,
     shard: &str,
     took: Duration,
 ) -> io::Result<()> {

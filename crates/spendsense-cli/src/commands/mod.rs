@@ -3,6 +3,8 @@
 pub mod fingerprint;
 pub mod generate;
 pub mod personas;
+pub mod report;
+pub mod schema;
 pub mod validate;
 
 use std::fs;

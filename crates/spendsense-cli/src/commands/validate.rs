@@ -65,7 +65,7 @@ fn write_report(report: &Report, format: ReportFormat) -> io::Result<()> {
     out.flush()
 }
 
-fn open(path: &Path) -> anyhow::Result<Box<dyn BufRead>> {
+pub(crate) fn open(path: &Path) -> anyhow::Result<Box<dyn BufRead>> {
     if path.as_os_str() == "-" {
         return Ok(Box::new(BufReader::with_capacity(1 << 20, io::stdin())));
     }
@@ -80,7 +80,7 @@ fn open(path: &Path) -> anyhow::Result<Box<dyn BufRead>> {
 }
 
 /// How errors name the input: `-` is stdin.
-fn display_name(path: &Path) -> String {
+pub(crate) fn display_name(path: &Path) -> String {
     if path.as_os_str() == "-" {
         "stdin".to_string()
     } else {
@@ -89,7 +89,7 @@ fn display_name(path: &Path) -> String {
 }
 
 /// By extension first; otherwise `[` means a JSON array and `{` JSON Lines.
-fn detect(path: &Path, input: &mut Box<dyn BufRead>) -> anyhow::Result<ProfileFormat> {
+pub(crate) fn detect(path: &Path, input: &mut Box<dyn BufRead>) -> anyhow::Result<ProfileFormat> {
     match path.extension().and_then(|e| e.to_str()) {
         Some("json") => return Ok(ProfileFormat::Json),
         Some("jsonl" | "ndjson") => return Ok(ProfileFormat::Jsonl),

@@ -1,0 +1,433 @@
+//! `spendsense report`: one self-contained HTML page describing a dataset.
+//!
+//! The dataset streams past once, as for `validate`: every profile goes to the
+//! [`Validator`] and to [`Stats`], whose memory does not grow with the file
+//! (see [`stats`]). The page is then rendered in memory (its size is bounded
+//! too) and written atomically through [`Output`].
+
+mod charts;
+mod html;
+mod stats;
+
+use std::io::{self, BufRead, Write};
+use std::process::ExitCode;
+
+use anyhow::anyhow;
+use spendsense_generator::{Mix, Report, Validator};
+use spendsense_personas::Personas;
+use spendsense_schema::codec::{ReadError, Record};
+use spendsense_schema::{ProfileFormat, read_profiles};
+
+use crate::Failure;
+use crate::args::{InputFormat, ReportArgs};
+use crate::commands::load_personas;
+use crate::commands::validate::{detect, display_name, open};
+use crate::output::Output;
+use html::Page;
+use stats::Stats;
+
+pub fn run(args: ReportArgs) -> Result<ExitCode, Failure> {
+    let personas = load_personas(args.personas.as_deref())?;
+    let mix = args.mix.unwrap_or_default();
+    // Refuse an unusable output path before reading a possibly huge input.
+    let mut output = Output::open(Some(&args.output)).map_err(Failure::Usage)?;
+    let mut input = open(&args.path).map_err(Failure::Usage)?;
+    let format = match args.input_format {
+        InputFormat::Json => ProfileFormat::Json,
+        InputFormat::Jsonl => ProfileFormat::Jsonl,
+        InputFormat::Auto => detect(&args.path, &mut input).map_err(Failure::Usage)?,
+    };
+    let name = display_name(&args.path);
+    let (stats, report) = gather(input, format, &personas, mix).map_err(|err| match err {
+        ReadError::Io(err) => Failure::Usage(anyhow!(err).context(format!("cannot read {name}"))),
+        other => Failure::Usage(anyhow!(
+            "{name} is not a valid {format} profile dataset: {other}"
+        )),
+    })?;
+    if report.total == 0 {
+        return Err(Failure::Usage(anyhow!(
+            "{name} holds no profiles; expected at least one"
+        )));
+    }
+    let personas_source = match &args.personas {
+        Some(path) => path.display().to_string(),
+        None => "the built-in".to_string(),
+    };
+    let page = html::render(&Page {
+        source: &name,
+        stats: &stats,
+        report: &report,
+        personas: &personas,
+        personas_source: &personas_source,
+        mix,
+    })?;
+    output.write_all(page.as_bytes())?;
+    output.commit()?;
+    let verdict = if report.is_valid() {
+        "valid".to_string()
+    } else {
+        format!("INVALID, {} violation(s)", report.violation_count)
+    };
+    let _ = writeln!(
+        io::stderr(),
+        "wrote report of {} profiles ({verdict}; {} bytes) to {}",
+        stats.profiles,
+        page.len(),
+        display_name(&args.output)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Streams `input` once into the validation report and the chart aggregates.
+fn gather(
+    input: impl BufRead,
+    format: ProfileFormat,
+    personas: &Personas,
+    mix: Mix,
+) -> Result<(Stats, Report), ReadError> {
+    let mut validator = Validator::with_mix(personas, mix);
+    let mut stats = Stats::default();
+    read_profiles(input, format, |record: Record| match record {
+        Ok(profile) => {
+            validator.push(&profile);
+            stats.push(&profile);
+        }
+        Err(err) => validator.push_unreadable(err.location.line, &err.path, err.message),
+    })?;
+    Ok((stats, validator.finish()))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+    use std::io::Cursor;
+
+    use spendsense_generator::{Generator, GeneratorConfig};
+    use spendsense_schema::{PersonaId, UserProfile, write_profiles};
+
+    use super::charts::{PERSONA_COLORS, bar_label, hex};
+    use super::stats::SCATTER_CAP;
+    use super::*;
+    use crate::args::InputFormat;
+
+    const SVG_NS: &str = "http://www.w3.org/2000/svg";
+
+    fn profiles(seed: u64, count: u64, mix: Mix) -> Vec<UserProfile> {
+        let config = GeneratorConfig {
+            mix,
+            ..GeneratorConfig::new(seed, count)
+        };
+        Generator::new(&config).unwrap().iter().collect()
+    }
+
+    /// The page for `profiles`, read back through the JSONL codec as the command does.
+    fn page(profiles: &[UserProfile], mix: Mix) -> String {
+        let bytes = write_profiles(Vec::new(), ProfileFormat::Jsonl, profiles).unwrap();
+        let personas = Personas::spendsense();
+        let (stats, report) =
+            gather(Cursor::new(bytes), ProfileFormat::Jsonl, &personas, mix).unwrap();
+        html::render(&Page {
+            source: "data/<users>&.jsonl",
+            stats: &stats,
+            report: &report,
+            personas: &personas,
+            personas_source: "the built-in",
+            mix,
+        })
+        .unwrap()
+    }
+
+    /// Every `<svg>…</svg>` block of the page, as text.
+    fn svg_blocks(page: &str) -> Vec<&str> {
+        page.match_indices("<svg ")
+            .map(|(start, _)| {
+                let end = page[start..].find("</svg>").expect("every <svg> is closed");
+                &page[start..start + end + "</svg>".len()]
+            })
+            .collect()
+    }
+
+    /// The structural promises every page keeps.
+    fn check(page: &str) {
+        // `<!DOCTYPE html>` is a (trivial) DTD, which roxmltree only reads when asked.
+        let options = roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..Default::default()
+        };
+        let doc = roxmltree::Document::parse_with_options(page, options)
+            .unwrap_or_else(|err| panic!("the page is not well-formed: {err}"));
+        let svgs: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.tag_name().name() == "svg")
+            .collect();
+        assert_eq!(svgs.len(), 5, "one <svg> per chart");
+        for figure in doc
+            .descendants()
+            .filter(|n| n.tag_name().name() == "figure")
+        {
+            let inner = figure
+                .children()
+                .filter(|n| n.tag_name().name() == "svg")
+                .count();
+            assert_eq!(inner, 1, "each figure holds exactly one chart");
+        }
+        for block in svg_blocks(page) {
+            let svg = roxmltree::Document::parse(block)
+                .unwrap_or_else(|err| panic!("a chart is not well-formed SVG: {err}"));
+            let root = svg.root_element();
+            assert_eq!(root.tag_name().namespace(), Some(SVG_NS));
+            assert!(root.attribute("viewBox").is_some());
+            assert!(
+                root.descendants()
+                    .any(|n| n.tag_name().name() == "text" && n.text().is_some()),
+                "charts carry readable text"
+            );
+        }
+        let lower = page.to_lowercase();
+        assert!(!lower.contains("<script"), "no scripts");
+        let without_ns = lower.replace(SVG_NS, "");
+        for needle in ["http://", "https://", "href=", "src=", "url(", "@import"] {
+            assert!(
+                !without_ns.contains(needle),
+                "`{needle}` would load something from outside the page"
+            );
+        }
+    }
+
+    /// The text of every `<text>` element of chart `index` (0-based, in page order).
+    fn chart_texts(page: &str, index: usize) -> Vec<String> {
+        let block = svg_blocks(page)[index];
+        let svg = roxmltree::Document::parse(block).unwrap();
+        svg.descendants()
+            .filter(|n| n.tag_name().name() == "text")
+            .filter_map(|n| n.text().map(|t| t.trim().to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn report_is_well_formed_and_self_contained() {
+        for (seed, count) in [(42, 100), (7, 1), (3, 537)] {
+            let page = page(&profiles(seed, count, Mix::equal()), Mix::equal());
+            check(&page);
+            assert!(page.contains("valid: every rule holds"));
+            assert!(page.contains("<h1>SpendSense dataset report</h1>"));
+            assert!(page.contains("data/&lt;users&gt;&amp;.jsonl"));
+            assert!(page.contains(&format!("<strong>{count}</strong> profiles")));
+            let fingerprint = spendsense_generator::fingerprint(&Personas::spendsense());
+            assert!(page.contains(&fingerprint));
+            assert!(page.contains(&format!("spendsense {}", env!("CARGO_PKG_VERSION"))));
+        }
+    }
+
+    #[test]
+    fn persona_chart_has_a_labelled_bar_per_persona() {
+        let mix = Mix::parse(
+            "high_utilization=40,variable_income=15,subscription_heavy=15,savings_builder=15,control=15",
+        )
+        .unwrap();
+        let page = page(&profiles(11, 200, mix), mix);
+        check(&page);
+        let expected = [80, 30, 30, 30, 30];
+        let texts = chart_texts(&page, 0);
+        for (i, persona) in PersonaId::ALL.into_iter().enumerate() {
+            let label = bar_label(expected[i], 200);
+            assert_eq!(
+                texts.iter().filter(|t| **t == label).count(),
+                if expected[i] == 80 { 1 } else { 4 },
+                "bar label {label} of {persona}"
+            );
+            assert!(texts.iter().any(|t| t == charts::persona_label(persona)));
+        }
+        assert_eq!(bar_label(80, 200), "80 (40.0%)");
+        // One filled bar per persona, in its colour.
+        let block = svg_blocks(&page)[0];
+        let svg = roxmltree::Document::parse(block).unwrap();
+        for color in PERSONA_COLORS {
+            let bars = svg
+                .descendants()
+                .filter(|n| n.tag_name().name() == "rect")
+                .filter(|n| {
+                    n.attribute("fill")
+                        .is_some_and(|f| f.eq_ignore_ascii_case(&hex(color)))
+                })
+                .count();
+            assert_eq!(bars, 1, "one bar in {}", hex(color));
+        }
+    }
+
+    #[test]
+    fn charts_show_thresholds_and_every_account_kind() {
+        let all = profiles(42, 100, Mix::equal());
+        let with_cards = all
+            .iter()
+            .filter(|p| p.accounts.iter().any(|a| a.is_credit_card()))
+            .count();
+        let page = page(&all, Mix::equal());
+        let scatter = chart_texts(&page, 2);
+        assert!(
+            scatter
+                .iter()
+                .any(|t| t == "High Utilization: some card ≥ 50%")
+        );
+        assert!(
+            scatter
+                .iter()
+                .any(|t| t == "Savings Builder: every card < 30%")
+        );
+        assert!(page.contains(&format!("all {with_cards} profiles with a credit card")));
+        let savings = chart_texts(&page, 3);
+        assert!(savings.iter().any(|t| t == "Savings Builder: ≥ $200/month"));
+        let accounts = chart_texts(&page, 4);
+        for kind in ["checking", "savings", "credit card"] {
+            assert!(accounts.iter().any(|t| t == kind), "legend names {kind}");
+        }
+        // Every profile has one checking account, so each persona's checking bar reads 20.
+        assert!(accounts.iter().filter(|t| *t == "20").count() >= 5);
+    }
+
+    #[test]
+    fn invalid_dataset_lists_the_first_violations() {
+        let mut broken = profiles(42, 100, Mix::equal());
+        for profile in broken.iter_mut().take(30) {
+            profile.demographics.state = "PR".into();
+        }
+        let page = page(&broken, Mix::equal());
+        check(&page);
+        assert!(page.contains("INVALID: 30 violation(s)"));
+        assert!(!page.contains("valid: every rule holds"));
+        assert_eq!(
+            page.matches("<code>unknown-state</code>").count(),
+            html::LISTED
+        );
+        assert!(page.contains("<code>user_MASKED_000</code>"));
+        assert!(page.contains("<code>user_MASKED_019</code>"));
+        assert!(!page.contains("<code>user_MASKED_020</code>"));
+    }
+
+    #[test]
+    fn unreadable_records_and_outlying_incomes_are_reported() {
+        let mut some = profiles(5, 10, Mix::equal());
+        some[3].annual_income = rust_decimal::Decimal::from(250_000);
+        let mut bytes = write_profiles(Vec::new(), ProfileFormat::Jsonl, &some).unwrap();
+        bytes.extend_from_slice(b"{\"user_id\":\"x\"}\n");
+        let personas = Personas::spendsense();
+        let (stats, report) = gather(
+            Cursor::new(bytes),
+            ProfileFormat::Jsonl,
+            &personas,
+            Mix::equal(),
+        )
+        .unwrap();
+        assert_eq!((stats.profiles, report.total), (10, 11));
+        let page = html::render(&Page {
+            source: "x.jsonl",
+            stats: &stats,
+            report: &report,
+            personas: &personas,
+            personas_source: "the built-in",
+            mix: Mix::equal(),
+        })
+        .unwrap();
+        check(&page);
+        assert!(page.contains("<strong>1</strong> unreadable records"));
+        assert!(page.contains("0 profiles below $20K and 1 above $200K are not shown"));
+        assert!(page.contains("unreadable-record"));
+    }
+
+    #[test]
+    fn hostile_values_are_drawn_without_panicking() {
+        use rust_decimal::Decimal;
+        let mut hostile = profiles(42, 10, Mix::equal());
+        for (i, profile) in hostile.iter_mut().enumerate() {
+            profile.annual_income = if i % 2 == 0 {
+                Decimal::MAX
+            } else {
+                Decimal::MIN
+            };
+            profile.characteristics.target_savings_monthly = Decimal::MIN;
+            for account in &mut profile.accounts {
+                account.balances.current = Some(if i % 3 == 0 {
+                    Decimal::MIN
+                } else {
+                    Decimal::MAX
+                });
+                account.balances.limit = Some(Decimal::new(1, 28));
+            }
+        }
+        let mut stats = Stats::default();
+        for profile in &hostile {
+            stats.push(profile);
+        }
+        // Built without the validator, which is not what this test is about.
+        let personas = Personas::spendsense();
+        let report = Validator::new(&personas).finish();
+        let page = html::render(&Page {
+            source: "hostile.json",
+            stats: &stats,
+            report: &report,
+            personas: &personas,
+            personas_source: "the built-in",
+            mix: Mix::equal(),
+        })
+        .unwrap();
+        check(&page);
+        assert!(page.contains("5 profiles below $20K and 5 above $200K are not shown"));
+    }
+
+    #[test]
+    fn scatter_keeps_the_first_profiles_with_cards_only() {
+        let one = profiles(42, 100, Mix::equal())
+            .into_iter()
+            .find(|p| p.accounts.iter().any(|a| a.is_credit_card()))
+            .unwrap();
+        let mut stats = Stats::default();
+        for _ in 0..SCATTER_CAP + 7 {
+            stats.push(&one);
+        }
+        assert_eq!(stats.points.len(), SCATTER_CAP);
+        assert_eq!(stats.with_cards, SCATTER_CAP as u64 + 7);
+        assert!(charts::scatter_caption(&stats).contains(&format!(
+            "the first {SCATTER_CAP} of {} profiles",
+            SCATTER_CAP + 7
+        )));
+    }
+
+    #[test]
+    fn run_writes_the_page_and_refuses_unreadable_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("users.jsonl");
+        let bytes = write_profiles(
+            Vec::new(),
+            ProfileFormat::Jsonl,
+            &profiles(42, 50, Mix::equal()),
+        )
+        .unwrap();
+        fs::write(&input, bytes).unwrap();
+        let output = dir.path().join("report.html");
+        let args = |path: &std::path::Path| ReportArgs {
+            path: path.to_path_buf(),
+            output: output.clone(),
+            input_format: InputFormat::Auto,
+            personas: None,
+            mix: None,
+        };
+        assert_eq!(run(args(&input)).unwrap(), ExitCode::SUCCESS);
+        let page = fs::read_to_string(&output).unwrap();
+        check(&page);
+        assert!(page.contains(&input.display().to_string()));
+
+        fs::remove_file(&output).unwrap();
+        let empty = dir.path().join("empty.json");
+        fs::write(&empty, "[]").unwrap();
+        match run(args(&empty)) {
+            Err(Failure::Usage(err)) => assert!(err.to_string().contains("holds no profiles")),
+            other => panic!("expected a usage error, got {other:?}"),
+        }
+        assert!(!output.exists(), "no page is left behind");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            2,
+            "no temporary file either"
+        );
+    }
+}

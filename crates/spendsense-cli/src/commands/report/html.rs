@@ -1,0 +1,278 @@
+//! The report page: one self-contained HTML document.
+//!
+//! Everything is inline (a short `<style>`, one `<svg>` per chart), nothing is
+//! fetched, and there is no script. The page is also well-formed XML
+//! (`<meta … />`, escaped text), so tests can parse it whole.
+
+use std::fmt::Write;
+
+use anyhow::Result;
+use spendsense_generator::{Mix, Report};
+use spendsense_personas::Personas;
+use spendsense_schema::PersonaId;
+
+use super::charts::{self, ACCOUNT_COLORS, PERSONA_COLORS, hex, persona_label, scatter_caption};
+use super::stats::{ACCOUNT_KINDS, INCOME_FROM, INCOME_TO, Spread, Stats};
+
+/// Violations listed in full on the page; the rest are counted.
+pub const LISTED: usize = 20;
+
+/// Everything the page shows.
+#[derive(Debug)]
+pub struct Page<'a> {
+    /// How the input is named: its path, or `stdin`.
+    pub source: &'a str,
+    /// What was gathered from the readable profiles.
+    pub stats: &'a Stats,
+    /// The validation result.
+    pub report: &'a Report,
+    /// The definitions the dataset was checked against.
+    pub personas: &'a Personas,
+    /// Where they came from: `built-in` or a file name.
+    pub personas_source: &'a str,
+    /// The persona mix quotas were checked against.
+    pub mix: Mix,
+}
+
+const STYLE: &str = "
+body { margin: 0; background: #f4f5f7; color: #222; font: 15px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; }
+main { max-width: 1000px; margin: 0 auto; padding: 24px 20px 40px; }
+h1 { font-size: 26px; margin: 0 0 4px; }
+h2 { font-size: 19px; margin: 0 0 10px; }
+section, header { background: #fff; border: 1px solid #dfe1e5; border-radius: 8px; padding: 16px 18px; margin: 0 0 18px; }
+.file { font-family: ui-monospace, Menlo, Consolas, monospace; color: #555; margin: 0 0 8px; word-break: break-all; }
+.facts { margin: 0; }
+figure { margin: 0; }
+figure svg { display: block; width: 100%; height: auto; }
+figcaption { color: #555; font-size: 13.5px; margin-top: 6px; }
+.verdict { font-size: 17px; font-weight: 600; padding: 8px 12px; border-radius: 6px; display: inline-block; }
+.valid { background: #e3f4ea; color: #11643a; }
+.invalid { background: #fbe4e4; color: #9b1c1c; }
+table { border-collapse: collapse; margin-top: 12px; font-size: 13.5px; width: 100%; }
+th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #e6e7ea; vertical-align: top; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12.5px; }
+.swatch { display: inline-block; width: 11px; height: 11px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
+footer { color: #666; font-size: 13px; text-align: center; }
+";
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn swatch(color: plotters::style::RGBColor) -> String {
+    format!(
+        r#"<span class="swatch" style="background:{}"></span>"#,
+        hex(color)
+    )
+}
+
+fn figure(out: &mut String, svg: &str, caption: &str) {
+    let _ = write!(
+        out,
+        "<figure>\n{svg}<figcaption>{}</figcaption>\n</figure>\n",
+        escape(caption)
+    );
+}
+
+/// Renders the whole page.
+pub fn render(page: &Page<'_>) -> Result<String> {
+    let Page {
+        source,
+        stats,
+        report,
+        personas,
+        ..
+    } = page;
+    let mut out = String::with_capacity(1 << 20);
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n\
+         <title>SpendSense report: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
+        escape(source)
+    );
+
+    // Title and facts.
+    let unreadable = report.total.saturating_sub(stats.profiles);
+    let _ = write!(
+        out,
+        "<header>\n<h1>SpendSense dataset report</h1>\n<p class=\"file\">{}</p>\n\
+         <p class=\"facts\"><strong>{}</strong> profiles",
+        escape(source),
+        stats.profiles
+    );
+    if unreadable > 0 {
+        let _ = write!(out, " and <strong>{unreadable}</strong> unreadable records");
+    }
+    let mix = if page.mix.is_equal() {
+        "equal persona shares".to_string()
+    } else {
+        format!("the persona mix <code>{}</code>", page.mix)
+    };
+    let _ = write!(
+        out,
+        "; checked against {} persona definitions and {mix}.</p>\n</header>\n",
+        escape(page.personas_source)
+    );
+
+    validation(&mut out, report);
+
+    out.push_str("<section id=\"personas\">\n<h2>Persona counts</h2>\n");
+    figure(
+        &mut out,
+        &charts::persona_counts(stats)?,
+        "Profiles per persona, with their share of the readable profiles.",
+    );
+    out.push_str("</section>\n");
+
+    out.push_str("<section id=\"income\">\n<h2>Income distribution per persona</h2>\n");
+    let outside: u64 = stats.income_below.iter().chain(&stats.income_above).sum();
+    let mut caption = format!(
+        "Annual income in $10K bins from ${}K to ${}K (the last bin includes ${}K); the number after each name is its profile count.",
+        INCOME_FROM / 1000,
+        INCOME_TO / 1000,
+        INCOME_TO / 1000
+    );
+    if outside > 0 {
+        let _ = write!(
+            caption,
+            " {} profiles below ${}K and {} above ${}K are not shown.",
+            stats.income_below.iter().sum::<u64>(),
+            INCOME_FROM / 1000,
+            stats.income_above.iter().sum::<u64>(),
+            INCOME_TO / 1000
+        );
+    }
+    figure(&mut out, &charts::income_histograms(stats)?, &caption);
+    out.push_str("</section>\n");
+
+    out.push_str("<section id=\"utilization\">\n<h2>Card utilization vs income</h2>\n");
+    figure(
+        &mut out,
+        &charts::utilization_scatter(stats, &personas.criteria)?,
+        &scatter_caption(stats),
+    );
+    out.push_str("</section>\n");
+
+    out.push_str("<section id=\"savings\">\n<h2>Savings targets per persona</h2>\n");
+    figure(
+        &mut out,
+        &charts::savings_targets(stats, &personas.criteria)?,
+        "Planned monthly transfer into savings, as a share of each persona's profiles per band (each band includes its lower bound). The table gives exact quantiles.",
+    );
+    savings_table(&mut out, stats);
+    out.push_str("</section>\n");
+
+    out.push_str("<section id=\"accounts\">\n<h2>Account mix</h2>\n");
+    figure(
+        &mut out,
+        &charts::account_mix(stats)?,
+        "Accounts of each kind held by each persona's profiles.",
+    );
+    accounts_table(&mut out, stats);
+    out.push_str("</section>\n");
+
+    let _ = write!(
+        out,
+        "<footer>\n<p>spendsense {} · fingerprint <code>{}</code> · a static page: no scripts, nothing loaded from the network</p>\n</footer>\n",
+        env!("CARGO_PKG_VERSION"),
+        escape(&spendsense_generator::fingerprint(personas))
+    );
+    out.push_str("</main>\n</body>\n</html>\n");
+    Ok(out)
+}
+
+fn validation(out: &mut String, report: &Report) {
+    out.push_str("<section id=\"validation\">\n<h2>Validation</h2>\n");
+    if report.is_valid() {
+        out.push_str("<p class=\"verdict valid\">valid: every rule holds</p>\n</section>\n");
+        return;
+    }
+    let listed = report.violations.len().min(LISTED);
+    let _ = write!(
+        out,
+        "<p class=\"verdict invalid\">INVALID: {} violation(s)</p>\n<p>The first {listed} are listed; <code>spendsense validate</code> prints more.</p>\n",
+        report.violation_count
+    );
+    out.push_str(
+        "<table>\n<thead><tr><th class=\"n\">#</th><th>user</th><th>rule</th><th>path</th><th>message</th></tr></thead>\n<tbody>\n",
+    );
+    for v in report.violations.iter().take(LISTED) {
+        let line = v.line.map(|l| format!(" (line {l})")).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "<tr><td class=\"n\">{}</td><td><code>{}</code>{}</td><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
+            v.index,
+            escape(&v.user_id),
+            escape(&line),
+            escape(&v.rule),
+            escape(&v.path),
+            escape(&v.message)
+        );
+    }
+    out.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+fn savings_table(out: &mut String, stats: &Stats) {
+    out.push_str(
+        "<table>\n<thead><tr><th>persona</th><th class=\"n\">profiles</th><th class=\"n\">min</th><th class=\"n\">25th</th><th class=\"n\">median</th><th class=\"n\">75th</th><th class=\"n\">max</th></tr></thead>\n<tbody>\n",
+    );
+    for (i, persona) in PersonaId::ALL.into_iter().enumerate() {
+        let cells = match Spread::of(&stats.savings[i]) {
+            Some(s) => [s.min, s.p25, s.median, s.p75, s.max]
+                .iter()
+                .map(|v| format!("<td class=\"n\">${v}</td>"))
+                .collect::<String>(),
+            None => "<td class=\"n\">–</td>".repeat(5),
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td>{}{}</td><td class=\"n\">{}</td>{cells}</tr>",
+            swatch(PERSONA_COLORS[i]),
+            persona_label(persona),
+            stats.counts[i]
+        );
+    }
+    out.push_str("</tbody>\n</table>\n");
+}
+
+fn accounts_table(out: &mut String, stats: &Stats) {
+    let kinds = if stats.has_other_accounts() { 4 } else { 3 };
+    out.push_str("<table>\n<thead><tr><th>persona</th><th class=\"n\">profiles</th>");
+    for kind in 0..kinds {
+        let _ = write!(
+            out,
+            "<th class=\"n\">{}{}</th>",
+            swatch(ACCOUNT_COLORS[kind]),
+            ACCOUNT_KINDS[kind]
+        );
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for (i, persona) in PersonaId::ALL.into_iter().enumerate() {
+        let _ = write!(
+            out,
+            "<tr><td>{}{}</td><td class=\"n\">{}</td>",
+            swatch(PERSONA_COLORS[i]),
+            persona_label(persona),
+            stats.counts[i]
+        );
+        for kind in 0..kinds {
+            let _ = write!(out, "<td class=\"n\">{}</td>", stats.accounts[i][kind]);
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+}

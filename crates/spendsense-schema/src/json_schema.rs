@@ -1,0 +1,436 @@
+//! The JSON Schema (Draft 2020-12) of one profile, derived from this crate's
+//! types so that it cannot drift from what the crate reads and writes.
+//!
+//! Enabled by the `json-schema` cargo feature. `spendsense schema` prints
+//! [`profile_schema_text`], and `cargo xtask gen-data` keeps the committed copy,
+//! `docs/profile.schema.json`, byte for byte the same.
+//!
+//! The schema states what a *valid* profile is, as far as JSON Schema can say
+//! it, and never more than [`validate_profile`](crate::validate_profile) and the
+//! persona checks require:
+//!
+//! - every key readers require is required, which is every key, nullable ones
+//!   included, but the two keys of overlap scenarios (`expected_assignment`,
+//!   `matched_personas`); no other key is allowed;
+//! - amounts are JSON numbers (never strings), with the fixed ranges
+//!   (`target_credit_utilization` 0–1, `annual_income` within
+//!   [`ANNUAL_INCOME_RANGE`](crate::ANNUAL_INCOME_RANGE), non-negative savings
+//!   and `current` balances);
+//! - enums list the exact wire values, Plaid's spaces included (`credit card`);
+//! - `mask` and `current`, which Plaid allows to be null, must be set, as
+//!   validation requires;
+//! - per account type: the subtypes that belong to it, and for credit and
+//!   depository accounts the `limit` and `available` rules that need no
+//!   arithmetic; per pay frequency: the income stability and nominal gap.
+//!
+//! Rules that compare two numbers (`current <= limit`, `available = limit -
+//! current`) or whole datasets (unique ids, persona quotas), and the two-decimal
+//! limit on amounts, are beyond JSON Schema or beyond what float-based
+//! validators check reliably; `spendsense validate` checks them.
+//!
+//! # Example
+//!
+//! ```
+//! let schema = spendsense_schema::json_schema::profile_schema();
+//! let utilization = schema
+//!     .pointer("/$defs/Characteristics/properties/target_credit_utilization")
+//!     .unwrap();
+//! assert_eq!(utilization["type"], "number");
+//! assert_eq!(utilization["maximum"], 1);
+//! assert_eq!(schema.get("additionalProperties"), Some(&serde_json::json!(false)));
+//! ```
+
+use schemars::generate::SchemaSettings;
+use schemars::transform::RecursiveTransform;
+use schemars::{Schema, SchemaGenerator, json_schema};
+use serde_json::{Map, Value, json};
+
+use crate::{AccountSubtype, AccountType, PayFrequency, UserProfile};
+
+/// The JSON Schema of one [`UserProfile`]: one element of a JSON dataset, or
+/// one line of a JSONL dataset.
+pub fn profile_schema() -> Schema {
+    let mut schema = SchemaSettings::draft2020_12()
+        .with_transform(RecursiveTransform(enum_of_constants))
+        .into_generator()
+        .into_root_schema_for::<UserProfile>();
+    schema.insert(
+        "description".into(),
+        json!(
+            "One SpendSense synthetic user profile: one element of a JSON dataset (a top-level array) \
+             or one line of a JSONL dataset. Generated from the spendsense-schema Rust types by \
+             `spendsense schema`; do not edit by hand."
+        ),
+    );
+    schema
+}
+
+/// [`profile_schema`] pretty-printed with a trailing newline: the bytes of
+/// `docs/profile.schema.json` and of `spendsense schema`.
+pub fn profile_schema_text() -> String {
+    let mut text = serde_json::to_string_pretty(&profile_schema()).expect("a schema is plain JSON");
+    text.push('\n');
+    text
+}
+
+/// An amount: a JSON number, never a string (see [`crate::money`]).
+pub(crate) fn amount(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": "number" })
+}
+
+/// An amount that may be `null`.
+pub(crate) fn nullable_amount(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": ["number", "null"] })
+}
+
+/// A string that may be `null` but whose key must be present, as Plaid's
+/// nullable keys are. (schemars would make a plain `Option` key optional.)
+pub(crate) fn nullable_string(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({ "type": ["string", "null"] })
+}
+
+/// On `Account`: the subtypes of each type, and the balance rules of credit and
+/// depository accounts that JSON Schema can state (validation's
+/// `type-subtype-mismatch`, `credit-limit-missing`, `credit-limit-range`,
+/// `depository-limit` and the sign part of `available-inconsistent`).
+pub(crate) fn account_type_rules(schema: &mut Schema) {
+    let rules: Vec<Value> = [
+        AccountType::Depository,
+        AccountType::Credit,
+        AccountType::Loan,
+    ]
+    .into_iter()
+    .map(|account_type| {
+        let subtypes: Vec<&str> = AccountSubtype::ALL
+            .iter()
+            .filter(|s| s.account_type() == account_type)
+            .map(|s| s.as_str())
+            .collect();
+        let mut then = json!({ "properties": { "subtype": { "enum": subtypes } } });
+        let balances = match account_type {
+            AccountType::Credit => Some(json!({
+                "limit": { "type": "number", "exclusiveMinimum": 0 },
+                "available": { "type": "number", "minimum": 0 }
+            })),
+            AccountType::Depository => Some(json!({
+                "limit": { "type": "null" },
+                "available": { "type": "number", "minimum": 0 }
+            })),
+            AccountType::Loan => None,
+        };
+        if let Some(balances) = balances {
+            then["properties"]["balances"] = json!({ "properties": balances });
+        }
+        json!({
+            "if": { "properties": { "type": { "const": account_type.as_str() } } },
+            "then": then
+        })
+    })
+    .collect();
+    schema.insert("allOf".into(), Value::Array(rules));
+}
+
+/// On `Balances`: exactly one of the two currency codes is set
+/// (`currency-missing`, `currency-ambiguous`).
+pub(crate) fn one_currency_rule(schema: &mut Schema) {
+    let only = |set: &str, unset: &str| json!({ "properties": { set: { "type": "string" }, unset: { "type": "null" } } });
+    schema.insert(
+        "oneOf".into(),
+        json!([
+            only("iso_currency_code", "unofficial_currency_code"),
+            only("unofficial_currency_code", "iso_currency_code"),
+        ]),
+    );
+}
+
+/// On `Characteristics`: each pay frequency's income stability and nominal gap
+/// (`pay-schedule-mismatch`, `pay-gap-mismatch`).
+pub(crate) fn pay_schedule_rules(schema: &mut Schema) {
+    let frequencies = [
+        PayFrequency::Weekly,
+        PayFrequency::Biweekly,
+        PayFrequency::Semimonthly,
+        PayFrequency::Monthly,
+        PayFrequency::Irregular,
+    ];
+    let rules: Vec<Value> = frequencies
+        .into_iter()
+        .map(|frequency| {
+            let wire = serde_json::to_value(frequency).expect("a unit variant");
+            let mut then = Map::new();
+            let stability = match frequency {
+                PayFrequency::Irregular => "irregular",
+                _ => "regular",
+            };
+            then.insert("income_stability".into(), json!({ "const": stability }));
+            if let Some(gap) = frequency.nominal_gap_days() {
+                then.insert("median_pay_gap_days".into(), json!({ "const": gap }));
+            }
+            json!({
+                "if": { "properties": { "pay_frequency": { "const": wire } } },
+                "then": { "properties": then }
+            })
+        })
+        .collect();
+    schema.insert("allOf".into(), Value::Array(rules));
+}
+
+/// schemars writes an enum whose variants carry doc comments as a `oneOf` of
+/// documented constants; consumers (code generators, readable validation
+/// errors) expect a plain `enum` of the wire values.
+fn enum_of_constants(schema: &mut Schema) {
+    let Some(Value::Array(variants)) = schema.get("oneOf") else {
+        return;
+    };
+    let values: Option<Vec<Value>> = variants
+        .iter()
+        .map(|variant| match variant.get("const") {
+            Some(Value::String(value)) => Some(Value::String(value.clone())),
+            _ => None,
+        })
+        .collect();
+    if let Some(values) = values {
+        schema.remove("oneOf");
+        schema.insert("type".into(), json!("string"));
+        schema.insert("enum".into(), Value::Array(values));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{HolderCategory, IncomeStability, PersonaId};
+
+    fn schema() -> Value {
+        profile_schema().to_value()
+    }
+
+    fn def<'a>(schema: &'a Value, name: &str) -> &'a Value {
+        schema
+            .pointer(&format!("/$defs/{name}"))
+            .unwrap_or_else(|| panic!("no $defs/{name}"))
+    }
+
+    fn wire<T: serde::Serialize>(values: impl IntoIterator<Item = T>) -> Value {
+        values
+            .into_iter()
+            .map(|v| serde_json::to_value(v).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn is_draft_2020_12_for_one_profile() {
+        let schema = schema();
+        assert_eq!(
+            schema["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
+        assert_eq!(schema["title"], "UserProfile");
+        assert_eq!(schema["type"], "object");
+    }
+
+    /// A profile with every key, the optional overlap keys included.
+    fn sample() -> Value {
+        json!({
+            "user_id": "user_MASKED_000",
+            "name": "Ada Lovelace",
+            "persona": "high_utilization",
+            "expected_assignment": "high_utilization",
+            "matched_personas": ["high_utilization", "subscription_heavy"],
+            "annual_income": 96000.00,
+            "demographics": { "age": 34, "state": "CA" },
+            "characteristics": {
+                "target_credit_utilization": 0.70,
+                "target_savings_monthly": 0.00,
+                "income_stability": "regular",
+                "pay_frequency": "biweekly",
+                "median_pay_gap_days": 14,
+                "subscription_count_target": 6
+            },
+            "accounts": [{
+                "account_id": "user_MASKED_000_acct_0",
+                "balances": {
+                    "available": 1800.00,
+                    "current": 13200.00,
+                    "limit": 15000.00,
+                    "iso_currency_code": "USD",
+                    "unofficial_currency_code": null
+                },
+                "mask": "0003",
+                "name": "Plaid credit card",
+                "official_name": null,
+                "type": "credit",
+                "subtype": "credit card",
+                "holder_category": "personal"
+            }]
+        })
+    }
+
+    #[test]
+    fn required_keys_are_exactly_the_keys_serde_requires() {
+        let schema = schema();
+        assert!(serde_json::from_value::<UserProfile>(sample()).is_ok());
+        let objects = [
+            ("", "root"),
+            ("/demographics", "Demographics"),
+            ("/characteristics", "Characteristics"),
+            ("/accounts/0", "Account"),
+            ("/accounts/0/balances", "Balances"),
+        ];
+        for (pointer, name) in objects {
+            let object = if name == "root" {
+                &schema
+            } else {
+                def(&schema, name)
+            };
+            assert_eq!(object["additionalProperties"], false, "{name}");
+            let required = object["required"].as_array().unwrap();
+            let sample = sample();
+            let keys = sample.pointer(pointer).unwrap().as_object().unwrap();
+            let properties = object["properties"].as_object().unwrap();
+            assert_eq!(
+                keys.keys().collect::<Vec<_>>().len(),
+                properties.len(),
+                "{name}: the sample has every key"
+            );
+            for key in keys.keys() {
+                assert!(properties.contains_key(key), "{name}.{key}");
+                let mut without = sample.clone();
+                without
+                    .pointer_mut(pointer)
+                    .unwrap()
+                    .as_object_mut()
+                    .unwrap()
+                    .remove(key);
+                let refused = serde_json::from_value::<UserProfile>(without).is_err();
+                assert_eq!(
+                    required.contains(&json!(key)),
+                    refused,
+                    "{name}.{key}: required in the schema exactly when serde refuses its absence"
+                );
+            }
+        }
+        let balances = def(&schema, "Balances");
+        for key in ["limit", "unofficial_currency_code"] {
+            assert!(
+                balances["required"]
+                    .as_array()
+                    .unwrap()
+                    .contains(&json!(key))
+            );
+        }
+        let root = schema["required"].as_array().unwrap();
+        assert!(!root.contains(&json!("matched_personas")));
+    }
+
+    #[test]
+    fn amounts_are_numbers_with_their_fixed_ranges() {
+        let schema = schema();
+        let check = |pointer: &str, expected: Value| {
+            assert_eq!(schema.pointer(pointer).unwrap(), &expected, "{pointer}");
+        };
+        check("/properties/annual_income/type", json!("number"));
+        check("/properties/annual_income/minimum", json!(20_000));
+        check("/properties/annual_income/maximum", json!(200_000));
+        let traits = "/$defs/Characteristics/properties";
+        check(
+            &format!("{traits}/target_credit_utilization/minimum"),
+            json!(0),
+        );
+        check(
+            &format!("{traits}/target_credit_utilization/maximum"),
+            json!(1),
+        );
+        check(
+            &format!("{traits}/target_savings_monthly/type"),
+            json!("number"),
+        );
+        check(
+            &format!("{traits}/target_savings_monthly/minimum"),
+            json!(0),
+        );
+        let balances = "/$defs/Balances/properties";
+        check(&format!("{balances}/current/type"), json!("number"));
+        check(&format!("{balances}/current/minimum"), json!(0));
+        for nullable in ["available", "limit"] {
+            check(
+                &format!("{balances}/{nullable}/type"),
+                json!(["number", "null"]),
+            );
+            assert!(
+                schema
+                    .pointer(&format!("{balances}/{nullable}/minimum"))
+                    .is_none()
+            );
+        }
+        check("/$defs/Demographics/properties/age/minimum", json!(18));
+        check("/$defs/Demographics/properties/age/maximum", json!(100));
+    }
+
+    #[test]
+    fn enums_list_the_wire_values() {
+        let schema = schema();
+        let check = |name: &str, expected: Value| {
+            let def = def(&schema, name);
+            assert_eq!(def["type"], "string", "{name}");
+            assert_eq!(def["enum"], expected, "{name}");
+            assert!(def.get("oneOf").is_none(), "{name}");
+        };
+        check("PersonaId", wire(PersonaId::ALL));
+        check("AccountSubtype", wire(AccountSubtype::ALL.iter().copied()));
+        check(
+            "AccountType",
+            wire([
+                AccountType::Depository,
+                AccountType::Credit,
+                AccountType::Loan,
+            ]),
+        );
+        check(
+            "HolderCategory",
+            wire([
+                HolderCategory::Personal,
+                HolderCategory::Business,
+                HolderCategory::Unrecognized,
+            ]),
+        );
+        check(
+            "IncomeStability",
+            wire([IncomeStability::Regular, IncomeStability::Irregular]),
+        );
+        assert!(
+            def(&schema, "AccountSubtype")["enum"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("credit card"))
+        );
+        assert_eq!(
+            def(&schema, "Demographics")["properties"]["state"]["enum"],
+            json!(crate::reference::US_STATES)
+        );
+    }
+
+    #[test]
+    fn strings_have_their_formats() {
+        let schema = schema();
+        let account = def(&schema, "Account");
+        assert_eq!(
+            account["properties"]["mask"],
+            json!({ "description": "Last four digits of the account number.", "type": "string", "pattern": "^[0-9]{4}$" })
+        );
+        let iso = &def(&schema, "Balances")["properties"]["iso_currency_code"];
+        assert_eq!(iso["type"], json!(["string", "null"]));
+        assert_eq!(iso["pattern"], "^[A-Z]{3}$");
+    }
+
+    #[test]
+    fn text_is_pretty_with_a_trailing_newline() {
+        let text = profile_schema_text();
+        assert!(text.starts_with("{\n  \""));
+        assert!(text.ends_with("}\n") && !text.ends_with("\n\n"));
+        assert_eq!(
+            serde_json::from_str::<Value>(&text).unwrap(),
+            profile_schema().to_value()
+        );
+    }
+}
