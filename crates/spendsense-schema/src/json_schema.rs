@@ -52,6 +52,7 @@ use crate::{AccountSubtype, AccountType, PayFrequency, UserProfile};
 pub fn profile_schema() -> Schema {
     let mut schema = SchemaSettings::draft2020_12()
         .with_transform(RecursiveTransform(enum_of_constants))
+        .with_transform(RecursiveTransform(plain_descriptions))
         .into_generator()
         .into_root_schema_for::<UserProfile>();
     schema.insert(
@@ -173,6 +174,14 @@ pub(crate) fn pay_schedule_rules(schema: &mut Schema) {
         })
         .collect();
     schema.insert("allOf".into(), Value::Array(rules));
+}
+
+/// Descriptions come from doc comments; rustdoc's link brackets
+/// (``[`AccountType`]``) mean nothing to a schema reader, so only the code span stays.
+fn plain_descriptions(schema: &mut Schema) {
+    if let Some(Value::String(text)) = schema.get_mut("description") {
+        *text = text.replace("[`", "`").replace("`]", "`");
+    }
 }
 
 /// schemars writes an enum whose variants carry doc comments as a `oneOf` of

@@ -205,7 +205,7 @@ pub struct UserProfile {
     /// `persona`, or none for control).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matched_personas: Option<Vec<PersonaId>>,
-    /// Gross annual income in dollars, within [`ANNUAL_INCOME_RANGE`].
+    /// Gross annual income in dollars, 20,000 to 200,000 ([`ANNUAL_INCOME_RANGE`]).
     #[serde(with = "crate::money")]
     #[cfg_attr(feature = "json-schema", schemars(schema_with = "crate::json_schema::amount", range(min = ANNUAL_INCOME_RANGE.0, max = ANNUAL_INCOME_RANGE.1)))]
     pub annual_income: Decimal,

@@ -96,7 +96,9 @@ pub(crate) fn detect(path: &Path, input: &mut Box<dyn BufRead>) -> anyhow::Resul
         _ => {}
     }
     loop {
-        let buffer = input.fill_buf()?;
+        let buffer = input
+            .fill_buf()
+            .with_context(|| format!("cannot read {}", display_name(path)))?;
         let Some(&first) = buffer.iter().find(|b| !b.is_ascii_whitespace()) else {
             if buffer.is_empty() {
                 return Err(anyhow!(

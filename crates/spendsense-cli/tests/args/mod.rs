@@ -1,0 +1,165 @@
+//! Usage errors: everything a user can type on the command line gets a
+//! one-line error naming the value and what is allowed, and exit code 2.
+
+use crate::{Input, check};
+
+/// `(arguments, what the one-line error must say)`, every one exit 2.
+const USAGE_ERRORS: &[(&[&str], &str)] = &[
+    (
+        &["generate", "--num-users", "0"],
+        "invalid value '0' for '--num-users <N>': 0 users is not allowed; use a whole number from 1 to 1000000000",
+    ),
+    (
+        &["generate", "--num-users", "-5"],
+        "invalid value '-5' for '--num-users <N>': the user count cannot be negative; use a whole number from 1 to 1000000000",
+    ),
+    (
+        &["generate", "--num-users", "lots"],
+        "invalid value 'lots' for '--num-users <N>': not a whole number; use a whole number from 1 to 1000000000",
+    ),
+    (
+        &["generate", "--num-users", "99999999999999999999999"],
+        "invalid value '99999999999999999999999' for '--num-users <N>': too large; use a whole number up to 1000000000",
+    ),
+    (
+        &["generate", "-n", "1000000001"],
+        "invalid value '1000000001' for '--num-users <N>': too large; use a whole number from 1 to 1000000000",
+    ),
+    (
+        &["generate", "-n", "1e3"],
+        "invalid value '1e3' for '--num-users <N>': not a whole number",
+    ),
+    (
+        &["generate", "-n", "2.5"],
+        "invalid value '2.5' for '--num-users <N>': not a whole number",
+    ),
+    (
+        &["generate", "-n", ""],
+        "invalid value '' for '--num-users <N>': not a whole number",
+    ),
+    // A newline inside a value does not split the error over two lines.
+    (
+        &["generate", "-n", "5\n6"],
+        "for '--num-users <N>': not a whole number",
+    ),
+    (
+        &["generate", "-n"],
+        "a value is required for '--num-users <N>' but none was supplied",
+    ),
+    (
+        &["generate", "-n", "5", "-n", "6"],
+        "the argument '--num-users <N>' cannot be used multiple times",
+    ),
+    (
+        &["generate", "--seed", "abc"],
+        "invalid value 'abc' for '--seed <S>': use a whole number from 0 to 18446744073709551615",
+    ),
+    (
+        &["generate", "--seed", "-1"],
+        "invalid value '-1' for '--seed <S>': use a whole number from 0 to 18446744073709551615",
+    ),
+    (
+        &["generate", "--seed", "18446744073709551616"],
+        "invalid value '18446744073709551616' for '--seed <S>': use a whole number from 0 to 18446744073709551615",
+    ),
+    (
+        &["generate", "--format", "xml"],
+        "invalid value 'xml' for '--format <FORMAT>' [possible values: json, jsonl",
+    ),
+    (
+        &["generate", "--frobnicate"],
+        "unexpected argument '--frobnicate' found",
+    ),
+    (&["generate", "extra"], "unexpected argument 'extra' found"),
+    (&["frobnicate"], "unrecognized subcommand 'frobnicate'"),
+    (
+        &["generate", "--shard", "0/4"],
+        "invalid value '0/4' for '--shard <K/N>': `0/4` is not K/N with 1 <= K <= N, e.g. 2/8",
+    ),
+    (
+        &["generate", "--shard", "5/4"],
+        "invalid value '5/4' for '--shard <K/N>': `5/4` is not K/N with 1 <= K <= N",
+    ),
+    (
+        &["generate", "--shard", "1/0"],
+        "invalid value '1/0' for '--shard <K/N>': `1/0` is not K/N",
+    ),
+    (
+        &["generate", "--shard", "half"],
+        "invalid value 'half' for '--shard <K/N>': `half` is not K/N",
+    ),
+    (
+        &["generate", "--threads", "0"],
+        "invalid value '0' for '--threads <N>': use a whole number from 1 to 256",
+    ),
+    (
+        &["generate", "--threads", "100000"],
+        "invalid value '100000' for '--threads <N>': use a whole number from 1 to 256",
+    ),
+    (
+        &["generate", "--personas", "missing.json"],
+        "cannot read persona definitions missing.json",
+    ),
+    (
+        &["validate"],
+        "the following required arguments were not provided: <PATH>",
+    ),
+    (
+        &["validate", "--format", "yaml", "x.json"],
+        "invalid value 'yaml' for '--format <FORMAT>' [possible values: text, json]",
+    ),
+    (
+        &["validate", "--input-format", "csv", "x.json"],
+        "invalid value 'csv' for '--input-format <INPUT_FORMAT>' [possible values: auto, json, jsonl]",
+    ),
+    (
+        &["personas", "--format", "xml"],
+        "invalid value 'xml' for '--format <FORMAT>' [possible values: table, json]",
+    ),
+];
+
+#[test]
+fn every_usage_error_is_one_line_naming_the_value_and_exit_2() {
+    for (args, expected) in USAGE_ERRORS {
+        check(args, Input::Nothing, 2, expected);
+    }
+}
+
+#[test]
+fn persona_definitions_that_are_not_json_are_a_usage_error() {
+    check(
+        &["generate", "--personas", "p.json"],
+        Input::File("p.json", b"{not json".to_vec()),
+        2,
+        "error: persona definitions p.json at `?`: key must be a string at line 1 column 2",
+    );
+}
+
+#[test]
+fn arguments_that_are_not_utf8_are_a_usage_error() {
+    #[cfg(unix)]
+    {
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+        let bad = OsStr::from_bytes(b"\xff\xfe");
+        let output = crate::bin()
+            .args([OsStr::new("generate"), OsStr::new("-n"), bad])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let context = format!("{output:?}");
+        assert_eq!(output.status.code(), Some(2), "{context}");
+        crate::assert_one_line_error(&stderr, &context);
+        crate::assert_no_panic(&stderr, &context);
+        assert!(stderr.contains("invalid UTF-8"), "{context}");
+    }
+}
+
+#[test]
+fn help_and_version_succeed() {
+    for args in [&["--help"][..], &["generate", "--help"], &["--version"]] {
+        let run = crate::run(args, Input::Nothing);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert!(run.stdout.contains("spendsense"), "{args:?}");
+    }
+}

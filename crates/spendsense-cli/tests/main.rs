@@ -1,0 +1,257 @@
+//! Integration tests of the real `spendsense` binary: hostile arguments,
+//! hostile input files and failure safety of the output, plus a property test
+//! (fuzzing) of profile parsing and validation.
+//!
+//! Almost every case goes through one data-driven helper, [`check`], which
+//! runs the binary and asserts the exit code, that an error is one line on
+//! stderr naming the problem, and that nothing panicked.
+//!
+//! Modules live in `tests/<name>/mod.rs`: Cargo would build a `tests/<name>.rs`
+//! as a test binary of its own, and this crate keeps one.
+
+mod args;
+mod fuzz;
+mod output;
+mod validate;
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+/// The binary under test, built by Cargo before the tests run.
+fn bin() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_spendsense"));
+    // A panic would print its `RUST_BACKTRACE` hint only when the variable is unset.
+    command.env_remove("RUST_BACKTRACE");
+    command
+}
+
+/// What the binary reads.
+enum Input {
+    /// Nothing: stdin is empty.
+    Nothing,
+    /// These bytes on stdin.
+    Stdin(Vec<u8>),
+    /// A file of this name and content in the working directory.
+    File(&'static str, Vec<u8>),
+}
+
+/// A finished run.
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs the binary with `args` in a fresh temporary working directory.
+fn run(args: &[&str], input: Input) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    run_in(dir.path(), args, input)
+}
+
+fn run_in(dir: &Path, args: &[&str], input: Input) -> Run {
+    let mut command = bin();
+    command.args(args).current_dir(dir);
+    let stdin = match input {
+        Input::Nothing => Vec::new(),
+        Input::Stdin(bytes) => bytes,
+        Input::File(name, bytes) => {
+            fs::write(dir.join(name), bytes).unwrap();
+            Vec::new()
+        }
+    };
+    let output = feed(command, stdin);
+    Run {
+        code: output
+            .status
+            .code()
+            .expect("the binary was not killed by a signal"),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Runs `command` with `stdin` written from another thread, so inputs larger
+/// than a pipe buffer cannot deadlock against the child's output.
+fn feed(mut command: Command, stdin: Vec<u8>) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        // The child may stop reading early (that is often the point); a broken pipe is fine.
+        let _ = pipe.write_all(&stdin);
+    });
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    output
+}
+
+/// The one assertion every case shares.
+///
+/// Exit code `code`; stderr never mentions a panic or a backtrace. For exit 2
+/// stderr is exactly one line, `error: …`, containing `expected`. For exit 1
+/// `expected` is in the one-line stderr error or, when stderr is empty, in the
+/// violation report on stdout. For exit 0 `expected` is on stdout and stderr
+/// holds no error.
+fn check(args: &[&str], input: Input, code: i32, expected: &str) -> Run {
+    let run = run(args, input);
+    assert_run(args, &run, code, expected);
+    run
+}
+
+fn assert_run(args: &[&str], run: &Run, code: i32, expected: &str) {
+    let context = format!(
+        "spendsense {args:?}\n--- exit {}\n--- stderr\n{}\n--- stdout (start)\n{}",
+        run.code,
+        run.stderr,
+        run.stdout.chars().take(2000).collect::<String>()
+    );
+    assert_eq!(run.code, code, "{context}");
+    assert_no_panic(&run.stderr, &context);
+    if code == 0 {
+        assert!(
+            !run.stderr.contains("error"),
+            "an error on success\n{context}"
+        );
+        assert!(
+            run.stdout.contains(expected),
+            "expected `{expected}` on stdout\n{context}"
+        );
+    } else if code == 2 || !run.stderr.is_empty() {
+        assert_one_line_error(&run.stderr, &context);
+        assert!(
+            run.stderr.contains(expected),
+            "expected `{expected}` in stderr\n{context}"
+        );
+    } else {
+        assert!(
+            run.stdout.contains(expected),
+            "expected `{expected}` in the report\n{context}"
+        );
+    }
+}
+
+fn assert_no_panic(stderr: &str, context: &str) {
+    // `internal error` is how the binary reports a panic it caught.
+    for forbidden in [
+        "panicked",
+        "RUST_BACKTRACE",
+        "stack backtrace",
+        "internal error",
+    ] {
+        assert!(
+            !stderr.contains(forbidden),
+            "`{forbidden}` in stderr\n{context}"
+        );
+    }
+}
+
+fn assert_one_line_error(stderr: &str, context: &str) {
+    assert!(
+        stderr.starts_with("error: "),
+        "stderr is not `error: …`\n{context}"
+    );
+    assert!(
+        stderr.ends_with('\n'),
+        "stderr does not end with a newline\n{context}"
+    );
+    assert_eq!(
+        stderr.lines().count(),
+        1,
+        "stderr is not one line\n{context}"
+    );
+    assert!(
+        stderr.len() < 1000,
+        "a one-line error of {} bytes\n{context}",
+        stderr.len()
+    );
+}
+
+/// Five valid profiles (seed 42) as JSON Lines, generated once by the binary.
+fn sample_jsonl() -> &'static str {
+    static SAMPLE: OnceLock<String> = OnceLock::new();
+    SAMPLE.get_or_init(|| {
+        let output = bin()
+            .args([
+                "generate", "-n", "5", "--seed", "42", "--format", "jsonl", "-q",
+            ])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    })
+}
+
+/// The same five profiles as one pretty-printed JSON array.
+fn sample_json() -> &'static str {
+    static SAMPLE: OnceLock<String> = OnceLock::new();
+    SAMPLE.get_or_init(|| {
+        let output = bin()
+            .args([
+                "generate", "-n", "5", "--seed", "42", "--format", "json", "-q",
+            ])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8(output.stdout).unwrap()
+    })
+}
+
+/// The sample profiles as values, to change one thing at a time.
+fn sample_values() -> Vec<serde_json::Value> {
+    sample_jsonl()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+/// Files in `dir` whose names look like our temporary files (`.NAME.XXXXXX.tmp`).
+fn stray_temp_files(dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| {
+            let name = path.file_name().unwrap().to_string_lossy();
+            name.starts_with('.') && name.ends_with(".tmp")
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Reads from `reader` until `wanted` bytes arrived (or the end), then returns them.
+fn read_some(reader: &mut impl Read, wanted: usize) -> Vec<u8> {
+    let mut got = vec![0; wanted];
+    let mut filled = 0;
+    while filled < wanted {
+        match reader.read(&mut got[filled..]).unwrap() {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    got.truncate(filled);
+    got
+}
+
+#[test]
+fn the_sample_is_valid() {
+    check(
+        &["validate", "-"],
+        Input::Stdin(sample_jsonl().into()),
+        0,
+        "",
+    );
+    check(
+        &["validate", "-"],
+        Input::Stdin(sample_json().into()),
+        0,
+        "",
+    );
+    assert_eq!(sample_values().len(), 5);
+}

@@ -1,0 +1,340 @@
+//! Failure safety of `generate`: unusable output paths are refused before any
+//! work, an existing file survives any failure (a SIGKILL included), no
+//! temporary file outlives a clean failure, and a closed stdout is success.
+
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use crate::{Input, Run, assert_no_panic, assert_run, bin, read_some, run_in, stray_temp_files};
+
+const OLD: &[u8] = b"the old file, which no failed run may touch\n";
+
+/// Runs `args` in `dir` over an existing `dir/out.json`, then asserts the
+/// outcome with [`assert_run`], that `out.json` is byte-identical and that no
+/// temporary file is left.
+fn check_preserved(dir: &Path, args: &[&str], code: i32, expected: &str) -> Run {
+    let target = dir.join("out.json");
+    fs::write(&target, OLD).unwrap();
+    let run = run_in(dir, args, Input::Nothing);
+    assert_run(args, &run, code, expected);
+    assert_eq!(fs::read(&target).unwrap(), OLD, "{args:?} changed out.json");
+    assert_eq!(
+        stray_temp_files(dir),
+        Vec::<std::path::PathBuf>::new(),
+        "{args:?}"
+    );
+    run
+}
+
+#[test]
+fn unusable_output_paths_are_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("sub")).unwrap();
+    fs::write(dir.path().join("plain"), b"a file").unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["generate", "-n", "3", "-o", "sub"],
+            "error: output path `sub` names a directory; give a file path such as sub/profiles.json",
+        ),
+        (
+            &["generate", "-n", "3", "-o", "."],
+            "error: output path `.` names a directory",
+        ),
+        (
+            &["generate", "-n", "3", "-o", ".."],
+            "error: output path `..` names a directory",
+        ),
+        // A trailing slash names a directory even when none exists; without this
+        // check the run would generate everything and then fail to rename.
+        (
+            &["generate", "-n", "3", "-o", "newdir/"],
+            "error: output path `newdir/` names a directory; give a file path such as newdir/profiles.json",
+        ),
+        (
+            &["generate", "-n", "3", "-o", "missing/out.json"],
+            "error: cannot write missing/out.json: directory missing does not exist",
+        ),
+        (
+            &["generate", "-n", "3", "-o", "plain/out.json"],
+            "error: cannot write plain/out.json: directory plain is not a directory",
+        ),
+        // Arguments are checked before the output is opened.
+        (
+            &["generate", "-n", "0", "-o", "out.json"],
+            "0 users is not allowed",
+        ),
+    ];
+    for (args, expected) in cases {
+        check_preserved(dir.path(), args, 2, expected);
+    }
+    assert!(!dir.path().join("newdir").exists());
+    assert!(!dir.path().join("missing").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_directory_is_refused_or_is_writable_by_a_privileged_user() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let locked = dir.path().join("locked");
+    fs::create_dir(&locked).unwrap();
+    fs::write(locked.join("out.json"), OLD).unwrap();
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o555)).unwrap();
+    // root (CAP_DAC_OVERRIDE) writes anyway; find out rather than assume.
+    let privileged = fs::write(locked.join("probe"), b"").is_ok();
+    let args = ["generate", "-n", "3", "-q", "-o", "locked/out.json"];
+    let run = run_in(dir.path(), &args, Input::Nothing);
+    if privileged {
+        println!(
+            "note: running with permission to write a 0555 directory (root?); \
+             the refusal of a read-only directory is not observable here"
+        );
+        assert_run(&args, &run, 0, "");
+        assert_ne!(fs::read(locked.join("out.json")).unwrap(), OLD);
+    } else {
+        assert_run(
+            &args,
+            &run,
+            2,
+            "error: cannot write locked/out.json: cannot create a file in directory locked: Permission denied",
+        );
+        assert_eq!(fs::read(locked.join("out.json")).unwrap(), OLD);
+    }
+    assert!(stray_temp_files(&locked).is_empty());
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// A write that fails half-way (here the file size limit, as a full disk
+/// would) is a clean failure: exit 1, the target untouched, no temporary file.
+#[cfg(unix)]
+#[test]
+fn a_failed_write_keeps_the_old_file_and_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("out.json");
+    fs::write(&target, OLD).unwrap();
+    // Ignore SIGXFSZ so that passing the limit is an EFBIG write error, and
+    // cap files at 64 blocks (32 or 64 KiB by shell) against about 2.4 MB.
+    let script = r#"trap "" XFSZ; ulimit -f 64 && exec "$0" "$@""#;
+    let output = std::process::Command::new("sh")
+        .args(["-c", script, env!("CARGO_BIN_EXE_spendsense")])
+        .args(["generate", "-n", "2000", "-o", "out.json"])
+        .env_remove("RUST_BACKTRACE")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let run = Run {
+        code: output.status.code().unwrap(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    assert_run(
+        &["generate", "over the size limit"],
+        &run,
+        1,
+        "error: cannot write out.json: File too large",
+    );
+    assert_eq!(fs::read(&target).unwrap(), OLD);
+    assert!(
+        stray_temp_files(dir.path()).is_empty(),
+        "{:?}",
+        stray_temp_files(dir.path())
+    );
+}
+
+/// The rename itself can fail: here the target becomes a directory while the
+/// run writes. Exit 1, one line, and the temporary file is removed.
+#[test]
+fn a_failed_rename_is_one_line_and_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = bin()
+        .args([
+            "generate",
+            "-n",
+            "30000",
+            "--format",
+            "jsonl",
+            "-o",
+            "out.jsonl",
+        ])
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The temporary file exists from before the first profile is drawn to
+    // the rename after the last, about a second in a debug build.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while stray_temp_files(dir.path()).is_empty() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before opening its output"
+        );
+        assert!(Instant::now() < deadline, "no temporary file after 60 s");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    fs::create_dir(dir.path().join("out.jsonl")).unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let run = Run {
+        code: child.wait().unwrap().code().unwrap(),
+        stdout: String::new(),
+        stderr,
+    };
+    assert_run(
+        &["generate", "renamed over a directory"],
+        &run,
+        1,
+        "error: cannot replace out.jsonl: Is a directory",
+    );
+    assert!(dir.path().join("out.jsonl").is_dir());
+    assert!(
+        stray_temp_files(dir.path()).is_empty(),
+        "{:?}",
+        stray_temp_files(dir.path())
+    );
+}
+
+#[test]
+fn a_successful_run_replaces_the_file_and_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("out.json");
+    fs::write(&target, OLD).unwrap();
+    let args = ["generate", "-n", "7", "--format", "jsonl", "-o", "out.json"];
+    let run = run_in(dir.path(), &args, Input::Nothing);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.starts_with("wrote 7 profiles"), "{}", run.stderr);
+    assert_eq!(fs::read_to_string(&target).unwrap().lines().count(), 7);
+    assert!(stray_temp_files(dir.path()).is_empty());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+        assert_ne!(mode, 0o600, "the temporary file's private mode leaked");
+    }
+}
+
+/// SIGKILL cannot be caught, so only the rename protects the old file: kill
+/// a long run while it writes its temporary file and compare bytes.
+#[cfg(unix)]
+#[test]
+fn sigkill_mid_write_leaves_the_old_file_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("big.jsonl");
+    fs::write(&target, OLD).unwrap();
+    let mut child = bin()
+        .args([
+            "generate",
+            "-n",
+            "2000000",
+            "--format",
+            "jsonl",
+            "-o",
+            "big.jsonl",
+        ])
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Poll until the temporary file holds data: the run is then mid-write.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let temp = loop {
+        let written = stray_temp_files(dir.path())
+            .into_iter()
+            .find(|path| fs::metadata(path).is_ok_and(|m| m.len() > 0));
+        if let Some(temp) = written {
+            break temp;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before writing"
+        );
+        assert!(
+            Instant::now() < deadline,
+            "no temporary file with data after 60 s"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    child.kill().unwrap(); // SIGKILL on Unix
+    let status = child.wait().unwrap();
+    {
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(
+            status.signal(),
+            Some(9),
+            "the run was not killed: {status:?}"
+        );
+    }
+    assert_eq!(fs::read(&target).unwrap(), OLD, "the old file changed");
+    // The killed run could not clean up; its partial file is a hidden sibling,
+    // never the target. Remove it as a user would.
+    assert!(temp.exists());
+    assert_ne!(temp, target);
+    fs::remove_file(temp).unwrap();
+}
+
+/// `spendsense generate | head -c 100`: the reader leaves, the writer stops
+/// quietly with success.
+#[test]
+fn a_closed_stdout_pipe_exits_0_quietly() {
+    for format in ["json", "jsonl"] {
+        let mut child = bin()
+            .args(["generate", "-n", "20000", "--format", format])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        let head = read_some(&mut stdout, 100);
+        assert_eq!(head.len(), 100);
+        drop(stdout);
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        let status = child.wait().unwrap();
+        assert_no_panic(&stderr, &stderr);
+        assert_eq!(status.code(), Some(0), "{format}: {stderr}");
+        assert_eq!(stderr, "", "{format}: not quiet");
+    }
+}
+
+/// A FIFO (or a device such as /dev/null) is written in place: renaming a
+/// temporary file over it would replace it with a plain file.
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_written_in_place_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read(fifo).unwrap())
+    };
+    let run = run_in(
+        dir.path(),
+        &["generate", "-n", "3", "--format", "jsonl", "-o", "pipe"],
+        Input::Nothing,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let bytes = reader.join().unwrap();
+    assert_eq!(String::from_utf8(bytes).unwrap().lines().count(), 3);
+    assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    assert!(stray_temp_files(dir.path()).is_empty());
+}
