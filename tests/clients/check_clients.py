@@ -178,6 +178,9 @@ def check_csv_carries_the_same_facts(data):
             "matched_personas": profile.get("matched_personas"),
             "annual_income": profile["annual_income"],
             **profile["demographics"],
+            "email": profile["identity"]["email"],
+            "phone_number": profile["identity"]["phone_number"],
+            **{f"address_{k}": v for k, v in profile["identity"]["address"].items()},
             **profile["characteristics"],
         }
         assert user == {k: text(v) for k, v in expected.items()}, (user, expected)

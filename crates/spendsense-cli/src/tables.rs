@@ -32,7 +32,7 @@ pub const USERS_FILE: &str = "users.csv";
 pub const ACCOUNTS_FILE: &str = "accounts.csv";
 
 /// Header of `users.csv`, in the order of the profile's keys.
-pub const USER_COLUMNS: [&str; 14] = [
+pub const USER_COLUMNS: [&str; 21] = [
     "user_id",
     "name",
     "persona",
@@ -41,6 +41,13 @@ pub const USER_COLUMNS: [&str; 14] = [
     "annual_income",
     "age",
     "state",
+    "email",
+    "phone_number",
+    "address_street",
+    "address_city",
+    "address_region",
+    "address_postal_code",
+    "address_country",
     "target_credit_utilization",
     "target_savings_monthly",
     "income_stability",
@@ -115,6 +122,19 @@ impl<U: Write, A: Write> Tables<U, A> {
         users.write_field(number(text, profile.annual_income))?;
         users.write_field(number(text, profile.demographics.age))?;
         users.write_field(&profile.demographics.state)?;
+        let identity = &profile.identity;
+        users.write_field(&identity.email)?;
+        users.write_field(&identity.phone_number)?;
+        let address = &identity.address;
+        for field in [
+            &address.street,
+            &address.city,
+            &address.region,
+            &address.postal_code,
+            &address.country,
+        ] {
+            users.write_field(field)?;
+        }
         users.write_field(number(text, traits.target_credit_utilization))?;
         users.write_field(number(text, traits.target_savings_monthly))?;
         users.write_field(wire(&traits.income_stability))?;
@@ -295,6 +315,13 @@ mod tests {
         }
     }
 
+    fn user_column(name: &str) -> usize {
+        USER_COLUMNS
+            .iter()
+            .position(|c| *c == name)
+            .expect("a users.csv column")
+    }
+
     #[test]
     fn amounts_keep_their_digits_and_nulls_are_empty() {
         let profile = Generator::new(&GeneratorConfig::new(42, 1))
@@ -306,7 +333,7 @@ mod tests {
         assert!(user[5].ends_with(".00"), "{}", &user[5]);
         assert_eq!((&user[3], &user[4]), ("", ""), "no overlap keys");
         assert_eq!(
-            &user[8],
+            &user[user_column("target_credit_utilization")],
             profile
                 .characteristics
                 .target_credit_utilization
@@ -358,8 +385,19 @@ mod tests {
         let json = serde_json::to_value(&profile).unwrap();
         let (users, _) = tables(std::slice::from_ref(&profile));
         let user = &rows(&users)[0];
-        assert_eq!(json["characteristics"]["pay_frequency"], &user[11]);
-        assert_eq!(json["characteristics"]["income_stability"], &user[10]);
+        assert_eq!(
+            json["characteristics"]["pay_frequency"],
+            &user[user_column("pay_frequency")]
+        );
+        assert_eq!(
+            json["characteristics"]["income_stability"],
+            &user[user_column("income_stability")]
+        );
+        assert_eq!(
+            json["identity"]["address"]["city"],
+            &user[user_column("address_city")]
+        );
+        assert_eq!(json["identity"]["email"], &user[user_column("email")]);
     }
 
     #[test]

@@ -55,6 +55,8 @@ pub(crate) struct Plan<'a> {
     pub(crate) ranges: &'a DrawRanges,
     pub(crate) income_cents: i64,
     pub(crate) name: String,
+    /// First and last name, for the email address.
+    pub(crate) name_parts: (&'static str, &'static str),
 }
 
 /// A value drawn in hundredths from an inclusive range.
@@ -189,6 +191,10 @@ pub(crate) fn build(plan: Plan<'_>, rng: &mut ChaCha8Rng) -> UserProfile {
         add_account(rng, AccountSubtype::CreditCard, &CARD_PRODUCTS, balances);
     }
 
+    // Drawn last, so that adding identities left every earlier draw unchanged.
+    let (first, last) = plan.name_parts;
+    let identity = crate::identity::draw_identity(rng, plan.index, first, last, &state);
+
     UserProfile {
         user_id,
         name: plan.name,
@@ -197,6 +203,7 @@ pub(crate) fn build(plan: Plan<'_>, rng: &mut ChaCha8Rng) -> UserProfile {
         matched_personas: None,
         annual_income: cents(plan.income_cents),
         demographics: Demographics { age, state },
+        identity,
         characteristics: Characteristics {
             target_credit_utilization: cents(target_utilization),
             target_savings_monthly: cents(savings_monthly),

@@ -5,12 +5,14 @@
 //! integer arithmetic only, so the result is identical on every platform.
 //!
 //! `u` is *stratified*: each run of ten consecutive users of a persona takes
-//! one quantile from each of ten strata, in a seeded order. The two outer
-//! strata are narrow (the bottom and top 4% of quantiles), so every ten users
-//! of a persona include one within 0.2% of the range's bottom and one in its
-//! top 8%. That is what guarantees, for every seed and every n >= 50, incomes
-//! at or below $25K and at or above $180K (from the control group's
-//! $20K–$200K range) with every income band populated.
+//! one quantile from each of ten strata, in a seeded order, so even a handful
+//! of users spreads across the persona's range. For the control group the two
+//! outer strata are narrow (the bottom and top 4% of quantiles), so every ten
+//! control users include one within 0.2% of the range's bottom and one in its
+//! top 8%. That is what guarantees, for every seed and every n >= 50 of the
+//! default mix, incomes at or below $25K and at or above $180K (from the
+//! control group's $20K–$200K range) with every income band populated. The
+//! personas use plain deciles, which keeps their distributions smooth.
 
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
@@ -20,9 +22,13 @@ use crate::money::Hundredths;
 use crate::streams::{Domain, permutation, stream};
 
 const STRATA: u64 = 10;
-/// Stratum edges in millionths of the quantile range.
-const STRATUM_EDGES: [u64; STRATA as usize + 1] = [
+/// Stratum edges of the control group in millionths of the quantile range: narrow tails.
+const CONTROL_EDGES: [u64; STRATA as usize + 1] = [
     0, 40_000, 155_000, 270_000, 385_000, 500_000, 615_000, 730_000, 845_000, 960_000, 1_000_000,
+];
+/// Stratum edges of every persona: deciles.
+const DECILE_EDGES: [u64; STRATA as usize + 1] = [
+    0, 100_000, 200_000, 300_000, 400_000, 500_000, 600_000, 700_000, 800_000, 900_000, 1_000_000,
 ];
 const ONE: u128 = 1_000_000;
 
@@ -41,7 +47,12 @@ pub(crate) fn draw_income(
         strata_block * 8 + persona.index() as u64,
     ));
     let stratum = usize::from(order[(slot % STRATA) as usize]);
-    let quantile = u128::from(rng.random_range(STRATUM_EDGES[stratum]..STRATUM_EDGES[stratum + 1]));
+    let edges = if persona == PersonaId::Control {
+        &CONTROL_EDGES
+    } else {
+        &DECILE_EDGES
+    };
+    let quantile = u128::from(rng.random_range(edges[stratum]..edges[stratum + 1]));
     let (min, max) = (range.min, range.max);
     let span = (max - min) as u128;
     let raw = min + (span * quantile * quantile / (ONE * ONE)) as i64;

@@ -29,6 +29,7 @@
 mod assign;
 mod build;
 mod fingerprint;
+mod identity;
 mod income;
 mod mix;
 mod money;
@@ -205,6 +206,7 @@ impl Generator {
             ranges,
             income_cents,
             name: self.names.name(index),
+            name_parts: self.names.parts(index),
         };
         let mut profile = build::build(plan, &mut rng);
         if let Some(partner) = partner {

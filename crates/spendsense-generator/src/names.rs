@@ -81,14 +81,19 @@ impl NamePermutation {
         self.pairs
     }
 
-    pub(crate) fn name(&self, index: u64) -> String {
+    /// The first and last name of profile `index`, without the generational suffix.
+    pub(crate) fn parts(&self, index: u64) -> (&'static str, &'static str) {
         let lists = lists();
-        let generation = index / self.pairs;
         let k = ((u128::from(self.multiplier) * u128::from(index % self.pairs)
             + u128::from(self.offset))
             % u128::from(self.pairs)) as usize;
         let last_count = lists.last.len();
-        let (first, last) = (lists.first[k / last_count], lists.last[k % last_count]);
+        (lists.first[k / last_count], lists.last[k % last_count])
+    }
+
+    pub(crate) fn name(&self, index: u64) -> String {
+        let generation = index / self.pairs;
+        let (first, last) = self.parts(index);
         if generation == 0 {
             format!("{first} {last}")
         } else {

@@ -248,6 +248,17 @@ mod tests {
             "matched_personas": ["high_utilization", "subscription_heavy"],
             "annual_income": 96000.00,
             "demographics": { "age": 34, "state": "CA" },
+            "identity": {
+                "email": "ada.lovelace.0@example.com",
+                "phone_number": "+1-415-555-0142",
+                "address": {
+                    "street": "2992 Kuhic Parkway",
+                    "city": "North Elvieville",
+                    "region": "CA",
+                    "postal_code": "94110",
+                    "country": "US"
+                }
+            },
             "characteristics": {
                 "target_credit_utilization": 0.70,
                 "target_savings_monthly": 0.00,

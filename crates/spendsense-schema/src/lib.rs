@@ -47,7 +47,9 @@ mod validate;
 pub use account::{Account, AccountSubtype, AccountType, Balances, HolderCategory};
 pub use codec::{ProfileFormat, ProfileWriter, read_profiles, write_profiles};
 pub use profile::{
-    ANNUAL_INCOME_RANGE, Characteristics, Demographics, IncomeStability, PayFrequency, PersonaId,
-    UnknownPersona, UserProfile,
+    ANNUAL_INCOME_RANGE, Address, Characteristics, Demographics, Identity, IncomeStability,
+    PayFrequency, PersonaId, UnknownPersona, UserProfile,
 };
-pub use validate::{AGE_RANGE, Violation, validate_account, validate_profile};
+pub use validate::{
+    AGE_RANGE, RESERVED_EMAIL_DOMAINS, Violation, validate_account, validate_profile,
+};

@@ -141,6 +141,51 @@ pub struct Demographics {
     pub state: String,
 }
 
+/// Contact details that cannot belong to a real person: an email address at a
+/// domain reserved for documentation (RFC 2606), a phone number in the
+/// 555-0100–555-0199 range reserved for fiction, and a made-up street address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Identity {
+    /// Email at `example.com`, `example.org` or `example.net`.
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(regex(pattern = r"^[^@\s]+@example\.(com|org|net)$"))
+    )]
+    pub email: String,
+    /// US phone number `+1-NXX-555-01XX`, e.g. `+1-415-555-0142`.
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(regex(pattern = r"^\+1-[2-9][0-9]{2}-555-01[0-9]{2}$"))
+    )]
+    pub phone_number: String,
+    /// A fictional postal address in the user's state.
+    pub address: Address,
+}
+
+/// A fictional US postal address, shaped like Plaid's identity address data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Address {
+    /// House number and street, e.g. `2992 Kuhic Parkway`.
+    #[cfg_attr(feature = "json-schema", schemars(length(min = 1)))]
+    pub street: String,
+    /// City, e.g. `North Elvieville`.
+    #[cfg_attr(feature = "json-schema", schemars(length(min = 1)))]
+    pub city: String,
+    /// USPS state code; equals `demographics.state`.
+    #[cfg_attr(feature = "json-schema", schemars(extend("enum" = crate::reference::US_STATES)))]
+    pub region: String,
+    /// Five-digit ZIP code.
+    #[cfg_attr(feature = "json-schema", schemars(regex(pattern = r"^[0-9]{5}$")))]
+    pub postal_code: String,
+    /// ISO 3166-1 alpha-2 country code: always `US`.
+    #[cfg_attr(feature = "json-schema", schemars(extend("enum" = ["US"])))]
+    pub country: String,
+}
+
 /// The behaviour a profile is planned to show; downstream generators realise
 /// it as transactions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -211,6 +256,8 @@ pub struct UserProfile {
     pub annual_income: Decimal,
     /// Age and location.
     pub demographics: Demographics,
+    /// Fictional contact details.
+    pub identity: Identity,
     /// Planned behaviour.
     pub characteristics: Characteristics,
     /// Accounts: always one checking account, then savings and cards as the persona plans.

@@ -118,6 +118,7 @@ pub fn validate_profile(profile: &UserProfile) -> Vec<Violation> {
         );
     }
     validate_characteristics(profile, &mut c);
+    validate_identity(profile, &mut c);
     drop(c);
 
     let mut ids = HashSet::new();
@@ -191,6 +192,88 @@ fn validate_characteristics(profile: &UserProfile, c: &mut Collector<'_>) {
             "characteristics.median_pay_gap_days",
             "pay-gap-zero",
             "0 days; must be >= 1".into(),
+        );
+    }
+}
+
+/// Domains reserved for documentation by RFC 2606: mail to them goes nowhere.
+pub const RESERVED_EMAIL_DOMAINS: [&str; 3] = ["example.com", "example.org", "example.net"];
+
+/// Whether `phone` is `+1-NXX-555-01XX`, a number reserved for fiction.
+fn is_fictional_phone(phone: &str) -> bool {
+    let bytes = phone.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        bytes
+            .get(range)
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+    };
+    bytes.len() == 15
+        && phone.starts_with("+1-")
+        && digits(3..6)
+        && bytes[3] >= b'2'
+        && &phone[6..13] == "-555-01"
+        && digits(13..15)
+}
+
+fn validate_identity(profile: &UserProfile, c: &mut Collector<'_>) {
+    let identity = &profile.identity;
+    let domain = identity.email.rsplit_once('@');
+    match domain {
+        Some((local, domain))
+            if !local.is_empty()
+                && !local.contains(char::is_whitespace)
+                && RESERVED_EMAIL_DOMAINS.contains(&domain) => {}
+        _ => c.push(
+            "identity.email",
+            "email-not-reserved",
+            format!(
+                "`{}` is not an address at example.com, example.org or example.net",
+                identity.email
+            ),
+        ),
+    }
+    if !is_fictional_phone(&identity.phone_number) {
+        c.push(
+            "identity.phone_number",
+            "phone-not-fictional",
+            format!(
+                "`{}` is not a fictional number +1-NXX-555-0100 to +1-NXX-555-0199",
+                identity.phone_number
+            ),
+        );
+    }
+    let address = &identity.address;
+    for (field, value) in [("street", &address.street), ("city", &address.city)] {
+        if value.trim().is_empty() {
+            c.push(
+                &format!("identity.address.{field}"),
+                "empty-field",
+                format!("{field} is empty"),
+            );
+        }
+    }
+    if address.region != profile.demographics.state {
+        c.push(
+            "identity.address.region",
+            "region-mismatch",
+            format!(
+                "`{}` differs from demographics.state `{}`",
+                address.region, profile.demographics.state
+            ),
+        );
+    }
+    if address.postal_code.len() != 5 || !address.postal_code.bytes().all(|b| b.is_ascii_digit()) {
+        c.push(
+            "identity.address.postal_code",
+            "postal-code-format",
+            format!("`{}` is not a 5-digit ZIP code", address.postal_code),
+        );
+    }
+    if address.country != "US" {
+        c.push(
+            "identity.address.country",
+            "country-not-us",
+            format!("`{}` is not `US`", address.country),
         );
     }
 }

@@ -11,8 +11,8 @@ mod wire;
 
 use rust_decimal::Decimal;
 use spendsense_schema::{
-    Account, AccountSubtype, AccountType, Balances, Characteristics, Demographics, HolderCategory,
-    IncomeStability, PayFrequency, PersonaId, UserProfile,
+    Account, AccountSubtype, AccountType, Address, Balances, Characteristics, Demographics,
+    HolderCategory, Identity, IncomeStability, PayFrequency, PersonaId, UserProfile,
 };
 
 /// Parses an exact amount such as `"1800.00"`; the scale is kept.
@@ -57,6 +57,17 @@ fn sample_profile() -> UserProfile {
         demographics: Demographics {
             age: 34,
             state: "CA".into(),
+        },
+        identity: Identity {
+            email: "ada.lovelace.0@example.com".into(),
+            phone_number: "+1-415-555-0142".into(),
+            address: Address {
+                street: "2992 Kuhic Parkway".into(),
+                city: "North Elvieville".into(),
+                region: "CA".into(),
+                postal_code: "94110".into(),
+                country: "US".into(),
+            },
         },
         characteristics: Characteristics {
             target_credit_utilization: dec("0.12"),

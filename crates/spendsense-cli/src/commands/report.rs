@@ -290,6 +290,7 @@ mod tests {
         let mut broken = profiles(42, 100, Mix::equal());
         for profile in broken.iter_mut().take(30) {
             profile.demographics.state = "PR".into();
+            profile.identity.address.region = "PR".into();
         }
         let page = page(&broken, Mix::equal());
         check(&page);

@@ -1,13 +1,13 @@
 //! The reproducibility promise, pinned: same fingerprint + seed + count ⇒ same bytes.
 
-use spendsense_generator::{Generator, GeneratorConfig, fingerprint};
+use spendsense_generator::{ALGORITHM_VERSION, Generator, GeneratorConfig, fingerprint};
 use spendsense_personas::Personas;
 use spendsense_schema::{ProfileFormat, write_profiles};
 
 /// The fingerprint of the default definitions.
-const DEFAULT_FINGERPRINT: &str = "ssg1-0eeeb03e182e";
+const DEFAULT_FINGERPRINT: &str = "ssg2-32b2114cb7f8";
 /// FNV-1a of the JSONL bytes of 500 default profiles for seeds 1 and 42.
-const OUTPUT_HASHES: [(u64, &str); 2] = [(1, "9508946a48fc2134"), (42, "bd829547fde0e4bb")];
+const OUTPUT_HASHES: [(u64, &str); 2] = [(1, "f084378a2b88677b"), (42, "7ebbfd3ffa119477")];
 
 fn fnv1a(bytes: &[u8]) -> String {
     let mut hash = 0xcbf2_9ce4_8422_2325u64;
@@ -58,5 +58,5 @@ fn fingerprints_differ_when_definitions_differ() {
     let mut edited = Personas::spendsense();
     edited.definitions[0].subscriptions.max = 1;
     assert_ne!(fingerprint(&edited), fingerprint(&Personas::spendsense()));
-    assert!(fingerprint(&edited).starts_with("ssg1-"));
+    assert!(fingerprint(&edited).starts_with(&format!("ssg{ALGORITHM_VERSION}-")));
 }

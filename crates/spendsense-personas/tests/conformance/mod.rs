@@ -5,8 +5,8 @@ use spendsense_personas::{
     RULE_PERSONA_RANGE,
 };
 use spendsense_schema::{
-    Account, AccountSubtype, Balances, Characteristics, Demographics, HolderCategory,
-    IncomeStability, PayFrequency, PersonaId, UserProfile, Violation, validate_profile,
+    Account, AccountSubtype, Address, Balances, Characteristics, Demographics, HolderCategory,
+    Identity, IncomeStability, PayFrequency, PersonaId, UserProfile, Violation, validate_profile,
 };
 
 use crate::dec;
@@ -70,6 +70,17 @@ fn build(plan: &Plan) -> UserProfile {
         demographics: Demographics {
             age: 41,
             state: "NY".into(),
+        },
+        identity: Identity {
+            email: "grace.hopper.7@example.org".into(),
+            phone_number: "+1-212-555-0107".into(),
+            address: Address {
+                street: "2992 Kuhic Parkway".into(),
+                city: "North Elvieville".into(),
+                region: "NY".into(),
+                postal_code: "94110".into(),
+                country: "US".into(),
+            },
         },
         characteristics: Characteristics {
             target_credit_utilization: dec(plan.target_utilization),

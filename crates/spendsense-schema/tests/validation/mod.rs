@@ -39,6 +39,7 @@ fn every_violation_is_reported_with_its_path() {
         |p| {
             p.demographics.age = 12;
             p.demographics.state = "XX".into();
+            p.identity.address.region = "XX".into();
             p.accounts[0].mask = Some("12a4".into());
             p.accounts[1].balances.iso_currency_code = Some("usd".into());
             p.accounts[2].balances.limit = None;
@@ -65,6 +66,7 @@ fn every_violation_is_reported_with_its_path() {
 fn violations_display_path_message_and_rule() {
     let mut profile = sample_profile();
     profile.demographics.state = "PR".into();
+    profile.identity.address.region = "PR".into();
     let shown: Vec<String> = validate_profile(&profile)
         .iter()
         .map(ToString::to_string)
@@ -402,7 +404,7 @@ fn age_is_18_to_100() {
 fn state_is_a_usps_code() {
     for state in ["PR", "ca", "XX", "California", ""] {
         check(
-            |p| p.demographics.state = state.into(),
+            |p| (p.demographics.state, p.identity.address.region) = (state.into(), state.into()),
             &[(
                 "demographics.state",
                 "unknown-state",
@@ -410,7 +412,60 @@ fn state_is_a_usps_code() {
             )],
         );
     }
-    check(|p| p.demographics.state = "DC".into(), &[]);
+    check(
+        |p| (p.demographics.state, p.identity.address.region) = ("DC".into(), "DC".into()),
+        &[],
+    );
+}
+
+#[test]
+fn identities_are_unmistakably_fictional() {
+    check(
+        |p| p.identity.email = "ada@gmail.com".into(),
+        &[("identity.email", "email-not-reserved", "`ada@gmail.com`")],
+    );
+    check(
+        |p| p.identity.email = "@example.com".into(),
+        &[("identity.email", "email-not-reserved", "`@example.com`")],
+    );
+    check(|p| p.identity.email = "ada@example.org".into(), &[]);
+    check(
+        |p| p.identity.phone_number = "+1-415-555-0200".into(),
+        &[(
+            "identity.phone_number",
+            "phone-not-fictional",
+            "`+1-415-555-0200`",
+        )],
+    );
+    check(
+        |p| p.identity.phone_number = "+1-115-555-0142".into(),
+        &[(
+            "identity.phone_number",
+            "phone-not-fictional",
+            "`+1-115-555-0142`",
+        )],
+    );
+    check(|p| p.identity.phone_number = "+1-415-555-0199".into(), &[]);
+    check(
+        |p| p.identity.address.region = "NY".into(),
+        &[("identity.address.region", "region-mismatch", "`NY` differs")],
+    );
+    check(
+        |p| p.identity.address.postal_code = "9411".into(),
+        &[(
+            "identity.address.postal_code",
+            "postal-code-format",
+            "`9411`",
+        )],
+    );
+    check(
+        |p| p.identity.address.country = "CA".into(),
+        &[("identity.address.country", "country-not-us", "`CA`")],
+    );
+    check(
+        |p| p.identity.address.street = " ".into(),
+        &[("identity.address.street", "empty-field", "street is empty")],
+    );
 }
 
 #[test]

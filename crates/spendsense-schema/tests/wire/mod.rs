@@ -16,6 +16,17 @@ const SAMPLE_JSON: &str = r#"{
     "age": 34,
     "state": "CA"
   },
+  "identity": {
+    "email": "ada.lovelace.0@example.com",
+    "phone_number": "+1-415-555-0142",
+    "address": {
+      "street": "2992 Kuhic Parkway",
+      "city": "North Elvieville",
+      "region": "CA",
+      "postal_code": "94110",
+      "country": "US"
+    }
+  },
   "characteristics": {
     "target_credit_utilization": 0.12,
     "target_savings_monthly": 800.00,
