@@ -10,6 +10,7 @@
 //! as a test binary of its own, and this crate keeps one.
 
 mod args;
+mod configure;
 mod fuzz;
 mod output;
 mod validate;
