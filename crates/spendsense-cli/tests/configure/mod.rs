@@ -5,6 +5,9 @@ use std::fs;
 
 use crate::{Input, check, run_in};
 
+/// An edit of the exported persona definitions.
+type Edit = fn(&mut serde_json::Value);
+
 fn edited_personas(edit: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
     let exported = crate::run(&["personas", "--format", "json"], Input::Nothing);
     let mut value: serde_json::Value = serde_json::from_str(&exported.stdout).unwrap();
@@ -62,7 +65,7 @@ fn exported_defaults_fed_back_reproduce_the_default_output_byte_for_byte() {
 
 #[test]
 fn broken_definition_files_are_refused_with_the_json_path_before_generating() {
-    let cases: [(&str, fn(&mut serde_json::Value), &str); 5] = [
+    let cases: [(&str, Edit, &str); 5] = [
         (
             "inverted range",
             |v| v["definitions"][0]["annual_income"]["min"] = 150_000.into(),
