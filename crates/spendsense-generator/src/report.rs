@@ -197,16 +197,11 @@ impl<'p> Validator<'p> {
         let index = self.total;
         self.total += 1;
         let id = profile.user_id.as_str();
-        for violation in validate_profile(profile) {
-            self.record(
-                index,
-                id,
-                violation.rule,
-                &violation.path,
-                violation.message,
-            );
-        }
-        for violation in self.personas.check_profile(profile) {
+        let structural = validate_profile(profile);
+        for violation in structural
+            .into_iter()
+            .chain(self.personas.check_profile(profile))
+        {
             self.record(
                 index,
                 id,
