@@ -171,11 +171,11 @@ impl<'p> Validator<'p> {
         if self.violations.len() < Self::LISTED {
             self.violations.push(ReportViolation {
                 index,
-                user_id: user_id.to_string(),
+                user_id: clip(user_id),
                 line,
                 rule: rule.to_string(),
-                path: path.to_string(),
-                message,
+                path: clip(path),
+                message: clip(&message),
             });
         }
     }
@@ -312,6 +312,26 @@ impl<'p> Validator<'p> {
     }
 }
 
+/// Longest text a listed violation keeps per field: hostile inputs can carry
+/// megabyte-long ids, and the report must stay small and one line per entry.
+const MAX_FIELD_CHARS: usize = 200;
+
+/// `text` cut to [`MAX_FIELD_CHARS`] characters, with control characters shown escaped.
+fn clip(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars().take(MAX_FIELD_CHARS) {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    if text.chars().nth(MAX_FIELD_CHARS).is_some() {
+        out.push('…');
+    }
+    out
+}
+
 fn median(histogram: &BTreeMap<Decimal, u64>) -> Option<Decimal> {
     let count: u64 = histogram.values().sum();
     let middle = count.checked_sub(1)? / 2;
@@ -392,5 +412,19 @@ impl fmt::Display for Report {
             writeln!(f, "  … and {unlisted} more")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listed_fields_are_clipped_to_one_short_line() {
+        let long = format!("user\n{}", "x".repeat(10_000));
+        let clipped = clip(&long);
+        assert!(clipped.starts_with("user\\nxxx") && clipped.ends_with('…'), "{clipped}");
+        assert_eq!(clipped.chars().count(), MAX_FIELD_CHARS + 2);
+        assert_eq!(clip("user_MASKED_007"), "user_MASKED_007");
     }
 }
