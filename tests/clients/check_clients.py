@@ -13,7 +13,12 @@ know nothing about SpendSense:
 - DuckDB: reads the JSONL file and both CSV tables with numeric money columns,
   the right row counts, and a users x accounts join with the totals of the JSONL;
 - pandas, DuckDB SQL and jsonschema again through the snippets of
-  docs/profile-format.md ("Reading the data"), extracted and run as they are.
+  docs/profile-format.md ("Reading the data"), extracted and run as they are;
+- openapi-schema-validator (OAS30Validator, `nullable: true` understood) with
+  Plaid's own schemas from <repo>/../shared/plaid: every account of 21 datasets
+  against `AccountBase`, and every `--format plaid-sandbox` file against
+  `UserCustomPassword` with `required` relaxed and unknown keys forbidden, plus
+  the file's balances, income, APR and minimum payment against the profile.
 
 Prints one line per check and, last, `N passed, M failed`; exits 1 on any failure.
 """
@@ -30,16 +35,21 @@ import tempfile
 import time
 import traceback
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 from jsonschema import Draft202012Validator
+from openapi_schema_validator import OAS30Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_FILE = ROOT / "docs" / "profile.schema.json"
 FORMAT_DOC = ROOT / "docs" / "profile-format.md"
+SANDBOX_DOC = ROOT / "docs" / "plaid-sandbox.md"
 
 # (seed, users, extra generate arguments); JSONL and CSV are made of each.
 DATASETS = [
@@ -54,6 +64,27 @@ MONEY_COLUMNS = {
     "accounts.csv": ["balances_available", "balances_current", "balances_limit"],
 }
 NUMERIC_TYPES = ("DOUBLE", "DECIMAL")
+
+# Plaid's reference data: CI clones the repository with shared/ beside it.
+PLAID_DIR = ROOT.parent / "shared" / "plaid"
+PLAID_SCHEMAS = PLAID_DIR / "plaid-account-and-sandbox-schemas.json"
+PLAID_EXAMPLES = PLAID_DIR / "sandbox-custom-users"
+# The URI the schema file is registered under, so `#/components/schemas/...` refs resolve inside it.
+PLAID_URI = "https://spendsense.invalid/plaid-account-and-sandbox-schemas.json"
+# Every account of these (seed, users, extra) datasets is validated against AccountBase.
+PLAID_ACCOUNT_DATASETS = [(seed, 200, []) for seed in range(1, 21)] + [(2025, 200, ["--overlap", "0.5"])]
+# `--format plaid-sandbox` exports checked file by file against UserCustomPassword and the profiles.
+SANDBOX_DATASETS = [(42, 100, []), (7, 200, []), (11, 240, ["--overlap", "0.5"])]
+# Purchase APR ranges by persona (docs/plaid-sandbox.md).
+APR_RANGES = {
+    "high_utilization": (Decimal("24.99"), Decimal("29.99")),
+    "variable_income": (Decimal("22.99"), Decimal("27.99")),
+    "subscription_heavy": (Decimal("19.99"), Decimal("24.99")),
+    "control": (Decimal("19.99"), Decimal("24.99")),
+    "savings_builder": (Decimal("14.99"), Decimal("19.99")),
+}
+# Key paths SpendSense writes that Plaid's example files never use, though the schema defines them.
+KEYS_BEYOND_THE_EXAMPLES = {".override_accounts[].meta.mask"}
 
 
 class Checks:
@@ -413,6 +444,322 @@ def check_csv_shard(binary, workdir, full):
     assert accounts == account_count(full.profiles[80:160])
 
 
+# --- Plaid's schemas (OpenAPI 3.0) ---------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def plaid_schemas():
+    """Plaid's schema file, from <repo>/../shared/plaid."""
+    if not PLAID_SCHEMAS.is_file():
+        raise AssertionError(
+            f"Plaid's schemas are missing: expected {PLAID_SCHEMAS} (shared/plaid beside the repository, as CI clones it)"
+        )
+    return json.loads(PLAID_SCHEMAS.read_text(encoding="utf-8"))
+
+
+def plaid_validator(document, name):
+    """An OAS30Validator for `#/components/schemas/<name>`, refs resolved inside `document`."""
+    assert name in document["components"]["schemas"], name
+    registry = Registry().with_resource(PLAID_URI, Resource.from_contents(document, default_specification=DRAFT4))
+    return OAS30Validator(
+        {"$ref": f"{PLAID_URI}#/components/schemas/{name}"},
+        registry=registry,
+        format_checker=OAS30Validator.FORMAT_CHECKER,
+    )
+
+
+def relaxed_and_closed(node):
+    """A copy of a schema with every `required` list removed and every object closed to unknown keys."""
+    if isinstance(node, list):
+        return [relaxed_and_closed(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    copy_ = {}
+    for key, value in node.items():
+        if key == "required" and isinstance(value, list):
+            continue
+        # `properties` maps names to schemas: recurse into each, keep the names.
+        copy_[key] = {k: relaxed_and_closed(v) for k, v in value.items()} if key == "properties" else relaxed_and_closed(value)
+    if "properties" in node and node.get("additionalProperties") is not False:
+        copy_["additionalProperties"] = False
+    return copy_
+
+
+@lru_cache(maxsize=None)
+def sandbox_validator():
+    return plaid_validator(relaxed_and_closed(plaid_schemas()), "UserCustomPassword")
+
+
+def plaid_errors(validator, instance):
+    return [f"{'/'.join(map(str, error.absolute_path))}: {error.message[:200]}" for error in validator.iter_errors(instance)]
+
+
+def check_accounts_valid_against_plaid(binary, workdir):
+    validator = plaid_validator(plaid_schemas(), "AccountBase")
+    accounts = profiles = 0
+    errors = []
+    for seed, users, extra in PLAID_ACCOUNT_DATASETS:
+        path = workdir / f"plaid-accounts-{seed}.jsonl"
+        run(binary, "generate", "-n", users, "--seed", seed, "-q", *extra, "--format", "jsonl", "-o", path)
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                profile = json.loads(line)  # floats, as a Plaid client reads numbers
+                profiles += 1
+                for i, account in enumerate(profile["accounts"]):
+                    accounts += 1
+                    errors += [f"seed {seed} {profile['user_id']} accounts[{i}] {e}" for e in plaid_errors(validator, account)]
+    assert not errors, errors[:5]
+    assert profiles == sum(users for _, users, _ in PLAID_ACCOUNT_DATASETS), profiles
+    assert accounts > profiles, "every profile has a checking account, most have more"
+    print(f"     {accounts} accounts of {profiles} profiles ({len(PLAID_ACCOUNT_DATASETS)} datasets) valid against Plaid's AccountBase")
+
+
+def account_mutations():
+    """(name, change) pairs; each breaks a Plaid account (a credit card)."""
+
+    def setter(key, value, inner=None):
+        return lambda a: (a[inner] if inner else a).__setitem__(key, value)
+
+    def remover(key, inner=None):
+        return lambda a: (a[inner] if inner else a).pop(key)
+
+    return [
+        ("subtype credit_card", setter("subtype", "credit_card")),
+        ("missing official_name key", remover("official_name")),
+        ("missing mask key", remover("mask")),
+        ("balances without unofficial_currency_code", remover("unofficial_currency_code", "balances")),
+        ("balances without limit", remover("limit", "balances")),
+        ("type credit card", setter("type", "credit card")),
+        ("holder_category household", setter("holder_category", "household")),
+        ("null name", setter("name", None)),
+        ("string balance", setter("current", "1.00", "balances")),
+    ]
+
+
+def check_broken_account_rejected_by_plaid(account, change):
+    validator = plaid_validator(plaid_schemas(), "AccountBase")
+    assert plaid_errors(validator, account) == [], "the unchanged account is invalid"
+    broken = copy.deepcopy(account)
+    change(broken)
+    assert plaid_errors(validator, broken), "AccountBase accepts it"
+
+
+class SandboxExport:
+    """A `--format plaid-sandbox` directory and the JSONL profiles it was made from."""
+
+    def __init__(self, binary, root, seed, users, extra, shard=None):
+        self.name = f"seed {seed}, {users} users" + (f" {' '.join(extra)}" if extra else "") + (f" --shard {shard}" if shard else "")
+        self.dir = root / f"sandbox-{seed}-{users}-{len(extra)}-{shard or 'all'}".replace("/", "of")
+        common = ["generate", "-n", users, "--seed", seed, "-q", *extra]
+        sharding = ["--shard", shard] if shard else []
+        run(binary, *common, *sharding, "--format", "plaid-sandbox", "-o", self.dir)
+        jsonl = root / f"{self.dir.name}.jsonl"
+        run(binary, *common, *sharding, "--format", "jsonl", "-o", jsonl)
+        self.profiles = load_jsonl(jsonl)
+        with open(self.dir / "index.json", encoding="utf-8") as f:
+            self.index = json.load(f)
+
+    def files(self):
+        """(profile, configuration with exact amounts, configuration with floats) for every profile."""
+        for profile in self.profiles:
+            text = (self.dir / f"{profile['user_id']}.json").read_text(encoding="utf-8")
+            yield profile, json.loads(text, parse_float=Decimal), json.loads(text)
+
+
+def check_sandbox_index(export):
+    expected = []
+    for profile in export.profiles:
+        entry = {"user_id": profile["user_id"], "persona": profile["persona"], "file": f"{profile['user_id']}.json"}
+        if "expected_assignment" in profile:
+            entry["expected_assignment"] = profile["expected_assignment"]
+        expected.append(entry)
+    assert export.index == expected, (export.index[:2], expected[:2])
+    names = sorted(p.name for p in export.dir.iterdir())
+    assert names == sorted(["index.json", *(e["file"] for e in expected)]), "exactly one file per profile, no temporary files"
+
+
+def check_sandbox_files_valid(export):
+    validator = sandbox_validator()
+    errors = [
+        f"{profile['user_id']}.json: {error}"
+        for profile, _, config in export.files()
+        for error in plaid_errors(validator, config)
+    ]
+    assert not errors, errors[:5]
+    print(f"     {len(export.profiles)} files valid against UserCustomPassword (required relaxed, unknown keys refused)")
+
+
+def key_paths(value, path=""):
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield f"{path}.{key}"
+            yield from key_paths(inner, f"{path}.{key}")
+    elif isinstance(value, list):
+        for inner in value:
+            yield from key_paths(inner, f"{path}[]")
+
+
+@lru_cache(maxsize=None)
+def example_key_paths():
+    paths = set()
+    for example in PLAID_EXAMPLES.rglob("*.json"):
+        paths.update(key_paths(json.loads(example.read_text(encoding="utf-8"))))
+    assert paths, f"no Plaid example files in {PLAID_EXAMPLES}"
+    return frozenset(paths)
+
+
+def check_sandbox_keys_follow_the_examples(export):
+    used = set()
+    for _, _, config in export.files():
+        used.update(key_paths(config))
+    beyond = used - example_key_paths()
+    assert beyond <= KEYS_BEYOND_THE_EXAMPLES, sorted(beyond - KEYS_BEYOND_THE_EXAMPLES)
+
+
+def cents(value):
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def minimum_payment(balance, apr):
+    """max($25, 1% of the balance + a month's interest), never above the balance (docs/plaid-sandbox.md)."""
+    if balance <= 0:
+        return Decimal("0.00")
+    return cents(min(balance, max(Decimal("25.00"), cents(balance / 100) + cents(balance * apr / 1200))))
+
+
+def exact(actual, expected, what):
+    """Same number with the same digits (`2703.00`, not `2703.0`)."""
+    assert isinstance(actual, Decimal) and str(actual) == str(expected), (what, actual, expected)
+
+
+def check_sandbox_matches_profiles(export):
+    for profile, config, _ in export.files():
+        accounts = config["override_accounts"]
+        assert len(accounts) == len(profile["accounts"]), profile["user_id"]
+        identity = profile["identity"]
+        owner = {
+            "names": [profile["name"]],
+            "phone_numbers": [{"data": identity["phone_number"], "primary": True, "type": "mobile"}],
+            "emails": [{"data": identity["email"], "primary": True, "type": "primary"}],
+            "addresses": [{"data": {k: identity["address"][k] for k in ("city", "region", "street", "postal_code", "country")}, "primary": True}],
+        }
+        inflows = []
+        for entry, account in zip(accounts, profile["accounts"]):
+            where = f"{profile['user_id']} {account['account_id']}"
+            balances = account["balances"]
+            assert (entry["type"], entry["subtype"]) == (account["type"], account["subtype"]), where
+            exact(entry["starting_balance"], balances["current"], where)
+            exact(entry["force_available_balance"], balances["available"], where)
+            assert entry["currency"] == balances["iso_currency_code"], where
+            meta = {"name": account["name"], "official_name": account["official_name"], "limit": balances["limit"], "mask": account["mask"]}
+            assert entry["meta"] == {k: v for k, v in meta.items() if v is not None}, where
+            if balances["limit"] is not None:
+                exact(entry["meta"]["limit"], balances["limit"], where)
+            assert entry["identity"] == owner, where
+            if account["subtype"] == "credit card":
+                liability = entry["liability"]
+                low, high = APR_RANGES[profile["persona"]]
+                assert liability["type"] == "credit" and liability["is_overdue"] is False, where
+                assert low <= liability["purchase_apr"] <= high, (where, liability["purchase_apr"])
+                exact(liability["minimum_payment_amount"], minimum_payment(balances["current"], liability["purchase_apr"]), where)
+            else:
+                assert "liability" not in entry, where
+            if "inflow_model" in entry:
+                inflows.append((account["subtype"], entry["inflow_model"]))
+        assert [subtype for subtype, _ in inflows] == ["checking"], (profile["user_id"], inflows)
+        inflow = inflows[0][1]
+        traits = profile["characteristics"]
+        assert inflow["type"] == "monthly-income"
+        exact(inflow["income_amount"], cents(profile["annual_income"] / 12), profile["user_id"])
+        assert inflow["payment_day_of_month"] == min(max(traits["median_pay_gap_days"], 1), 28), (profile["user_id"], inflow)
+        regular = traits["income_stability"] == "regular"
+        assert inflow["transaction_name"] == ("DIRECT DEPOSIT PAYROLL" if regular else "DIRECT DEPOSIT CONTRACT PAYMENT"), inflow
+
+
+def check_sandbox_personas_look_right(exports):
+    """What docs/plaid-sandbox.md promises a persona looks like in Plaid, from the files alone."""
+    seen = defaultdict(int)
+    for export in exports:
+        for profile, config, _ in export.files():
+            persona = profile["persona"]
+            seen[persona] += 1
+            accounts = config["override_accounts"]
+            cards = [a for a in accounts if a["subtype"] == "credit card"]
+            income = next(a["inflow_model"]["income_amount"] for a in accounts if "inflow_model" in a)
+            checking = next(a["starting_balance"] for a in accounts if a["subtype"] == "checking")
+            savings = sum((a["starting_balance"] for a in accounts if a["subtype"] == "savings"), Decimal(0))
+            utilizations = [a["starting_balance"] / a["meta"]["limit"] for a in cards]
+            if persona == "high_utilization":
+                assert max(utilizations) >= Decimal("0.5"), (profile["user_id"], utilizations)
+            if persona == "variable_income":
+                assert checking < income, (profile["user_id"], checking, income)
+            if persona == "savings_builder":
+                assert savings >= Decimal("2.99") * income and max(utilizations) < Decimal("0.3"), (profile["user_id"], savings, utilizations)
+    assert set(seen) == set(APR_RANGES), dict(seen)
+
+
+def check_sandbox_doc_example(export):
+    """docs/plaid-sandbox.md's example is the third account of user_MASKED_004 (seed 42), as written."""
+    doc = SANDBOX_DOC.read_text(encoding="utf-8")
+    section = doc[doc.index("\n## Example\n") :]
+    (block,) = re.findall(r"```json\n(.*?)```", section[: section.index("\n## ", 1)], flags=re.S)
+    text = (export.dir / "user_MASKED_004.json").read_text(encoding="utf-8")
+    account = json.loads(text, parse_float=Decimal)["override_accounts"][2]
+    assert json.loads(block, parse_float=Decimal) == account, "update the example in docs/plaid-sandbox.md"
+    assert block.strip() in "\n".join(line[4:] for line in text.splitlines()), "the example keeps the file's layout and digits"
+
+
+def sandbox_mutations():
+    """(name, change) pairs; each puts a key or value UserCustomPassword does not define into a file."""
+
+    def card(c):
+        return next(a for a in c["override_accounts"] if "liability" in a)
+
+    def checking(c):
+        return next(a for a in c["override_accounts"] if "inflow_model" in a)
+
+    return [
+        ("unknown top-level key user_id", lambda c: c.__setitem__("user_id", "user_MASKED_000")),
+        ("holder_category on an override account", lambda c: checking(c).__setitem__("holder_category", "personal")),
+        ("last_statement_balance in a liability", lambda c: card(c)["liability"].__setitem__("last_statement_balance", 10.0)),
+        ("account_id in meta", lambda c: checking(c)["meta"].__setitem__("account_id", "x")),
+        ("subtype credit_card", lambda c: card(c).__setitem__("subtype", "credit_card")),
+        ("type investments", lambda c: checking(c).__setitem__("type", "investments")),
+        ("phone type cell", lambda c: checking(c)["identity"]["phone_numbers"][0].__setitem__("type", "cell")),
+        ("mask of 5 digits", lambda c: checking(c)["meta"].__setitem__("mask", "12345")),
+        ("string starting_balance", lambda c: checking(c).__setitem__("starting_balance", "100.00")),
+        ("string payment day", lambda c: checking(c)["inflow_model"].__setitem__("payment_day_of_month", "15")),
+    ]
+
+
+def check_broken_sandbox_file_rejected(config, change):
+    validator = sandbox_validator()
+    assert plaid_errors(validator, config) == [], "the unchanged file is invalid"
+    broken = copy.deepcopy(config)
+    change(broken)
+    assert plaid_errors(validator, broken), "the relaxed, closed UserCustomPassword accepts it"
+
+
+def check_sandbox_shard(binary, workdir, full):
+    """--shard and --num-users apply: shard 2/3 of 240 is profiles 80..160, and only their files."""
+    shard = SandboxExport(binary, workdir, 11, 240, ["--overlap", "0.5"], shard="2/3")
+    assert [e["user_id"] for e in shard.index] == [p["user_id"] for p in full.profiles[80:160]]
+    check_sandbox_index(shard)
+    for user_id in (full.profiles[0]["user_id"], full.profiles[-1]["user_id"]):
+        assert not (shard.dir / f"{user_id}.json").exists(), user_id
+
+
+def check_sandbox_refuses_stdout_and_manifest(binary, workdir):
+    for extra in (["-o", "-"], [], ["-o", workdir / "m", "--manifest", workdir / "m.json"]):
+        result = subprocess.run(
+            [str(binary), "generate", "-n", "2", "--format", "plaid-sandbox", *map(str, extra)],
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 2 and result.stdout == "", (extra, result.returncode, result.stdout[:100])
+        assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: check_clients.py PATH/TO/spendsense")
@@ -423,7 +770,7 @@ def main():
     Draft202012Validator.check_schema(schema)
     validator = Draft202012Validator(schema)
     python_snippets, sql_snippets = snippets("python"), snippets("sql")
-    print(f"clients: jsonschema, duckdb {duckdb.__version__}, pandas {pd.__version__}; "
+    print(f"clients: jsonschema, duckdb {duckdb.__version__}, pandas {pd.__version__}, openapi-schema-validator; "
           f"{len(python_snippets)} Python and {len(sql_snippets)} SQL snippets in {FORMAT_DOC.relative_to(ROOT)}")
 
     workdir = Path(tempfile.mkdtemp(prefix="spendsense-clients-"))
@@ -450,6 +797,27 @@ def main():
         checks.run("an unchanged profile passes jsonschema and spendsense validate", check_valid_baseline, binary, workdir, validator, sample)
         for name, change in mutations():
             checks.run(f"rejected: {name}", check_broken_profile_rejected, binary, workdir, validator, sample, change)
+
+        checks.run("every account of 21 datasets is valid against Plaid's AccountBase (OAS30Validator)", check_accounts_valid_against_plaid, binary, workdir)
+        card = next(a for a in sample["accounts"] if a["type"] == "credit")
+        card = json.loads(dumps(card))  # floats, as a Plaid client reads numbers
+        for name, change in account_mutations():
+            checks.run(f"AccountBase rejects: {name}", check_broken_account_rejected_by_plaid, card, change)
+        exports = []
+        for seed, users, extra in SANDBOX_DATASETS:
+            export = SandboxExport(binary, workdir, seed, users, extra)
+            exports.append(export)
+            checks.run(f"[sandbox {export.name}] index.json lists one file per profile", check_sandbox_index, export)
+            checks.run(f"[sandbox {export.name}] every file is valid against UserCustomPassword", check_sandbox_files_valid, export)
+            checks.run(f"[sandbox {export.name}] keys are those of Plaid's example files", check_sandbox_keys_follow_the_examples, export)
+            checks.run(f"[sandbox {export.name}] balances, income, APR and payments match the profiles", check_sandbox_matches_profiles, export)
+        checks.run("sandbox personas look as docs/plaid-sandbox.md says", check_sandbox_personas_look_right, exports)
+        checks.run("docs/plaid-sandbox.md's example is real output", check_sandbox_doc_example, exports[0])
+        checks.run("sandbox honours --shard and --num-users", check_sandbox_shard, binary, workdir, exports[-1])
+        checks.run("sandbox refuses stdout and --manifest with one line, exit 2", check_sandbox_refuses_stdout_and_manifest, binary, workdir)
+        config = next(c for p, _, c in exports[0].files() if any(a["type"] == "credit" for a in p["accounts"]))
+        for name, change in sandbox_mutations():
+            checks.run(f"UserCustomPassword rejects: {name}", check_broken_sandbox_file_rejected, config, change)
     finally:
         os.chdir(ROOT)
         shutil.rmtree(workdir, ignore_errors=True)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Checks SpendSense output with real third-party clients (jsonschema, DuckDB,
-# pandas): installs the pinned versions of tests/clients/requirements.txt into
-# target/clients-venv (reused when present), builds the release binary and runs
-# check_clients.py on it. Needs Python 3 with venv and pip, and PyPI the first time.
+# pandas, openapi-schema-validator): installs the pinned versions of
+# tests/clients/requirements.txt into target/clients-venv (reused when present),
+# builds the release binary and runs check_clients.py on it. Needs Python 3 with
+# venv and pip, PyPI the first time, and Plaid's schemas in ../shared/plaid.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

@@ -69,12 +69,13 @@ pub struct GenerateArgs {
     pub seed: u64,
 
     /// Output layout: `json` is one pretty-printed array, `jsonl` one profile per line,
-    /// `csv` two tables (users.csv, accounts.csv) in the directory given by -o.
+    /// `csv` two tables (users.csv, accounts.csv) in the directory given by -o,
+    /// `plaid-sandbox` one Plaid Sandbox custom-user file per profile there.
     #[arg(short, long, value_enum, default_value_t = DataFormat::Json)]
     pub format: DataFormat,
 
     /// Write here instead of stdout (`-` is stdout). The file is replaced atomically.
-    /// With `--format csv`, a directory (created if missing), required.
+    /// With `--format csv` or `plaid-sandbox`, a directory (created if missing), required.
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 
@@ -180,6 +181,8 @@ pub enum DataFormat {
     Jsonl,
     /// Two CSV tables, users.csv and accounts.csv joined by user_id, in the -o directory.
     Csv,
+    /// One Plaid Sandbox `user_custom` configuration per profile, <user_id>.json, and index.json, in the -o directory.
+    PlaidSandbox,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

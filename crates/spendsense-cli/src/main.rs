@@ -3,6 +3,7 @@
 mod args;
 mod commands;
 mod output;
+mod sandbox;
 mod tables;
 use spendsense_cli::pipeline;
 

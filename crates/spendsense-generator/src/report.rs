@@ -423,7 +423,10 @@ mod tests {
     fn listed_fields_are_clipped_to_one_short_line() {
         let long = format!("user\n{}", "x".repeat(10_000));
         let clipped = clip(&long);
-        assert!(clipped.starts_with("user\\nxxx") && clipped.ends_with('…'), "{clipped}");
+        assert!(
+            clipped.starts_with("user\\nxxx") && clipped.ends_with('…'),
+            "{clipped}"
+        );
         assert_eq!(clipped.chars().count(), MAX_FIELD_CHARS + 2);
         assert_eq!(clip("user_MASKED_007"), "user_MASKED_007");
     }

@@ -12,8 +12,8 @@ use spendsense_schema::{PersonaId, ProfileFormat};
 use crate::args::{DataFormat, GenerateArgs};
 use crate::output::Output;
 use crate::pipeline::{self, Stats};
-use crate::tables;
 use crate::{Failure, commands::load_personas};
+use crate::{sandbox, tables};
 
 /// Passes writes through, hashing them when a manifest is wanted.
 struct Hashing<'a> {
@@ -58,6 +58,7 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
         DataFormat::Json => ProfileFormat::Json,
         DataFormat::Jsonl => ProfileFormat::Jsonl,
         DataFormat::Csv => return write_tables(&generator, range, &args),
+        DataFormat::PlaidSandbox => return write_sandbox(&generator, range, &args),
     };
     let mut out = Output::open(args.output.as_deref()).map_err(Failure::Usage)?;
     let manifest = match args.manifest.as_deref() {
@@ -179,6 +180,45 @@ fn write_tables(
             &target,
             args.seed,
             &"csv",
+            &shard,
+            started.elapsed(),
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--format plaid-sandbox`: one Plaid `user_custom` file per profile and
+/// `index.json` in the `-o` directory, one profile at a time (see [`crate::sandbox`]).
+fn write_sandbox(
+    generator: &Generator,
+    range: std::ops::Range<u64>,
+    args: &GenerateArgs,
+) -> Result<ExitCode, Failure> {
+    let dir = sandbox::output_dir(args.output.as_deref()).map_err(Failure::Usage)?;
+    if args.manifest.is_some() {
+        return Err(Failure::Usage(anyhow::anyhow!(
+            "--manifest records one output file; it is not available with --format plaid-sandbox"
+        )));
+    }
+    let bar = progress_bar(range.end - range.start, args.quiet);
+    let started = Instant::now();
+    let stats = sandbox::write_dir(generator, range.clone(), &dir, &|n| bar.set_position(n))?;
+    bar.finish_and_clear();
+    if !args.quiet {
+        let shard = args
+            .shard
+            .map(|s| format!(", shard {s} = profiles {}..{}", range.start, range.end))
+            .unwrap_or_default();
+        let target = format!(
+            "{} (<user_id>.json, {})",
+            dir.display(),
+            sandbox::INDEX_FILE
+        );
+        let _ = write_summary(
+            &stats,
+            &target,
+            args.seed,
+            &"plaid-sandbox",
             &shard,
             started.elapsed(),
         );
