@@ -115,14 +115,11 @@ pub struct GenerateArgs {
     pub quiet: bool,
 }
 
+/// The dataset `validate` and `report` read, and what it is checked against.
 #[derive(Debug, Args)]
-pub struct ValidateArgs {
+pub struct DatasetArgs {
     /// The dataset, `.json` (array) or `.jsonl` (one profile per line); `-` reads stdin.
     pub path: PathBuf,
-
-    /// Report layout.
-    #[arg(short, long, value_enum, default_value_t = ReportFormat::Text)]
-    pub format: ReportFormat,
 
     /// Input layout; `auto` decides by extension, then by the first byte.
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
@@ -138,25 +135,23 @@ pub struct ValidateArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub dataset: DatasetArgs,
+
+    /// Report layout.
+    #[arg(short, long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
+#[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// The dataset, `.json` (array) or `.jsonl` (one profile per line); `-` reads stdin.
-    pub path: PathBuf,
+    #[command(flatten)]
+    pub dataset: DatasetArgs,
 
     /// The HTML file to write (replaced atomically; `-` is stdout).
     #[arg(short, long, value_name = "PATH")]
     pub output: PathBuf,
-
-    /// Input layout; `auto` decides by extension, then by the first byte.
-    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
-    pub input_format: InputFormat,
-
-    /// Check against persona definitions from this JSON file instead of the defaults.
-    #[arg(long, value_name = "FILE")]
-    pub personas: Option<PathBuf>,
-
-    /// The persona mix the dataset was generated with (default: equal shares); quotas are checked against it.
-    #[arg(long, value_name = "PERSONA=WEIGHT,...", value_parser = parse_mix)]
-    pub mix: Option<Mix>,
 }
 
 #[derive(Debug, Args)]

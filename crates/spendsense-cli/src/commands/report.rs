@@ -12,52 +12,35 @@ mod stats;
 use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
-use anyhow::anyhow;
 use spendsense_generator::{Mix, Report, Validator};
 use spendsense_personas::Personas;
 use spendsense_schema::codec::{ReadError, Record};
 use spendsense_schema::{ProfileFormat, read_profiles};
 
 use crate::Failure;
-use crate::args::{InputFormat, ReportArgs};
-use crate::commands::load_personas;
-use crate::commands::validate::{detect, display_name, open};
+use crate::args::ReportArgs;
+use crate::commands::validate::{Dataset, display_name};
 use crate::output::Output;
 use html::Page;
 use stats::Stats;
 
 pub fn run(args: ReportArgs) -> Result<ExitCode, Failure> {
-    let personas = load_personas(args.personas.as_deref())?;
-    let mix = args.mix.unwrap_or_default();
     // Refuse an unusable output path before reading a possibly huge input.
     let mut output = Output::open(Some(&args.output)).map_err(Failure::Usage)?;
-    let mut input = open(&args.path).map_err(Failure::Usage)?;
-    let format = match args.input_format {
-        InputFormat::Json => ProfileFormat::Json,
-        InputFormat::Jsonl => ProfileFormat::Jsonl,
-        InputFormat::Auto => detect(&args.path, &mut input).map_err(Failure::Usage)?,
-    };
-    let name = display_name(&args.path);
-    let (stats, report) = gather(input, format, &personas, mix).map_err(|err| match err {
-        ReadError::Io(err) => Failure::Usage(anyhow!(err).context(format!("cannot read {name}"))),
-        other => Failure::Usage(anyhow!(
-            "{name} is not a valid {format} profile dataset: {other}"
-        )),
-    })?;
-    if report.total == 0 {
-        return Err(Failure::Usage(anyhow!(
-            "{name} holds no profiles; expected at least one"
-        )));
-    }
-    let personas_source = match &args.personas {
+    let (input, dataset) = Dataset::open(&args.dataset)?;
+    let (personas, mix, name) = (&dataset.personas, dataset.mix, &dataset.name);
+    let (stats, report) =
+        gather(input, dataset.format, personas, mix).map_err(|err| dataset.unreadable(err))?;
+    dataset.require_profiles(&report)?;
+    let personas_source = match &args.dataset.personas {
         Some(path) => path.display().to_string(),
         None => "the built-in".to_string(),
     };
     let page = html::render(&Page {
-        source: &name,
+        source: name,
         stats: &stats,
         report: &report,
-        personas: &personas,
+        personas,
         personas_source: &personas_source,
         mix,
     })?;
@@ -406,11 +389,13 @@ mod tests {
         fs::write(&input, bytes).unwrap();
         let output = dir.path().join("report.html");
         let args = |path: &std::path::Path| ReportArgs {
-            path: path.to_path_buf(),
+            dataset: crate::args::DatasetArgs {
+                path: path.to_path_buf(),
+                input_format: InputFormat::Auto,
+                personas: None,
+                mix: None,
+            },
             output: output.clone(),
-            input_format: InputFormat::Auto,
-            personas: None,
-            mix: None,
         };
         assert_eq!(run(args(&input)).unwrap(), ExitCode::SUCCESS);
         let page = fs::read_to_string(&output).unwrap();

@@ -6,40 +6,82 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
-use spendsense_generator::{Report, Validator};
+use spendsense_generator::{Mix, Report, Validator};
+use spendsense_personas::Personas;
 use spendsense_schema::codec::{ReadError, Record};
 use spendsense_schema::{ProfileFormat, read_profiles};
 
 use crate::Failure;
-use crate::args::{InputFormat, ReportFormat, ValidateArgs};
+use crate::args::{DatasetArgs, InputFormat, ReportFormat, ValidateArgs};
 use crate::commands::load_personas;
 
+/// A dataset's layout and name, and the rules to check it against.
+pub(crate) struct Dataset {
+    pub(crate) format: ProfileFormat,
+    /// How errors name the input (`stdin` for `-`).
+    pub(crate) name: String,
+    pub(crate) personas: Personas,
+    pub(crate) mix: Mix,
+}
+
+impl Dataset {
+    /// Loads the persona definitions, opens the input and decides its layout.
+    pub(crate) fn open(args: &DatasetArgs) -> Result<(Box<dyn BufRead>, Dataset), Failure> {
+        let personas = load_personas(args.personas.as_deref())?;
+        let mut input = open(&args.path).map_err(Failure::Usage)?;
+        let format = match args.input_format {
+            InputFormat::Json => ProfileFormat::Json,
+            InputFormat::Jsonl => ProfileFormat::Jsonl,
+            InputFormat::Auto => detect(&args.path, &mut input).map_err(Failure::Usage)?,
+        };
+        let name = display_name(&args.path);
+        let mix = args.mix.unwrap_or_default();
+        Ok((
+            input,
+            Dataset {
+                format,
+                name,
+                personas,
+                mix,
+            },
+        ))
+    }
+
+    /// The failure for an input that could not be read to the end.
+    pub(crate) fn unreadable(&self, err: ReadError) -> Failure {
+        let (name, format) = (&self.name, self.format);
+        match err {
+            ReadError::Io(err) => {
+                Failure::Usage(anyhow!(err).context(format!("cannot read {name}")))
+            }
+            other => Failure::Usage(anyhow!(
+                "{name} is not a valid {format} profile dataset: {other}"
+            )),
+        }
+    }
+
+    /// Refuses a dataset that held no profile at all.
+    pub(crate) fn require_profiles(&self, report: &Report) -> Result<(), Failure> {
+        if report.total == 0 {
+            return Err(Failure::Usage(anyhow!(
+                "{} holds no profiles; expected at least one",
+                self.name
+            )));
+        }
+        Ok(())
+    }
+}
+
 pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
-    let personas = load_personas(args.personas.as_deref())?;
-    let mut input = open(&args.path).map_err(Failure::Usage)?;
-    let format = match args.input_format {
-        InputFormat::Json => ProfileFormat::Json,
-        InputFormat::Jsonl => ProfileFormat::Jsonl,
-        InputFormat::Auto => detect(&args.path, &mut input).map_err(Failure::Usage)?,
-    };
-    let mut validator = Validator::with_mix(&personas, args.mix.unwrap_or_default());
+    let (input, dataset) = Dataset::open(&args.dataset)?;
+    let mut validator = Validator::with_mix(&dataset.personas, dataset.mix);
     let visit = |record: Record| match record {
         Ok(profile) => validator.push(&profile),
         Err(err) => validator.push_unreadable(err.location.line, &err.path, err.message),
     };
-    let name = display_name(&args.path);
-    read_profiles(input, format, visit).map_err(|err| match err {
-        ReadError::Io(err) => Failure::Usage(anyhow!(err).context(format!("cannot read {name}"))),
-        other => Failure::Usage(anyhow!(
-            "{name} is not a valid {format} profile dataset: {other}"
-        )),
-    })?;
+    read_profiles(input, dataset.format, visit).map_err(|err| dataset.unreadable(err))?;
     let report = validator.finish();
-    if report.total == 0 {
-        return Err(Failure::Usage(anyhow!(
-            "{name} holds no profiles; expected at least one"
-        )));
-    }
+    dataset.require_profiles(&report)?;
     // A reader that stops early (`| head`) does not change the verdict: the
     // exit code still says whether every rule holds.
     match write_report(&report, args.format) {
