@@ -18,7 +18,7 @@ pub const MAX_USERS: u64 = 1_000_000_000;
 #[derive(Debug, Parser)]
 #[command(name = "spendsense", version, propagate_version = true)]
 #[command(
-    after_help = "Examples:\n  spendsense generate --num-users 1000 --seed 7 -o users.json\n  spendsense generate --num-users 10000000 --format jsonl -o big.jsonl\n  spendsense validate users.json\n  spendsense personas"
+    after_help = "Examples:\n  spendsense generate --num-users 1000 --seed 7 -o users.json\n  spendsense generate --num-users 10000000 --format jsonl -o big.jsonl\n  spendsense validate users.json\n  spendsense generate -n 1000 --mix high_utilization=40,control=60 --overlap 0.2 -o mixed.json\n  spendsense report users.json -o report.html\n  spendsense generate -n 20 --format plaid-sandbox -o sandbox/\n  spendsense personas"
 )]
 pub struct Cli {
     #[command(subcommand)]
