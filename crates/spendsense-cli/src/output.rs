@@ -178,3 +178,21 @@ fn set_permissions(file: &fs::File, target: &Path) -> io::Result<()> {
     let _ = (file, target);
     Ok(())
 }
+
+/// The output directory of a format that writes several files (`files`
+/// names them), created if missing; refused before anything is generated when
+/// it is stdout or an existing non-directory.
+pub fn output_dir(path: Option<&Path>, format: &str, files: &str) -> Result<PathBuf> {
+    let Some(dir) = path.filter(|p| p.as_os_str() != "-") else {
+        bail!("--format {format} writes {files}, not stdout; give a directory with -o DIR");
+    };
+    if dir.exists() && !dir.is_dir() {
+        bail!(
+            "--format {format} writes {files} into a directory, and {} is not one; give a directory with -o DIR",
+            dir.display()
+        );
+    }
+    fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create directory {}", dir.display()))?;
+    Ok(dir.to_path_buf())
+}

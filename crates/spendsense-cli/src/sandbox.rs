@@ -25,12 +25,11 @@
 //! its APR and payment policies are export choices, free to change without
 //! touching the schema or the generator.
 
-use std::fs;
 use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 use spendsense_cli::pipeline::{ProfileSource, Stats};
@@ -395,20 +394,11 @@ pub fn file_name(user_id: &str) -> Result<String> {
 /// The output directory of `--format plaid-sandbox`, created if missing;
 /// refused before anything is generated when it is stdout or not a directory.
 pub fn output_dir(path: Option<&Path>) -> Result<PathBuf> {
-    let Some(dir) = path.filter(|p| p.as_os_str() != "-") else {
-        bail!(
-            "--format plaid-sandbox writes one file per profile and {INDEX_FILE}, not stdout; give a directory with -o DIR"
-        );
-    };
-    if dir.exists() && !dir.is_dir() {
-        bail!(
-            "--format plaid-sandbox writes its files into a directory, and {} is not one; give a directory with -o DIR",
-            dir.display()
-        );
-    }
-    fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create directory {}", dir.display()))?;
-    Ok(dir.to_path_buf())
+    crate::output::output_dir(
+        path,
+        "plaid-sandbox",
+        &format!("one file per profile and {INDEX_FILE}"),
+    )
 }
 
 /// Writes profiles `range` of `source` as one configuration file each, then
@@ -483,6 +473,7 @@ mod tests {
     use super::*;
     use spendsense_generator::{Generator, GeneratorConfig, Overlap};
     use spendsense_schema::PayFrequency;
+    use std::fs;
 
     fn dec(text: &str) -> Decimal {
         Decimal::from_str_exact(text).unwrap()

@@ -15,12 +15,11 @@
 //! (see [`crate::output`]).
 
 use std::fmt::Write as _;
-use std::fs;
 use std::io::{self, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 use spendsense_cli::pipeline::{ProfileSource, Stats};
 use spendsense_schema::UserProfile;
 
@@ -208,20 +207,11 @@ impl<W: Write> Write for Counting<W> {
 /// The output directory of `--format csv`, created if missing; refused
 /// before anything is generated when it is stdout or not a directory.
 pub fn output_dir(path: Option<&Path>) -> Result<PathBuf> {
-    let Some(dir) = path.filter(|p| p.as_os_str() != "-") else {
-        bail!(
-            "--format csv writes two files ({USERS_FILE}, {ACCOUNTS_FILE}), not stdout; give a directory with -o DIR"
-        );
-    };
-    if dir.exists() && !dir.is_dir() {
-        bail!(
-            "--format csv writes {USERS_FILE} and {ACCOUNTS_FILE} into a directory, and {} is not one; give a directory with -o DIR",
-            dir.display()
-        );
-    }
-    fs::create_dir_all(dir)
-        .with_context(|| format!("cannot create directory {}", dir.display()))?;
-    Ok(dir.to_path_buf())
+    crate::output::output_dir(
+        path,
+        "csv",
+        &format!("two files ({USERS_FILE}, {ACCOUNTS_FILE})"),
+    )
 }
 
 /// Writes profiles `range` of `source` as `users.csv` and `accounts.csv` in
@@ -273,6 +263,7 @@ mod tests {
     use super::*;
     use rust_decimal::Decimal;
     use spendsense_generator::{Generator, GeneratorConfig};
+    use std::fs;
 
     fn tables(profiles: &[UserProfile]) -> (String, String) {
         let mut tables = Tables::new(Vec::new(), Vec::new()).unwrap();

@@ -57,8 +57,24 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
     let format = match args.format {
         DataFormat::Json => ProfileFormat::Json,
         DataFormat::Jsonl => ProfileFormat::Jsonl,
-        DataFormat::Csv => return write_tables(&generator, range, &args),
-        DataFormat::PlaidSandbox => return write_sandbox(&generator, range, &args),
+        DataFormat::Csv => {
+            let layout = DirectoryLayout {
+                format: "csv",
+                files: format!("{}, {}", tables::USERS_FILE, tables::ACCOUNTS_FILE),
+                output_dir: tables::output_dir,
+                write_dir: tables::write_dir,
+            };
+            return write_directory(&generator, range, &args, layout);
+        }
+        DataFormat::PlaidSandbox => {
+            let layout = DirectoryLayout {
+                format: "plaid-sandbox",
+                files: format!("<user_id>.json, {}", sandbox::INDEX_FILE),
+                output_dir: sandbox::output_dir,
+                write_dir: sandbox::write_dir,
+            };
+            return write_directory(&generator, range, &args, layout);
+        }
     };
     let mut out = Output::open(args.output.as_deref()).map_err(Failure::Usage)?;
     let manifest = match args.manifest.as_deref() {
@@ -147,78 +163,53 @@ fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
     bar
 }
 
-/// `--format csv`: `users.csv` and `accounts.csv` in the `-o` directory,
-/// written by one thread, one profile at a time (see [`crate::tables`]).
-fn write_tables(
-    generator: &Generator,
-    range: std::ops::Range<u64>,
-    args: &GenerateArgs,
-) -> Result<ExitCode, Failure> {
-    let dir = tables::output_dir(args.output.as_deref()).map_err(Failure::Usage)?;
-    if args.manifest.is_some() {
-        return Err(Failure::Usage(anyhow::anyhow!(
-            "--manifest records one output file; it is not available with --format csv"
-        )));
-    }
-    let bar = progress_bar(range.end - range.start, args.quiet);
-    let started = Instant::now();
-    let stats = tables::write_dir(generator, range.clone(), &dir, &|n| bar.set_position(n))?;
-    bar.finish_and_clear();
-    if !args.quiet {
-        let shard = args
-            .shard
-            .map(|s| format!(", shard {s} = profiles {}..{}", range.start, range.end))
-            .unwrap_or_default();
-        let target = format!(
-            "{} ({}, {})",
-            dir.display(),
-            tables::USERS_FILE,
-            tables::ACCOUNTS_FILE
-        );
-        let _ = write_summary(
-            &stats,
-            &target,
-            args.seed,
-            &"csv",
-            &shard,
-            started.elapsed(),
-        );
-    }
-    Ok(ExitCode::SUCCESS)
+/// Writes profiles `range` of a source into a directory, reporting progress.
+type WriteDir = fn(
+    &dyn pipeline::ProfileSource,
+    std::ops::Range<u64>,
+    &std::path::Path,
+    &dyn Fn(u64),
+) -> anyhow::Result<Stats>;
+
+/// A format that writes several files into the `-o` directory, one profile at
+/// a time on one thread: `--format csv` ([`crate::tables`]) and
+/// `--format plaid-sandbox` ([`crate::sandbox`]).
+struct DirectoryLayout {
+    format: &'static str,
+    /// What the summary says was written, e.g. `users.csv, accounts.csv`.
+    files: String,
+    output_dir: fn(Option<&std::path::Path>) -> anyhow::Result<std::path::PathBuf>,
+    write_dir: WriteDir,
 }
 
-/// `--format plaid-sandbox`: one Plaid `user_custom` file per profile and
-/// `index.json` in the `-o` directory, one profile at a time (see [`crate::sandbox`]).
-fn write_sandbox(
+fn write_directory(
     generator: &Generator,
     range: std::ops::Range<u64>,
     args: &GenerateArgs,
+    layout: DirectoryLayout,
 ) -> Result<ExitCode, Failure> {
-    let dir = sandbox::output_dir(args.output.as_deref()).map_err(Failure::Usage)?;
+    let dir = (layout.output_dir)(args.output.as_deref()).map_err(Failure::Usage)?;
     if args.manifest.is_some() {
         return Err(Failure::Usage(anyhow::anyhow!(
-            "--manifest records one output file; it is not available with --format plaid-sandbox"
+            "--manifest records one output file; it is not available with --format {}",
+            layout.format
         )));
     }
     let bar = progress_bar(range.end - range.start, args.quiet);
     let started = Instant::now();
-    let stats = sandbox::write_dir(generator, range.clone(), &dir, &|n| bar.set_position(n))?;
+    let stats = (layout.write_dir)(generator, range.clone(), &dir, &|n| bar.set_position(n))?;
     bar.finish_and_clear();
     if !args.quiet {
         let shard = args
             .shard
             .map(|s| format!(", shard {s} = profiles {}..{}", range.start, range.end))
             .unwrap_or_default();
-        let target = format!(
-            "{} (<user_id>.json, {})",
-            dir.display(),
-            sandbox::INDEX_FILE
-        );
+        let target = format!("{} ({})", dir.display(), layout.files);
         let _ = write_summary(
             &stats,
             &target,
             args.seed,
-            &"plaid-sandbox",
+            &layout.format,
             &shard,
             started.elapsed(),
         );
