@@ -84,6 +84,14 @@ impl ProfileSource for Pregenerated {
     }
 }
 
+/// A generous estimate of one encoded profile, so a batch buffer rarely grows.
+fn bytes_per_profile(format: ProfileFormat) -> usize {
+    match format {
+        ProfileFormat::Json => 2_400,
+        ProfileFormat::Jsonl => 1_700,
+    }
+}
+
 /// Generates and serializes profiles `range.start..range.end` of one batch.
 fn encode_batch(
     generator: &dyn ProfileSource,
@@ -91,7 +99,8 @@ fn encode_batch(
     range: Range<u64>,
     first_index: u64,
 ) -> (Vec<u8>, Stats) {
-    let mut bytes = Vec::with_capacity((range.end - range.start) as usize * 1200);
+    let mut bytes =
+        Vec::with_capacity((range.end - range.start) as usize * bytes_per_profile(format));
     let mut stats = Stats::default();
     for index in range {
         generator.with_profile(index, &mut |profile| {

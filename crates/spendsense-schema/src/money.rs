@@ -39,21 +39,38 @@ impl NumberText {
             bytes: [b'0'; 40],
             start: 40,
         };
-        let mut digits = value.mantissa().unsigned_abs();
+        let digits = value.mantissa().unsigned_abs();
         let scale = value.scale() as usize;
-        let mut written = 0;
-        while digits > 0 || written <= scale {
-            if written == scale && scale > 0 {
-                text.push(b'.');
-            }
-            text.push(b'0' + (digits % 10) as u8);
-            digits /= 10;
-            written += 1;
+        // 128-bit division is a library call; amounts fit 64 bits, so divide those natively.
+        match u64::try_from(digits) {
+            Ok(digits) => text.push_digits(digits, scale, 10),
+            Err(_) => text.push_digits(digits, scale, 10u128),
         }
         if value.is_sign_negative() && value.mantissa() != 0 {
             text.push(b'-');
         }
         text
+    }
+
+    /// Pushes `digits` (least significant first) with a point before the last `scale`.
+    fn push_digits<T>(&mut self, mut digits: T, scale: usize, ten: T)
+    where
+        T: Copy
+            + PartialOrd
+            + std::ops::Rem<Output = T>
+            + std::ops::DivAssign
+            + TryInto<u8>
+            + From<u8>,
+    {
+        let mut written = 0;
+        while digits > T::from(0) || written <= scale {
+            if written == scale && scale > 0 {
+                self.push(b'.');
+            }
+            self.push(b'0' + (digits % ten).try_into().unwrap_or(0));
+            digits /= ten;
+            written += 1;
+        }
     }
 
     fn push(&mut self, byte: u8) {
