@@ -14,6 +14,8 @@
 //! control group's $20K–$200K range) with every income band populated. The
 //! personas use plain deciles, which keeps their distributions smooth.
 
+use std::cell::RefCell;
+
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use spendsense_schema::PersonaId;
@@ -32,6 +34,30 @@ const DECILE_EDGES: [u64; STRATA as usize + 1] = [
 ];
 const ONE: u128 = 1_000_000;
 
+thread_local! {
+    /// The last strata orders built on this thread, one per persona: ten
+    /// users of a persona share one, and consecutive profiles cycle personas.
+    static STRATA_ORDERS: RefCell<[Option<(u64, u64, [u8; STRATA as usize])>; 5]> = const { RefCell::new([None; 5]) };
+}
+
+/// The seeded order in which the ten strata of `persona`'s `block` are used.
+fn strata_order(seed: u64, persona: PersonaId, block: u64) -> [u8; STRATA as usize] {
+    STRATA_ORDERS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let slot = &mut cache[persona.index()];
+        if let Some((cached_seed, cached_block, order)) = *slot
+            && (cached_seed, cached_block) == (seed, block)
+        {
+            return order;
+        }
+        let index = block * 8 + persona.index() as u64;
+        let order =
+            permutation::<{ STRATA as usize }>(&mut stream(seed, Domain::IncomeStrata, index));
+        *slot = Some((seed, block, order));
+        order
+    })
+}
+
 /// Draws the annual income of the `slot`-th user of `persona`: cents, in whole dollars.
 pub(crate) fn draw_income(
     seed: u64,
@@ -40,12 +66,7 @@ pub(crate) fn draw_income(
     range: Hundredths,
     rng: &mut ChaCha8Rng,
 ) -> i64 {
-    let strata_block = slot / STRATA;
-    let order = permutation::<{ STRATA as usize }>(&mut stream(
-        seed,
-        Domain::IncomeStrata,
-        strata_block * 8 + persona.index() as u64,
-    ));
+    let order = strata_order(seed, persona, slot / STRATA);
     let stratum = usize::from(order[(slot % STRATA) as usize]);
     let edges = if persona == PersonaId::Control {
         &CONTROL_EDGES
