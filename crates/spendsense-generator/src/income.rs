@@ -34,10 +34,13 @@ const DECILE_EDGES: [u64; STRATA as usize + 1] = [
 ];
 const ONE: u128 = 1_000_000;
 
+/// `(seed, block, order)` of a persona's last strata block.
+type CachedOrder = (u64, u64, [u8; STRATA as usize]);
+
 thread_local! {
     /// The last strata orders built on this thread, one per persona: ten
     /// users of a persona share one, and consecutive profiles cycle personas.
-    static STRATA_ORDERS: RefCell<[Option<(u64, u64, [u8; STRATA as usize])>; 5]> = const { RefCell::new([None; 5]) };
+    static STRATA_ORDERS: RefCell<[Option<CachedOrder>; 5]> = const { RefCell::new([None; 5]) };
 }
 
 /// The seeded order in which the ten strata of `persona`'s `block` are used.
