@@ -196,3 +196,26 @@ pub fn output_dir(path: Option<&Path>, format: &str, files: &str) -> Result<Path
         .with_context(|| format!("cannot create directory {}", dir.display()))?;
     Ok(dir.to_path_buf())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directory_formats_refuse_stdout_and_files_as_the_output() {
+        type OutputDir = fn(Option<&Path>) -> Result<PathBuf>;
+        let formats: [OutputDir; 2] = [crate::tables::output_dir, crate::sandbox::output_dir];
+        for output_dir in formats {
+            for path in [None, Some(Path::new("-"))] {
+                let err = output_dir(path).unwrap_err().to_string();
+                assert!(
+                    err.contains("not stdout; give a directory with -o DIR"),
+                    "{err}"
+                );
+            }
+            let file = tempfile::NamedTempFile::new().unwrap();
+            let err = output_dir(Some(file.path())).unwrap_err().to_string();
+            assert!(err.contains("is not one"), "{err}");
+        }
+    }
+}

@@ -6,6 +6,7 @@
 
 use anyhow::Result;
 use plotters::coord::Shift;
+use plotters::coord::types::{RangedCoordf64, RangedCoordu64};
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -96,6 +97,31 @@ fn persona_at(x: &f64) -> String {
     }
 }
 
+/// A chart with one column per persona and a count axis up to a little above `top`.
+fn persona_chart<'a, 'b>(
+    root: &'a Area<'b>,
+    top: u64,
+    y_desc: &str,
+) -> Result<ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordu64>>> {
+    let mut chart = ChartBuilder::on(root)
+        .margin(16)
+        .x_label_area_size(36)
+        .y_label_area_size(64)
+        .build_cartesian_2d(PERSONA_AXIS, 0u64..top + top / 6 + 1)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(WHITE)
+        .bold_line_style(GRID)
+        .x_labels(PERSONA_TICKS)
+        .x_label_formatter(&persona_at)
+        .y_desc(y_desc)
+        .label_style((FONT, 14))
+        .axis_desc_style((FONT, 14))
+        .draw()?;
+    Ok(chart)
+}
+
 fn dollars_k(x: &f64) -> String {
     format!("${:.0}K", x / 1000.0)
 }
@@ -104,22 +130,7 @@ fn dollars_k(x: &f64) -> String {
 pub fn persona_counts(stats: &Stats) -> Result<String> {
     render((WIDTH, 320), |root| {
         let top = stats.counts.iter().copied().max().unwrap_or(0).max(1);
-        let mut chart = ChartBuilder::on(root)
-            .margin(16)
-            .x_label_area_size(36)
-            .y_label_area_size(64)
-            .build_cartesian_2d(PERSONA_AXIS, 0u64..top + top / 6 + 1)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .light_line_style(WHITE)
-            .bold_line_style(GRID)
-            .x_labels(PERSONA_TICKS)
-            .x_label_formatter(&persona_at)
-            .y_desc("profiles")
-            .label_style((FONT, 14))
-            .axis_desc_style((FONT, 14))
-            .draw()?;
+        let mut chart = persona_chart(root, top, "profiles")?;
         for (i, &count) in stats.counts.iter().enumerate() {
             let x = i as f64;
             chart.draw_series([Rectangle::new(
@@ -425,22 +436,7 @@ pub fn account_mix(stats: &Stats) -> Result<String> {
             .max()
             .unwrap_or(0)
             .max(1);
-        let mut chart = ChartBuilder::on(root)
-            .margin(16)
-            .x_label_area_size(36)
-            .y_label_area_size(64)
-            .build_cartesian_2d(PERSONA_AXIS, 0u64..top + top / 6 + 1)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .light_line_style(WHITE)
-            .bold_line_style(GRID)
-            .x_labels(PERSONA_TICKS)
-            .x_label_formatter(&persona_at)
-            .y_desc("accounts")
-            .label_style((FONT, 14))
-            .axis_desc_style((FONT, 14))
-            .draw()?;
+        let mut chart = persona_chart(root, top, "accounts")?;
         let width = 0.8 / kinds as f64;
         for kind in 0..kinds {
             let color = ACCOUNT_COLORS[kind];
