@@ -105,6 +105,17 @@ pub enum HolderCategory {
     Unrecognized,
 }
 
+impl HolderCategory {
+    /// The wire spelling, e.g. `personal`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HolderCategory::Personal => "personal",
+            HolderCategory::Business => "business",
+            HolderCategory::Unrecognized => "unrecognized",
+        }
+    }
+}
+
 /// Balances as Plaid reports them. Every key is always present; absent values
 /// are `null`, as Plaid's schema requires.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -58,39 +58,15 @@ impl ProfileFormat {
     pub fn encode(self, profile: &UserProfile, first: bool, out: &mut Vec<u8>) {
         match self {
             ProfileFormat::Jsonl => {
-                serde_json::to_writer(&mut *out, profile).expect("profiles always serialize");
+                crate::encode::encode_profile(profile, None, out);
                 out.push(b'\n');
             }
             ProfileFormat::Json => {
                 out.extend_from_slice(if first { b"\n  " } else { b",\n  " });
-                let start = out.len();
-                serde_json::to_writer_pretty(&mut *out, profile)
-                    .expect("profiles always serialize");
-                // Nest the profile one level inside the array. JSON strings
-                // never hold a raw newline, so every newline is structural.
-                let newlines = out[start..].iter().filter(|b| **b == b'\n').count();
-                if newlines > 0 {
-                    indent_in_place(out, start, newlines);
-                }
+                // One level deep: inside the top-level array.
+                crate::encode::encode_profile(profile, Some(1), out);
             }
         }
-    }
-}
-
-fn indent_in_place(out: &mut Vec<u8>, start: usize, newlines: usize) {
-    let old_len = out.len();
-    out.resize(old_len + 2 * newlines, b' ');
-    let (mut read, mut write) = (old_len, out.len());
-    while read > start {
-        read -= 1;
-        let byte = out[read];
-        if byte == b'\n' {
-            write -= 2;
-            out[write] = b' ';
-            out[write + 1] = b' ';
-        }
-        write -= 1;
-        out[write] = byte;
     }
 }
 

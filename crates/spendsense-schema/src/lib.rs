@@ -37,6 +37,7 @@
 
 mod account;
 pub mod codec;
+mod encode;
 #[cfg(feature = "json-schema")]
 pub mod json_schema;
 pub mod money;

@@ -35,10 +35,7 @@ impl NumberText {
     /// no exponent) without going through `fmt`, which profiling showed to
     /// be a large share of serialization time.
     fn new(value: &Decimal) -> NumberText {
-        let mut text = NumberText {
-            bytes: [b'0'; 40],
-            start: 40,
-        };
+        let mut text = NumberText::empty();
         let digits = value.mantissa().unsigned_abs();
         let scale = value.scale() as usize;
         // 128-bit division is a library call; amounts fit 64 bits, so divide those natively.
@@ -73,6 +70,17 @@ impl NumberText {
         }
     }
 
+    fn empty() -> NumberText {
+        NumberText {
+            bytes: [b'0'; 40],
+            start: 40,
+        }
+    }
+
+    fn bytes_used(&self) -> &[u8] {
+        &self.bytes[self.start..]
+    }
+
     fn push(&mut self, byte: u8) {
         self.start -= 1;
         self.bytes[self.start] = byte;
@@ -81,6 +89,18 @@ impl NumberText {
     fn as_str(&self) -> &str {
         std::str::from_utf8(&self.bytes[self.start..]).expect("ASCII digits")
     }
+}
+
+/// Appends `value`'s text (as `Decimal`'s `Display` writes it) to `out`.
+pub(crate) fn push_decimal(value: &Decimal, out: &mut Vec<u8>) {
+    out.extend_from_slice(NumberText::new(value).bytes_used());
+}
+
+/// Appends `value` in decimal to `out`.
+pub(crate) fn push_integer(value: u64, out: &mut Vec<u8>) {
+    let mut text = NumberText::empty();
+    text.push_digits(value, 0, 10);
+    out.extend_from_slice(text.bytes_used());
 }
 
 /// Serializes `value` as a JSON number with exactly the decimal's own digits.

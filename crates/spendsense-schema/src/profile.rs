@@ -98,6 +98,16 @@ pub enum IncomeStability {
     Irregular,
 }
 
+impl IncomeStability {
+    /// The wire spelling, e.g. `regular`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IncomeStability::Regular => "regular",
+            IncomeStability::Irregular => "irregular",
+        }
+    }
+}
+
 /// How often pay arrives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
@@ -116,6 +126,17 @@ pub enum PayFrequency {
 }
 
 impl PayFrequency {
+    /// The wire spelling, e.g. `biweekly`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PayFrequency::Weekly => "weekly",
+            PayFrequency::Biweekly => "biweekly",
+            PayFrequency::Semimonthly => "semimonthly",
+            PayFrequency::Monthly => "monthly",
+            PayFrequency::Irregular => "irregular",
+        }
+    }
+
     /// The typical gap between paydays in days, `None` for irregular pay.
     pub fn nominal_gap_days(self) -> Option<u16> {
         match self {

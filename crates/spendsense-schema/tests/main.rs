@@ -6,6 +6,7 @@
 //! Modules live in `tests/<name>/mod.rs`: Cargo would build a `tests/<name>.rs`
 //! as a test binary of its own, and this crate keeps one.
 
+mod encoding;
 mod validation;
 mod wire;
 

@@ -1,0 +1,170 @@
+//! The profile writers produce exactly serde_json's bytes for the derived
+//! `Serialize` impls, on random profiles whose strings are full of characters
+//! that need escaping.
+
+use rust_decimal::Decimal;
+use spendsense_schema::{
+    AccountSubtype, HolderCategory, IncomeStability, PayFrequency, PersonaId, ProfileFormat,
+    UserProfile, write_profiles,
+};
+
+use crate::sample_profile;
+
+/// Deterministic xorshift, so a failure reproduces.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
+    }
+
+    fn chance(&mut self) -> bool {
+        self.next() & 1 == 1
+    }
+
+    /// A string mixing plain text with every kind of character JSON escapes.
+    fn text(&mut self) -> String {
+        const PIECES: &[&str] = &[
+            "a",
+            "Zoe",
+            " ",
+            "'",
+            "/",
+            "\"",
+            "\\",
+            "\n",
+            "\r",
+            "\t",
+            "\u{8}",
+            "\u{c}",
+            "\u{0}",
+            "\u{1}",
+            "\u{1f}",
+            "\u{7f}",
+            "é",
+            "€",
+            "😀",
+            "\u{2028}",
+            "user_MASKED_001",
+        ];
+        (0..self.below(12)).map(|_| self.pick(PIECES)).collect()
+    }
+
+    fn amount(&mut self) -> Decimal {
+        let mantissa = (self.next() >> self.below(64)) as i64 as i128;
+        let sign = if self.chance() { -1 } else { 1 };
+        Decimal::from_i128_with_scale(sign * mantissa, self.below(6) as u32)
+    }
+
+    fn optional<T>(&mut self, value: impl FnOnce(&mut Random) -> T) -> Option<T> {
+        self.chance().then(|| value(self))
+    }
+}
+
+fn random_profile(random: &mut Random) -> UserProfile {
+    let mut profile = sample_profile();
+    profile.user_id = random.text();
+    profile.name = random.text();
+    profile.persona = random.pick(&PersonaId::ALL);
+    profile.expected_assignment = random.optional(|r| r.pick(&PersonaId::ALL));
+    profile.matched_personas = random.optional(|r| {
+        (0..r.below(4))
+            .map(|_| r.pick(&PersonaId::ALL))
+            .collect::<Vec<_>>()
+    });
+    profile.annual_income = random.amount();
+    profile.demographics.age = random.next() as u8;
+    profile.demographics.state = random.text();
+    let identity = &mut profile.identity;
+    identity.email = random.text();
+    identity.phone_number = random.text();
+    identity.address.street = random.text();
+    identity.address.city = random.text();
+    identity.address.region = random.text();
+    identity.address.postal_code = random.text();
+    identity.address.country = random.text();
+    let plan = &mut profile.characteristics;
+    plan.target_credit_utilization = random.amount();
+    plan.target_savings_monthly = random.amount();
+    plan.income_stability = random.pick(&[IncomeStability::Regular, IncomeStability::Irregular]);
+    plan.pay_frequency = random.pick(&[
+        PayFrequency::Weekly,
+        PayFrequency::Biweekly,
+        PayFrequency::Semimonthly,
+        PayFrequency::Monthly,
+        PayFrequency::Irregular,
+    ]);
+    plan.median_pay_gap_days = random.next() as u16;
+    plan.subscription_count_target = random.next() as u8;
+    let template = profile.accounts[2].clone();
+    profile.accounts = (0..random.below(5))
+        .map(|_| {
+            let mut account = template.clone();
+            account.account_id = random.text();
+            account.balances.available = random.optional(Random::amount);
+            account.balances.current = random.optional(Random::amount);
+            account.balances.limit = random.optional(Random::amount);
+            account.balances.iso_currency_code = random.optional(Random::text);
+            account.balances.unofficial_currency_code = random.optional(Random::text);
+            account.mask = random.optional(Random::text);
+            account.name = random.text();
+            account.official_name = random.optional(Random::text);
+            account.subtype = random.pick(AccountSubtype::ALL);
+            account.account_type = account.subtype.account_type();
+            account.holder_category = random.pick(&[
+                HolderCategory::Personal,
+                HolderCategory::Business,
+                HolderCategory::Unrecognized,
+            ]);
+            account
+        })
+        .collect();
+    profile
+}
+
+fn written(format: ProfileFormat, profiles: &[UserProfile]) -> String {
+    String::from_utf8(write_profiles(Vec::new(), format, profiles).unwrap()).unwrap()
+}
+
+fn check_equals_serde(profiles: &[UserProfile]) {
+    let jsonl: String = profiles
+        .iter()
+        .map(|p| serde_json::to_string(p).unwrap() + "\n")
+        .collect();
+    assert_eq!(written(ProfileFormat::Jsonl, profiles), jsonl);
+    let json = serde_json::to_string_pretty(profiles).unwrap() + "\n";
+    assert_eq!(written(ProfileFormat::Json, profiles), json);
+}
+
+#[test]
+fn writers_equal_serde_json_on_random_profiles() {
+    let mut random = Random(0x5eed_cafe_f00d_0001);
+    for size in [0, 1, 2, 3, 10, 50] {
+        for _ in 0..40 {
+            let profiles: Vec<UserProfile> =
+                (0..size).map(|_| random_profile(&mut random)).collect();
+            check_equals_serde(&profiles);
+        }
+    }
+}
+
+#[test]
+fn writers_equal_serde_json_on_the_sample() {
+    check_equals_serde(&[sample_profile()]);
+    let mut overlap = sample_profile();
+    overlap.expected_assignment = Some(PersonaId::HighUtilization);
+    overlap.matched_personas = Some(vec![PersonaId::HighUtilization, PersonaId::SavingsBuilder]);
+    overlap.accounts.clear();
+    check_equals_serde(&[overlap, sample_profile()]);
+}
