@@ -110,6 +110,14 @@ pub struct GenerateArgs {
     #[arg(long, value_name = "PATH")]
     pub manifest: Option<PathBuf>,
 
+    /// Flush every output file to disk before renaming it into place, so it
+    /// also survives an OS crash or power failure. Without it the rename is
+    /// still atomic (a killed or failed run never leaves a partial file), and
+    /// the kernel writes the data back in its own time; syncing costs about a
+    /// second per gigabyte, more on slow disks.
+    #[arg(long)]
+    pub fsync: bool,
+
     /// Print no summary on stderr.
     #[arg(short, long)]
     pub quiet: bool,

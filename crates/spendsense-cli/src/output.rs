@@ -1,9 +1,13 @@
 //! Output destinations: stdout, or a file replaced atomically.
 //!
 //! A file is written to a temporary sibling and renamed over the target only
-//! after every byte is written and synced, so a failure or a kill at any
-//! moment leaves an existing file untouched. On a clean failure the temporary
-//! file is removed when it is dropped.
+//! after every byte is written, so a failure or a kill at any moment leaves
+//! an existing file untouched. On a clean failure the temporary file is
+//! removed when it is dropped. With [`Durability::Synced`] the file is also
+//! flushed to disk before the rename, so the new file survives an OS crash or
+//! power failure too; that waits for the disk (seconds per gigabyte here), so
+//! it is asked for with `--fsync`, like `cp`, `sort -o` and most tools that
+//! leave durability to the filesystem by default.
 
 use std::fs;
 use std::io::{self, BufWriter, Write};
@@ -11,6 +15,17 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use tempfile::TempPath;
+
+/// What a committed file survives.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Durability {
+    /// The rename is atomic for every process; the data reaches the disk
+    /// when the kernel writes it back.
+    #[default]
+    Atomic,
+    /// The data is on disk before the rename (`fsync`).
+    Synced,
+}
 
 /// Where output goes.
 pub enum Output {
@@ -22,6 +37,7 @@ pub enum Output {
         temp: BufWriter<fs::File>,
         path: TempPath,
         target: PathBuf,
+        durability: Durability,
     },
     /// An existing device, pipe or socket (`/dev/null`, a FIFO), written in
     /// place: renaming over it would replace the device with a plain file.
@@ -31,6 +47,11 @@ pub enum Output {
 impl Output {
     /// Opens `path` (`None` or `-` for stdout), refusing unusable paths before anything is generated.
     pub fn open(path: Option<&Path>) -> Result<Output> {
+        Output::open_with(path, Durability::default())
+    }
+
+    /// [`Output::open`], with the durability a file gets on commit.
+    pub fn open_with(path: Option<&Path>, durability: Durability) -> Result<Output> {
         let Some(target) = path.filter(|p| p.as_os_str() != "-") else {
             return Ok(Output::Stdout(BufWriter::with_capacity(
                 1 << 16,
@@ -99,18 +120,27 @@ impl Output {
             temp: BufWriter::with_capacity(1 << 20, file),
             path,
             target: target.to_path_buf(),
+            durability,
         })
     }
 
-    /// Makes the output final: flushes stdout, or syncs and renames the temporary file over the target.
+    /// Makes the output final: flushes stdout, or renames the temporary file
+    /// over the target (syncing it first for [`Durability::Synced`]).
     pub fn commit(self) -> Result<()> {
         match self {
             Output::Stdout(mut out) => Ok(out.flush()?),
             Output::Special(mut out) => Ok(out.flush()?),
-            Output::File { temp, path, target } => {
+            Output::File {
+                temp,
+                path,
+                target,
+                durability,
+            } => {
                 let failed = |err: io::Error| cannot_write(&target, err);
                 let file = temp.into_inner().map_err(|err| failed(err.into_error()))?;
-                file.sync_all().map_err(failed)?;
+                if durability == Durability::Synced {
+                    file.sync_all().map_err(failed)?;
+                }
                 set_permissions(&file, &target).map_err(failed)?;
                 drop(file);
                 path.persist(&target)

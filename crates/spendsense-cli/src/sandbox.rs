@@ -37,7 +37,7 @@ use spendsense_schema::{
     Account, AccountSubtype, AccountType, IncomeStability, PersonaId, UserProfile, money,
 };
 
-use crate::output::Output;
+use crate::output::{Durability, Output};
 
 /// File name of the index inside the output directory.
 pub const INDEX_FILE: &str = "index.json";
@@ -407,9 +407,10 @@ pub fn write_dir(
     source: &dyn ProfileSource,
     range: Range<u64>,
     dir: &Path,
+    durability: Durability,
     progress: &dyn Fn(u64),
 ) -> Result<Stats> {
-    let mut index = Output::open(Some(&dir.join(INDEX_FILE)))?;
+    let mut index = Output::open_with(Some(&dir.join(INDEX_FILE)), durability)?;
     index.write_all(b"[")?;
     let mut stats = Stats {
         bytes: 1,
@@ -418,7 +419,7 @@ pub fn write_dir(
     for number in range {
         let mut result = Ok(());
         source.with_profile(number, &mut |profile| {
-            result = write_profile(profile, dir, &mut index, stats.profiles == 0)
+            result = write_profile(profile, dir, durability, &mut index, stats.profiles == 0)
                 .map(|bytes| stats.bytes += bytes);
             stats.add(profile);
         });
@@ -443,13 +444,14 @@ pub fn write_dir(
 fn write_profile(
     profile: &UserProfile,
     dir: &Path,
+    durability: Durability,
     index: &mut Output,
     first: bool,
 ) -> Result<u64> {
     let file = file_name(&profile.user_id)?;
     let mut bytes = serde_json::to_vec_pretty(&user_custom(profile))?;
     bytes.push(b'\n');
-    let mut out = Output::open(Some(&dir.join(&file)))?;
+    let mut out = Output::open_with(Some(&dir.join(&file)), durability)?;
     out.write_all(&bytes)?;
     out.commit()?;
     let entry = IndexEntry {
@@ -686,7 +688,7 @@ mod tests {
             ..GeneratorConfig::new(5, 30)
         };
         let generator = Generator::new(&config).unwrap();
-        let stats = write_dir(&generator, 10..30, &dir, &|_| {}).unwrap();
+        let stats = write_dir(&generator, 10..30, &dir, Durability::Synced, &|_| {}).unwrap();
         assert_eq!(stats.profiles, 20);
         let index: Vec<serde_json::Value> =
             serde_json::from_slice(&fs::read(dir.join(INDEX_FILE)).unwrap()).unwrap();
@@ -721,7 +723,7 @@ mod tests {
     fn an_empty_range_writes_an_empty_index() {
         let dir = tempfile::tempdir().unwrap();
         let generator = Generator::new(&GeneratorConfig::new(5, 3)).unwrap();
-        write_dir(&generator, 3..3, dir.path(), &|_| {}).unwrap();
+        write_dir(&generator, 3..3, dir.path(), Durability::Atomic, &|_| {}).unwrap();
         assert_eq!(
             fs::read_to_string(dir.path().join(INDEX_FILE)).unwrap(),
             "[]\n"

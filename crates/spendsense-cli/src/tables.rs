@@ -23,7 +23,7 @@ use anyhow::Result;
 use spendsense_cli::pipeline::{ProfileSource, Stats};
 use spendsense_schema::UserProfile;
 
-use crate::output::Output;
+use crate::output::{Durability, Output};
 
 /// File name of the users table inside the output directory.
 pub const USERS_FILE: &str = "users.csv";
@@ -220,10 +220,11 @@ pub fn write_dir(
     source: &dyn ProfileSource,
     range: Range<u64>,
     dir: &Path,
+    durability: Durability,
     progress: &dyn Fn(u64),
 ) -> Result<Stats> {
-    let users = Output::open(Some(&dir.join(USERS_FILE)))?;
-    let accounts = Output::open(Some(&dir.join(ACCOUNTS_FILE)))?;
+    let users = Output::open_with(Some(&dir.join(USERS_FILE)), durability)?;
+    let accounts = Output::open_with(Some(&dir.join(ACCOUNTS_FILE)), durability)?;
     let mut tables = Tables::new(
         Counting {
             inner: users,
@@ -396,7 +397,7 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let dir = output_dir(Some(&root.path().join("tables"))).unwrap();
         let generator = Generator::new(&GeneratorConfig::new(5, 30)).unwrap();
-        let stats = write_dir(&generator, 10..30, &dir, &|_| {}).unwrap();
+        let stats = write_dir(&generator, 10..30, &dir, Durability::Synced, &|_| {}).unwrap();
         assert_eq!(stats.profiles, 20);
         let users = fs::read_to_string(dir.join(USERS_FILE)).unwrap();
         let accounts = fs::read_to_string(dir.join(ACCOUNTS_FILE)).unwrap();

@@ -10,7 +10,7 @@ use spendsense_generator::{Generator, GeneratorConfig};
 use spendsense_schema::{PersonaId, ProfileFormat};
 
 use crate::args::{DataFormat, GenerateArgs};
-use crate::output::Output;
+use crate::output::{Durability, Output};
 use crate::pipeline::{self, Stats};
 use crate::{Failure, commands::load_personas};
 use crate::{sandbox, tables};
@@ -32,6 +32,14 @@ impl Write for Hashing<'_> {
 
     fn flush(&mut self) -> io::Result<()> {
         self.inner.flush()
+    }
+}
+
+fn durability(args: &GenerateArgs) -> Durability {
+    if args.fsync {
+        Durability::Synced
+    } else {
+        Durability::Atomic
     }
 }
 
@@ -76,9 +84,10 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
             return write_directory(&generator, range, &args, layout);
         }
     };
-    let mut out = Output::open(args.output.as_deref()).map_err(Failure::Usage)?;
+    let durability = durability(&args);
+    let mut out = Output::open_with(args.output.as_deref(), durability).map_err(Failure::Usage)?;
     let manifest = match args.manifest.as_deref() {
-        Some(path) => Some(Output::open(Some(path)).map_err(Failure::Usage)?),
+        Some(path) => Some(Output::open_with(Some(path), durability).map_err(Failure::Usage)?),
         None => None,
     };
     let mut hashed = Hashing {
@@ -168,6 +177,7 @@ type WriteDir = fn(
     &dyn pipeline::ProfileSource,
     std::ops::Range<u64>,
     &std::path::Path,
+    Durability,
     &dyn Fn(u64),
 ) -> anyhow::Result<Stats>;
 
@@ -197,7 +207,9 @@ fn write_directory(
     }
     let bar = progress_bar(range.end - range.start, args.quiet);
     let started = Instant::now();
-    let stats = (layout.write_dir)(generator, range.clone(), &dir, &|n| bar.set_position(n))?;
+    let stats = (layout.write_dir)(generator, range.clone(), &dir, durability(args), &|n| {
+        bar.set_position(n)
+    })?;
     bar.finish_and_clear();
     if !args.quiet {
         let shard = args

@@ -202,23 +202,31 @@ fn a_failed_rename_is_one_line_and_leaves_no_temporary_file() {
     );
 }
 
+/// With or without `--fsync` (which only adds a flush to disk before the rename).
 #[test]
 fn a_successful_run_replaces_the_file_and_leaves_no_temporary_file() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("out.json");
-    fs::write(&target, OLD).unwrap();
-    let args = ["generate", "-n", "7", "--format", "jsonl", "-o", "out.json"];
-    let run = run_in(dir.path(), &args, Input::Nothing);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.starts_with("wrote 7 profiles"), "{}", run.stderr);
-    assert_eq!(fs::read_to_string(&target).unwrap().lines().count(), 7);
-    assert!(stray_temp_files(dir.path()).is_empty());
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = fs::metadata(&target).unwrap().permissions().mode() & 0o777;
-        assert_ne!(mode, 0o600, "the temporary file's private mode leaked");
+    let mut outputs = Vec::new();
+    for sync in [&[][..], &["--fsync"][..]] {
+        fs::write(&target, OLD).unwrap();
+        let mut args = vec!["generate", "-n", "7", "--format", "jsonl", "-o", "out.json"];
+        args.extend(sync);
+        let run = run_in(dir.path(), &args, Input::Nothing);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(run.stderr.starts_with("wrote 7 profiles"), "{}", run.stderr);
+        let written = fs::read_to_string(&target).unwrap();
+        assert_eq!(written.lines().count(), 7);
+        outputs.push(written);
+        assert!(stray_temp_files(dir.path()).is_empty());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+            assert_ne!(mode, 0o600, "the temporary file's private mode leaked");
+        }
     }
+    assert_eq!(outputs[0], outputs[1]);
 }
 
 /// SIGKILL cannot be caught, so only the rename protects the old file: kill
