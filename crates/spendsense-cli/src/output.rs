@@ -16,6 +16,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use tempfile::TempPath;
 
+/// Buffer for small writes. The pipeline writes batches of hundreds of
+/// kilobytes, which `BufWriter` passes straight to the file when they are at
+/// least this large, saving a copy of every byte.
+const WRITE_BUFFER: usize = 64 << 10;
+
 /// What a committed file survives.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Durability {
@@ -54,7 +59,7 @@ impl Output {
     pub fn open_with(path: Option<&Path>, durability: Durability) -> Result<Output> {
         let Some(target) = path.filter(|p| p.as_os_str() != "-") else {
             return Ok(Output::Stdout(BufWriter::with_capacity(
-                1 << 16,
+                WRITE_BUFFER,
                 io::stdout(),
             )));
         };
@@ -66,7 +71,10 @@ impl Output {
                 .write(true)
                 .open(target)
                 .with_context(|| format!("cannot write {}", target.display()))?;
-            return Ok(Output::Special(BufWriter::with_capacity(1 << 20, file)));
+            return Ok(Output::Special(BufWriter::with_capacity(
+                WRITE_BUFFER,
+                file,
+            )));
         }
         // `dir/` names a directory even when it does not exist, and so do
         // `..` and the empty path: there is no file name to write.
@@ -117,7 +125,7 @@ impl Output {
             })?;
         let (file, path) = temp.into_parts();
         Ok(Output::File {
-            temp: BufWriter::with_capacity(1 << 20, file),
+            temp: BufWriter::with_capacity(WRITE_BUFFER, file),
             path,
             target: target.to_path_buf(),
             durability,

@@ -63,13 +63,32 @@ impl Stats {
 
 /// Where the pipeline's profiles come from.
 pub trait ProfileSource: Sync {
-    /// Calls `visit` with profile `index`.
-    fn with_profile(&self, index: u64, visit: &mut dyn FnMut(&UserProfile));
+    /// Calls `visit` with profile `index`. A source that builds profiles
+    /// builds it in `scratch`, reusing the allocations of the profile the
+    /// caller's previous call left there.
+    fn with_profile(
+        &self,
+        index: u64,
+        scratch: &mut Option<UserProfile>,
+        visit: &mut dyn FnMut(&UserProfile),
+    );
 }
 
 impl ProfileSource for Generator {
-    fn with_profile(&self, index: u64, visit: &mut dyn FnMut(&UserProfile)) {
-        visit(&self.profile(index));
+    fn with_profile(
+        &self,
+        index: u64,
+        scratch: &mut Option<UserProfile>,
+        visit: &mut dyn FnMut(&UserProfile),
+    ) {
+        let profile = match scratch {
+            Some(profile) => {
+                self.profile_into(index, profile);
+                profile
+            }
+            None => scratch.insert(self.profile(index)),
+        };
+        visit(profile);
     }
 }
 
@@ -79,7 +98,12 @@ impl ProfileSource for Generator {
 pub struct Pregenerated(pub Vec<UserProfile>);
 
 impl ProfileSource for Pregenerated {
-    fn with_profile(&self, index: u64, visit: &mut dyn FnMut(&UserProfile)) {
+    fn with_profile(
+        &self,
+        index: u64,
+        _: &mut Option<UserProfile>,
+        visit: &mut dyn FnMut(&UserProfile),
+    ) {
         visit(&self.0[(index % self.0.len() as u64) as usize]);
     }
 }
@@ -102,8 +126,9 @@ fn encode_batch(
     let mut bytes =
         Vec::with_capacity((range.end - range.start) as usize * bytes_per_profile(format));
     let mut stats = Stats::default();
+    let mut scratch = None;
     for index in range {
-        generator.with_profile(index, &mut |profile| {
+        generator.with_profile(index, &mut scratch, &mut |profile| {
             format.encode(profile, index == first_index, &mut bytes);
             stats.add(profile);
         });

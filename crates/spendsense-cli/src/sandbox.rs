@@ -416,9 +416,10 @@ pub fn write_dir(
         bytes: 1,
         ..Stats::default()
     };
+    let mut scratch = None;
     for number in range {
         let mut result = Ok(());
-        source.with_profile(number, &mut |profile| {
+        source.with_profile(number, &mut scratch, &mut |profile| {
             result = write_profile(profile, dir, durability, &mut index, stats.profiles == 0)
                 .map(|bytes| stats.bytes += bytes);
             stats.add(profile);

@@ -237,8 +237,9 @@ pub fn write_dir(
     )?;
     let mut stats = Stats::default();
     let mut failed = None;
+    let mut scratch = None;
     for index in range {
-        source.with_profile(index, &mut |profile| {
+        source.with_profile(index, &mut scratch, &mut |profile| {
             if failed.is_none() {
                 failed = tables.write(profile).err();
                 stats.add(profile);

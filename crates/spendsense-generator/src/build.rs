@@ -5,11 +5,13 @@ use rand_chacha::ChaCha8Rng;
 use rust_decimal::Decimal;
 use spendsense_personas::{PayPlan, PersonaDefinition};
 use spendsense_schema::{
-    Account, AccountSubtype, Balances, Characteristics, Demographics, HolderCategory,
-    IncomeStability, PayFrequency, PersonaId, UserProfile, reference::US_STATES,
+    Account, AccountSubtype, AccountType, Address, Balances, Characteristics, Demographics,
+    HolderCategory, Identity, IncomeStability, PayFrequency, PersonaId, UserProfile,
+    reference::US_STATES,
 };
 
 use crate::money::{DrawRanges, Hundredths, cents, div_round_even};
+use crate::text::{push_number, set, set_some};
 
 /// Ages are drawn uniformly from this range.
 const AGES: std::ops::RangeInclusive<u8> = 21..=75;
@@ -54,7 +56,6 @@ pub(crate) struct Plan<'a> {
     pub(crate) definition: &'a PersonaDefinition,
     pub(crate) ranges: &'a DrawRanges,
     pub(crate) income_cents: i64,
-    pub(crate) name: String,
     /// First and last name, for the email address.
     pub(crate) name_parts: (&'static str, &'static str),
 }
@@ -74,17 +75,76 @@ fn pick<T: Copy>(rng: &mut ChaCha8Rng, items: &[T]) -> T {
 
 /// The masked id of profile `index`: three digits, more past 999.
 pub fn user_id(index: u64) -> String {
-    format!("user_MASKED_{index:03}")
+    let mut id = String::new();
+    push_user_id(&mut id, index);
+    id
 }
 
-pub(crate) fn build(plan: Plan<'_>, rng: &mut ChaCha8Rng) -> UserProfile {
+fn push_user_id(out: &mut String, index: u64) {
+    out.push_str("user_MASKED_");
+    push_number(out, index, 3);
+}
+
+/// An empty profile for [`build_into`] to fill.
+pub(crate) fn blank_profile() -> UserProfile {
+    UserProfile {
+        user_id: String::new(),
+        name: String::new(),
+        persona: PersonaId::Control,
+        expected_assignment: None,
+        matched_personas: None,
+        annual_income: Decimal::ZERO,
+        demographics: Demographics {
+            age: 0,
+            state: String::new(),
+        },
+        identity: Identity {
+            email: String::new(),
+            phone_number: String::new(),
+            address: Address {
+                street: String::new(),
+                city: String::new(),
+                region: String::new(),
+                postal_code: String::new(),
+                country: String::new(),
+            },
+        },
+        characteristics: Characteristics {
+            target_credit_utilization: Decimal::ZERO,
+            target_savings_monthly: Decimal::ZERO,
+            income_stability: IncomeStability::Regular,
+            pay_frequency: PayFrequency::Monthly,
+            median_pay_gap_days: 0,
+            subscription_count_target: 0,
+        },
+        accounts: Vec::new(),
+    }
+}
+
+fn blank_account() -> Account {
+    Account {
+        account_id: String::new(),
+        balances: depository(Decimal::ZERO),
+        mask: None,
+        name: String::new(),
+        official_name: None,
+        account_type: AccountType::Depository,
+        subtype: AccountSubtype::Checking,
+        holder_category: HolderCategory::Personal,
+    }
+}
+
+/// Fills `profile` (every field but `name` and the overlap fields, which the
+/// caller owns) from `plan` and the profile's stream, reusing its strings.
+pub(crate) fn build_into(plan: Plan<'_>, rng: &mut ChaCha8Rng, profile: &mut UserProfile) {
     let d = plan.definition;
     let r = plan.ranges;
     let income = i128::from(plan.income_cents);
-    let user_id = user_id(plan.index);
+    profile.user_id.clear();
+    push_user_id(&mut profile.user_id, plan.index);
 
     let age = rng.random_range(AGES);
-    let state = pick(rng, US_STATES).to_string();
+    let state = pick(rng, US_STATES);
 
     let (income_stability, pay_frequency, median_pay_gap_days) = match &d.pay {
         PayPlan::Regular { frequencies } => {
@@ -122,34 +182,13 @@ pub(crate) fn build(plan: Plan<'_>, rng: &mut ChaCha8Rng) -> UserProfile {
         (savings_dollars * 100).clamp(r.savings_monthly.min, r.savings_monthly.max);
     let savings_months = hundredths(rng, r.savings_balance_months);
 
-    let mut masks: Vec<String> = Vec::with_capacity(4);
-    let mut next_mask = |rng: &mut ChaCha8Rng| loop {
-        let mask = format!("{:04}", rng.random_range(0..10_000u32));
-        if !masks.contains(&mask) {
-            masks.push(mask.clone());
-            break mask;
-        }
+    let mut accounts = Accounts {
+        user_id: &profile.user_id,
+        accounts: &mut profile.accounts,
+        used: 0,
     };
-    let mut accounts: Vec<Account> = Vec::with_capacity(2 + usize::from(card_count));
-    let mut account_number = 0;
-    let mut add_account = |rng: &mut ChaCha8Rng, subtype, products: &[(&str, &str)], balances| {
-        let (name, official) = pick(rng, products);
-        let account = Account {
-            account_id: format!("{user_id}_acct_{account_number}"),
-            balances,
-            mask: Some(next_mask(rng)),
-            name: name.to_string(),
-            official_name: Some(official.to_string()),
-            account_type: AccountSubtype::account_type(subtype),
-            subtype,
-            holder_category: HolderCategory::Personal,
-        };
-        account_number += 1;
-        accounts.push(account);
-    };
-
     let checking = cents(months_of_income(buffer_months));
-    add_account(
+    accounts.add(
         rng,
         AccountSubtype::Checking,
         &CHECKING_PRODUCTS,
@@ -157,7 +196,7 @@ pub(crate) fn build(plan: Plan<'_>, rng: &mut ChaCha8Rng) -> UserProfile {
     );
     if has_savings {
         let balance = cents(months_of_income(savings_months));
-        add_account(
+        accounts.add(
             rng,
             AccountSubtype::Savings,
             &SAVINGS_PRODUCTS,
@@ -185,43 +224,96 @@ pub(crate) fn build(plan: Plan<'_>, rng: &mut ChaCha8Rng) -> UserProfile {
             available: Some(limit - current),
             current: Some(current),
             limit: Some(limit),
-            iso_currency_code: Some("USD".into()),
-            unofficial_currency_code: None,
+            ..depository(Decimal::ZERO)
         };
-        add_account(rng, AccountSubtype::CreditCard, &CARD_PRODUCTS, balances);
+        accounts.add(rng, AccountSubtype::CreditCard, &CARD_PRODUCTS, balances);
     }
+    let used = accounts.used;
+    profile.accounts.truncate(used);
 
     // Drawn last, so that adding identities left every earlier draw unchanged.
     let (first, last) = plan.name_parts;
-    let identity = crate::identity::draw_identity(rng, plan.index, first, last, &state);
+    crate::identity::draw_identity(rng, plan.index, (first, last, state), &mut profile.identity);
 
-    UserProfile {
-        user_id,
-        name: plan.name,
-        persona: plan.persona,
-        expected_assignment: None,
-        matched_personas: None,
-        annual_income: cents(plan.income_cents),
-        demographics: Demographics { age, state },
-        identity,
-        characteristics: Characteristics {
-            target_credit_utilization: cents(target_utilization),
-            target_savings_monthly: cents(savings_monthly),
-            income_stability,
-            pay_frequency,
-            median_pay_gap_days,
-            subscription_count_target: subscriptions,
-        },
-        accounts,
+    profile.persona = plan.persona;
+    profile.annual_income = cents(plan.income_cents);
+    profile.demographics.age = age;
+    set(&mut profile.demographics.state, state);
+    profile.characteristics = Characteristics {
+        target_credit_utilization: cents(target_utilization),
+        target_savings_monthly: cents(savings_monthly),
+        income_stability,
+        pay_frequency,
+        median_pay_gap_days,
+        subscription_count_target: subscriptions,
+    };
+}
+
+/// The accounts of the profile being built: entries already in the vector
+/// are overwritten, more are appended.
+struct Accounts<'a> {
+    user_id: &'a str,
+    accounts: &'a mut Vec<Account>,
+    used: usize,
+}
+
+impl Accounts<'_> {
+    fn add(
+        &mut self,
+        rng: &mut ChaCha8Rng,
+        subtype: AccountSubtype,
+        products: &[(&str, &str)],
+        balances: Balances,
+    ) {
+        let (name, official) = pick(rng, products);
+        // Four digits, unique within the profile.
+        let mask = loop {
+            let mut number = rng.random_range(0..10_000u32);
+            let mut digits = [b'0'; 4];
+            for digit in digits.iter_mut().rev() {
+                *digit = b'0' + (number % 10) as u8;
+                number /= 10;
+            }
+            let taken = self.accounts[..self.used]
+                .iter()
+                .any(|account| account.mask.as_deref().map(str::as_bytes) == Some(&digits));
+            if !taken {
+                break digits;
+            }
+        };
+        let mask = std::str::from_utf8(&mask).expect("ASCII digits");
+        if self.used == self.accounts.len() {
+            self.accounts.push(blank_account());
+        }
+        let account = &mut self.accounts[self.used];
+        account.account_id.clear();
+        account.account_id.push_str(self.user_id);
+        account.account_id.push_str("_acct_");
+        push_number(&mut account.account_id, self.used as u64, 1);
+        let currency = account.balances.iso_currency_code.take();
+        account.balances = Balances {
+            iso_currency_code: currency,
+            ..balances
+        };
+        set_some(&mut account.balances.iso_currency_code, "USD");
+        set_some(&mut account.mask, mask);
+        set(&mut account.name, name);
+        set_some(&mut account.official_name, official);
+        account.account_type = subtype.account_type();
+        account.subtype = subtype;
+        account.holder_category = HolderCategory::Personal;
+        self.used += 1;
     }
 }
 
+/// Balances of a cash account; `iso_currency_code` is left for the caller to
+/// set in place.
 fn depository(balance: Decimal) -> Balances {
     Balances {
         available: Some(balance),
         current: Some(balance),
         limit: None,
-        iso_currency_code: Some("USD".into()),
+        iso_currency_code: None,
         unofficial_currency_code: None,
     }
 }

@@ -91,18 +91,29 @@ impl NamePermutation {
         (lists.first[k / last_count], lists.last[k % last_count])
     }
 
-    pub(crate) fn name(&self, index: u64) -> String {
+    /// Writes the full name of profile `index` into `out`, replacing what it held.
+    pub(crate) fn write_name(&self, index: u64, out: &mut String) {
         let generation = index / self.pairs;
         let (first, last) = self.parts(index);
-        if generation == 0 {
-            format!("{first} {last}")
-        } else {
-            format!("{first} {last} {}", roman(generation + 1))
+        out.clear();
+        out.push_str(first);
+        out.push(' ');
+        out.push_str(last);
+        if generation > 0 {
+            out.push(' ');
+            push_roman(out, generation + 1);
         }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn name(&self, index: u64) -> String {
+        let mut name = String::new();
+        self.write_name(index, &mut name);
+        name
     }
 }
 
-fn roman(mut n: u64) -> String {
+fn push_roman(out: &mut String, mut n: u64) {
     const DIGITS: [(u64, &str); 13] = [
         (1000, "M"),
         (900, "CM"),
@@ -118,14 +129,12 @@ fn roman(mut n: u64) -> String {
         (4, "IV"),
         (1, "I"),
     ];
-    let mut out = String::new();
     for (value, digits) in DIGITS {
         while n >= value {
             out.push_str(digits);
             n -= value;
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -149,9 +158,11 @@ mod tests {
 
     #[test]
     fn suffixes_are_roman_generations() {
-        assert_eq!(roman(2), "II");
-        assert_eq!(roman(4), "IV");
-        assert_eq!(roman(1994), "MCMXCIV");
+        for (n, numeral) in [(2, "II"), (4, "IV"), (1994, "MCMXCIV")] {
+            let mut out = String::new();
+            push_roman(&mut out, n);
+            assert_eq!(out, numeral);
+        }
         let names = NamePermutation::new(1);
         assert!(names.name(names.distinct_pairs()).ends_with(" II"));
     }

@@ -40,13 +40,48 @@ impl NumberText {
         let scale = value.scale() as usize;
         // 128-bit division is a library call; amounts fit 64 bits, so divide those natively.
         match u64::try_from(digits) {
-            Ok(digits) => text.push_digits(digits, scale, 10),
+            Ok(digits) => text.push_u64(digits, scale),
             Err(_) => text.push_digits(digits, scale, 10u128),
         }
         if value.is_sign_negative() && value.mantissa() != 0 {
             text.push(b'-');
         }
         text
+    }
+
+    /// [`NumberText::push_digits`] for 64 bits, the integer part two digits per division.
+    fn push_u64(&mut self, mut digits: u64, scale: usize) {
+        /// `00`, `01`, … `99`.
+        const PAIRS: [u8; 200] = {
+            let mut pairs = [0; 200];
+            let mut n = 0;
+            while n < 100 {
+                pairs[2 * n] = b'0' + (n / 10) as u8;
+                pairs[2 * n + 1] = b'0' + (n % 10) as u8;
+                n += 1;
+            }
+            pairs
+        };
+        if scale > 0 {
+            for _ in 0..scale {
+                self.push(b'0' + (digits % 10) as u8);
+                digits /= 10;
+            }
+            self.push(b'.');
+        }
+        while digits >= 100 {
+            let pair = (digits % 100) as usize * 2;
+            digits /= 100;
+            self.push(PAIRS[pair + 1]);
+            self.push(PAIRS[pair]);
+        }
+        if digits >= 10 {
+            let pair = digits as usize * 2;
+            self.push(PAIRS[pair + 1]);
+            self.push(PAIRS[pair]);
+        } else {
+            self.push(b'0' + digits as u8);
+        }
     }
 
     /// Pushes `digits` (least significant first) with a point before the last `scale`.
@@ -99,7 +134,7 @@ pub(crate) fn push_decimal(value: &Decimal, out: &mut Vec<u8>) {
 /// Appends `value` in decimal to `out`.
 pub(crate) fn push_integer(value: u64, out: &mut Vec<u8>) {
     let mut text = NumberText::empty();
-    text.push_digits(value, 0, 10);
+    text.push_u64(value, 0);
     out.extend_from_slice(text.bytes_used());
 }
 

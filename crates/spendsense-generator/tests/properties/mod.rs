@@ -1,5 +1,5 @@
 use rust_decimal::Decimal;
-use spendsense_generator::{Generator, GeneratorConfig, generate, validate};
+use spendsense_generator::{Generator, GeneratorConfig, Overlap, generate, validate};
 use spendsense_personas::{PersonaSet, Personas, PlannedSignals};
 use spendsense_schema::{AccountSubtype, PersonaId, UserProfile};
 
@@ -54,6 +54,38 @@ fn prefixes_equal_shorter_runs_and_profiles_stand_alone() {
         }
         let slice: Vec<_> = generator.profiles(100..120).unwrap().collect();
         assert_eq!(slice[..], long[100..120]);
+    }
+}
+
+/// `profile_into` reuses whatever the profile held: more or fewer accounts,
+/// overlap fields or none, another generator's strings.
+#[test]
+fn profile_into_any_earlier_profile_equals_a_fresh_profile() {
+    let generators: Vec<Generator> = [(0, "0"), (9, "0.5"), (u64::MAX, "1")]
+        .into_iter()
+        .map(|(seed, overlap)| {
+            let mut config = GeneratorConfig::new(seed, 2_000);
+            config.overlap = Overlap::parse(overlap).unwrap();
+            Generator::new(&config).unwrap()
+        })
+        .collect();
+    let mut reused = generators[0].profile(0);
+    let mut step = 0x9E37_79B9_7F4A_7C15u64;
+    for round in 0..3_000u64 {
+        step = step.rotate_left(17) ^ round;
+        let generator = &generators[(step % 3) as usize];
+        // Past the name permutation's first cycle, too, where suffixes appear.
+        let index = if round % 10 == 0 {
+            1_425_318 + step % 999
+        } else {
+            step % 2_000
+        };
+        generator.profile_into(index, &mut reused);
+        assert_eq!(
+            reused,
+            generator.profile(index),
+            "round {round}, index {index}"
+        );
     }
 }
 
