@@ -6,6 +6,15 @@
 //! on pre-generated profiles as the serialization-plus-IO floor. Prints a
 //! Markdown table for docs/performance.md.
 //!
+//! Every timed case starts from a settled page cache: earlier outputs are
+//! deleted and `sync` has returned, so no case pays for the kernel writing
+//! back another case's gigabytes. One extra row shows what that costs: the
+//! same run writing over the file the previous run left.
+//!
+//! Timings here vary by up to 2x from run to run, so every case but the two
+//! longest (validate, the memory check) is run `SPENDSENSE_BENCH_RUNS` times
+//! (default 5) and reported by its median.
+//!
 //! Environment: `SPENDSENSE_BENCH_USERS` (default 1,000,000),
 //! `SPENDSENSE_BENCH_BIG` (default 10,000,000; 0 skips the big memory run),
 //! `SPENDSENSE_BENCH_DIR` (default a fresh directory under the system temp dir).
@@ -70,6 +79,27 @@ fn run(args: &[&str]) -> (Duration, Option<u64>) {
     }
 }
 
+/// The median wall time of `runs` runs of `case`, with the largest peak RSS
+/// and the bytes written.
+fn median(runs: u64, mut case: impl FnMut() -> Measured) -> Measured {
+    let mut measured: Vec<Measured> = (0..runs.max(1)).map(|_| case()).collect();
+    let peak = measured.iter().filter_map(|m| m.1).max();
+    measured.sort_by_key(|m| m.0);
+    let (took, _, bytes) = measured[measured.len() / 2];
+    (took, peak, bytes)
+}
+
+/// Wall time, peak RSS in KiB, bytes written.
+type Measured = (Duration, Option<u64>, u64);
+
+/// Waits until the kernel has written every dirty page back to disk.
+fn settle() {
+    let status = Command::new("sync").status().expect("run sync");
+    assert!(status.success(), "sync failed: {status}");
+}
+
+/// The pipeline on pre-generated profiles, written as `generate` writes (to
+/// the page cache, not synced).
 fn floor(
     profiles: &Pregenerated,
     count: u64,
@@ -77,11 +107,37 @@ fn floor(
     threads: usize,
     path: &Path,
 ) -> Duration {
+    settle();
     let started = Instant::now();
-    let mut out = BufWriter::with_capacity(1 << 20, File::create(path).expect("create floor file"));
+    let mut out =
+        BufWriter::with_capacity(64 << 10, File::create(path).expect("create floor file"));
     pipeline::write(profiles, 0..count, format, threads, &mut out, &|_| {}).expect("floor write");
-    out.into_inner().expect("flush").sync_all().expect("sync");
-    started.elapsed()
+    out.into_inner().expect("flush");
+    let took = started.elapsed();
+    fs::remove_file(path).ok();
+    took
+}
+
+/// `generate` of `count` profiles in `format` on `threads` threads to `path`,
+/// plus `extra` arguments: wall time, peak RSS and bytes written.
+fn generate(count: u64, format: &str, threads: usize, path: &Path, extra: &[&str]) -> Measured {
+    let (count, threads) = (count.to_string(), threads.to_string());
+    let mut args = vec![
+        "generate",
+        "-n",
+        &count,
+        "--format",
+        format,
+        "-j",
+        &threads,
+        "-o",
+        path.to_str().expect("utf-8 path"),
+        "-q",
+    ];
+    args.extend(extra);
+    let (took, rss) = run(&args);
+    let bytes = fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    (took, rss, bytes)
 }
 
 fn main() {
@@ -91,6 +147,7 @@ fn main() {
     }
     let users = env_u64("SPENDSENSE_BENCH_USERS", 1_000_000);
     let big = env_u64("SPENDSENSE_BENCH_BIG", 10_000_000);
+    let runs = env_u64("SPENDSENSE_BENCH_RUNS", 5);
     let dir = std::env::var("SPENDSENSE_BENCH_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|_| {
@@ -99,37 +156,32 @@ fn main() {
     fs::create_dir_all(&dir).expect("bench dir");
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let thread_counts: Vec<usize> = if cores > 1 { vec![1, cores] } else { vec![1] };
-    let n = users.to_string();
 
     eprintln!("pre-generating {FLOOR_DISTINCT} profiles for the floor…");
     let generator = Generator::new(&GeneratorConfig::new(42, FLOOR_DISTINCT)).expect("config");
     let pregenerated = Pregenerated(generator.iter().collect());
 
     let mut rows = Vec::new();
+    let all_threads = *thread_counts.last().expect("one thread count at least");
     for (format, name) in [
         (ProfileFormat::Jsonl, "jsonl"),
         (ProfileFormat::Json, "json"),
     ] {
+        let path = dir.join(format!("bench.{name}"));
         for &threads in &thread_counts {
-            let path = dir.join(format!("bench.{name}"));
-            let path_text = path.to_str().expect("utf-8 path");
-            let floor_path = dir.join(format!("floor.{name}"));
-            let floor_took = floor(&pregenerated, users, format, threads, &floor_path);
-            fs::remove_file(&floor_path).ok();
-            let threads_text = threads.to_string();
-            let (took, rss) = run(&[
-                "generate",
-                "-n",
-                &n,
-                "--format",
-                name,
-                "-j",
-                &threads_text,
-                "-o",
-                path_text,
-                "-q",
-            ]);
-            let bytes = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+            let mut floors = Vec::new();
+            let (took, rss, bytes) = median(runs, || {
+                floors.push(floor(
+                    &pregenerated,
+                    users,
+                    format,
+                    threads,
+                    &dir.join("floor"),
+                ));
+                settle();
+                generate(users, name, threads, &path, &[])
+            });
+            floors.sort();
             rows.push(Row {
                 case: format!("generate {name} to file"),
                 threads,
@@ -137,11 +189,12 @@ fn main() {
                 bytes,
                 took,
                 peak_rss_kib: rss,
-                floor: Some(floor_took),
+                floor: Some(floors[floors.len() / 2]),
             });
             eprintln!("done: generate {name}, {threads} thread(s)");
             if format == ProfileFormat::Jsonl && threads == 1 {
-                let (took, rss) = run(&["validate", path_text, "-f", "json"]);
+                settle();
+                let (took, rss) = run(&["validate", path.to_str().unwrap(), "-f", "json"]);
                 rows.push(Row {
                     case: "validate jsonl".into(),
                     threads: 1,
@@ -155,25 +208,46 @@ fn main() {
             }
             fs::remove_file(&path).ok();
         }
+        if format == ProfileFormat::Jsonl {
+            let (took, rss, bytes) = median(runs, || {
+                settle();
+                generate(users, name, all_threads, &path, &["--fsync"])
+            });
+            rows.push(Row {
+                case: "generate jsonl to file, `--fsync`".into(),
+                threads: all_threads,
+                profiles: users,
+                bytes,
+                took,
+                peak_rss_kib: rss,
+                floor: None,
+            });
+            let (took, rss, bytes) = median(runs, || {
+                generate(users, name, all_threads, &path, &[]);
+                // Not settled: the file just written is still being written back.
+                generate(users, name, all_threads, &path, &[])
+            });
+            rows.push(Row {
+                case: "generate jsonl over the file just written".into(),
+                threads: all_threads,
+                profiles: users,
+                bytes,
+                took,
+                peak_rss_kib: rss,
+                floor: None,
+            });
+            fs::remove_file(&path).ok();
+            eprintln!("done: --fsync and overwrite");
+        }
     }
     if big > 0 {
         let path = dir.join("big.jsonl");
-        let big_text = big.to_string();
-        let (took, rss) = run(&[
-            "generate",
-            "-n",
-            &big_text,
-            "--format",
-            "jsonl",
-            "-o",
-            path.to_str().unwrap(),
-            "-q",
-        ]);
-        let bytes = fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        settle();
+        let (took, rss, bytes) = generate(big, "jsonl", all_threads, &path, &[]);
         fs::remove_file(&path).ok();
         rows.push(Row {
             case: "generate jsonl to file (memory check)".into(),
-            threads: cores,
+            threads: all_threads,
             profiles: big,
             bytes,
             took,

@@ -3,8 +3,9 @@
 //!
 //! Worker `w` of `T` takes batches `w, w+T, w+2T, …` and hands each finished
 //! batch to the writer through its own channel of capacity 2; the writer
-//! receives round-robin. Output order, and so every byte, is independent of
-//! the thread count, and at most `3·T` batches are in memory at once.
+//! receives round-robin and hands each written buffer back to its worker for
+//! reuse. Output order, and so every byte, is independent of the thread
+//! count, and at most `4·T` batch buffers exist at once.
 //!
 //! Public only so that the throughput benchmark can run it on pre-generated
 //! profiles; it is not a supported library API.
@@ -116,25 +117,33 @@ fn bytes_per_profile(format: ProfileFormat) -> usize {
     }
 }
 
-/// Generates and serializes profiles `range.start..range.end` of one batch.
+/// Generates and serializes profiles `range.start..range.end` of one batch
+/// into `bytes` (cleared first), building them in `scratch`.
 fn encode_batch(
     generator: &dyn ProfileSource,
     format: ProfileFormat,
     range: Range<u64>,
     first_index: u64,
+    scratch: &mut Option<UserProfile>,
+    mut bytes: Vec<u8>,
 ) -> (Vec<u8>, Stats) {
-    let mut bytes =
-        Vec::with_capacity((range.end - range.start) as usize * bytes_per_profile(format));
+    bytes.clear();
+    bytes.reserve((range.end - range.start) as usize * bytes_per_profile(format));
     let mut stats = Stats::default();
-    let mut scratch = None;
     for index in range {
-        generator.with_profile(index, &mut scratch, &mut |profile| {
+        generator.with_profile(index, scratch, &mut |profile| {
             format.encode(profile, index == first_index, &mut bytes);
             stats.add(profile);
         });
     }
     stats.bytes = bytes.len() as u64;
     (bytes, stats)
+}
+
+/// Batch `number` of `range`.
+fn batch(range: &Range<u64>, number: u64) -> Range<u64> {
+    let start = range.start + number * BATCH;
+    start..(start + BATCH).min(range.end)
 }
 
 /// Writes profiles `range` of `generator` to `out` in `format` using `threads`
@@ -149,52 +158,61 @@ pub fn write(
 ) -> io::Result<Stats> {
     let empty = range.is_empty();
     let first = range.start;
-    let batches: Vec<Range<u64>> = (range.start..range.end)
-        .step_by(BATCH as usize)
-        .map(|start| start..(start + BATCH).min(range.end))
-        .collect();
+    let batches = (range.end - range.start).div_ceil(BATCH);
     let mut stats = Stats::default();
     out.write_all(format.header(empty))?;
-    if threads <= 1 || batches.len() <= 1 {
-        for batch in batches {
-            let (bytes, batch_stats) = encode_batch(generator, format, batch, first);
-            out.write_all(&bytes)?;
+    if threads <= 1 || batches <= 1 {
+        let (mut scratch, mut bytes) = (None, Vec::new());
+        for number in 0..batches {
+            let batch = batch(&range, number);
+            let (full, batch_stats) =
+                encode_batch(generator, format, batch, first, &mut scratch, bytes);
+            out.write_all(&full)?;
+            bytes = full;
             stats.merge(&batch_stats);
             progress(stats.profiles);
         }
     } else {
-        let threads = threads.min(batches.len());
+        let threads = threads.min(batches as usize);
         std::thread::scope(|scope| -> io::Result<()> {
             let mut receivers = Vec::with_capacity(threads);
+            let mut recyclers = Vec::with_capacity(threads);
             for worker in 0..threads {
                 let (sender, receiver) = mpsc::sync_channel(2);
+                // Written buffers go back to their worker, so batches reuse
+                // memory instead of allocating (and page-faulting) a new one.
+                let (recycler, written) = mpsc::channel::<Vec<u8>>();
                 receivers.push(receiver);
-                let mine: Vec<Range<u64>> = batches
-                    .iter()
-                    .skip(worker)
-                    .step_by(threads)
-                    .cloned()
-                    .collect();
+                recyclers.push(recycler);
+                let range = range.clone();
                 scope.spawn(move || {
-                    for batch in mine {
+                    let mut scratch = None;
+                    for number in (worker as u64..batches).step_by(threads) {
+                        let bytes = written.try_recv().unwrap_or_default();
+                        let encoded = encode_batch(
+                            generator,
+                            format,
+                            batch(&range, number),
+                            first,
+                            &mut scratch,
+                            bytes,
+                        );
                         // A closed channel means the writer stopped; so do we.
-                        if sender
-                            .send(encode_batch(generator, format, batch, first))
-                            .is_err()
-                        {
+                        if sender.send(encoded).is_err() {
                             return;
                         }
                     }
                 });
             }
-            for batch in 0..batches.len() {
-                let (bytes, batch_stats) = receivers[batch % threads]
-                    .recv()
-                    .expect("worker finished early");
+            for number in 0..batches as usize {
+                let worker = number % threads;
+                let (bytes, batch_stats) = receivers[worker].recv().expect("worker finished early");
                 if let Err(err) = out.write_all(&bytes) {
                     drop(receivers);
                     return Err(err);
                 }
+                // The worker may have finished; then the buffer is simply dropped.
+                let _ = recyclers[worker].send(bytes);
                 stats.merge(&batch_stats);
                 progress(stats.profiles);
             }

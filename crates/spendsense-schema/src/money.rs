@@ -40,48 +40,13 @@ impl NumberText {
         let scale = value.scale() as usize;
         // 128-bit division is a library call; amounts fit 64 bits, so divide those natively.
         match u64::try_from(digits) {
-            Ok(digits) => text.push_u64(digits, scale),
+            Ok(digits) => text.push_digits(digits, scale, 10),
             Err(_) => text.push_digits(digits, scale, 10u128),
         }
         if value.is_sign_negative() && value.mantissa() != 0 {
             text.push(b'-');
         }
         text
-    }
-
-    /// [`NumberText::push_digits`] for 64 bits, the integer part two digits per division.
-    fn push_u64(&mut self, mut digits: u64, scale: usize) {
-        /// `00`, `01`, … `99`.
-        const PAIRS: [u8; 200] = {
-            let mut pairs = [0; 200];
-            let mut n = 0;
-            while n < 100 {
-                pairs[2 * n] = b'0' + (n / 10) as u8;
-                pairs[2 * n + 1] = b'0' + (n % 10) as u8;
-                n += 1;
-            }
-            pairs
-        };
-        if scale > 0 {
-            for _ in 0..scale {
-                self.push(b'0' + (digits % 10) as u8);
-                digits /= 10;
-            }
-            self.push(b'.');
-        }
-        while digits >= 100 {
-            let pair = (digits % 100) as usize * 2;
-            digits /= 100;
-            self.push(PAIRS[pair + 1]);
-            self.push(PAIRS[pair]);
-        }
-        if digits >= 10 {
-            let pair = digits as usize * 2;
-            self.push(PAIRS[pair + 1]);
-            self.push(PAIRS[pair]);
-        } else {
-            self.push(b'0' + digits as u8);
-        }
     }
 
     /// Pushes `digits` (least significant first) with a point before the last `scale`.
@@ -128,15 +93,68 @@ impl NumberText {
 
 /// Appends `value`'s text (as `Decimal`'s `Display` writes it) to `out`.
 pub(crate) fn push_decimal(value: &Decimal, out: &mut Vec<u8>) {
-    out.extend_from_slice(NumberText::new(value).bytes_used());
+    let mantissa = value.mantissa();
+    match u64::try_from(mantissa.unsigned_abs()) {
+        Ok(digits) => {
+            if mantissa < 0 {
+                out.push(b'-');
+            }
+            push_scaled(digits, value.scale() as usize, out);
+        }
+        Err(_) => out.extend_from_slice(NumberText::new(value).bytes_used()),
+    }
 }
 
 /// Appends `value` in decimal to `out`.
 pub(crate) fn push_integer(value: u64, out: &mut Vec<u8>) {
-    let mut text = NumberText::empty();
-    text.push_u64(value, 0);
-    out.extend_from_slice(text.bytes_used());
+    push_scaled(value, 0, out);
 }
+
+/// Appends `digits` with a point before the last `scale` of them, written
+/// in place at the end of `out`: the writers' hot path, with no buffer to copy.
+fn push_scaled(mut digits: u64, scale: usize, out: &mut Vec<u8>) {
+    let integer_digits = digits
+        .checked_ilog10()
+        .map_or(1, |log| log as usize + 1)
+        .saturating_sub(scale)
+        .max(1);
+    let start = out.len();
+    out.resize(
+        start + integer_digits + scale + usize::from(scale > 0),
+        b'.',
+    );
+    let text = &mut out[start..];
+    let mut at = text.len();
+    for _ in 0..scale {
+        at -= 1;
+        text[at] = b'0' + (digits % 10) as u8;
+        digits /= 10;
+    }
+    if scale > 0 {
+        at -= 1; // the point, already there
+    }
+    while at >= 2 {
+        let pair = (digits % 100) as usize * 2;
+        digits /= 100;
+        text[at - 2..at].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+        at -= 2;
+    }
+    if at == 1 {
+        text[0] = b'0' + digits as u8;
+    }
+}
+
+/// `00`, `01`, … `99`.
+const DIGIT_PAIRS: [u8; 200] = {
+    let mut pairs = [0; 200];
+    let mut n = 0;
+    while n < 100 {
+        pairs[2 * n] = b'0' + (n / 10) as u8;
+        pairs[2 * n + 1] = b'0' + (n % 10) as u8;
+        n += 1;
+    }
+    pairs
+};
 
 /// Serializes `value` as a JSON number with exactly the decimal's own digits.
 pub fn serialize<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
@@ -236,7 +254,7 @@ mod tests {
     }
 
     #[test]
-    fn number_text_matches_display() {
+    fn number_formatting_matches_display() {
         let mut state = 0x9E37_79B9_7F4A_7C15u64;
         let mut next = || {
             state ^= state << 13;
@@ -249,10 +267,27 @@ mod tests {
             let scale = (next() % 29) as u32;
             let value = Decimal::from_i128_with_scale(mantissa % 10i128.pow(27), scale);
             assert_eq!(NumberText::new(&value).as_str(), value.to_string());
+            let mut pushed = b"x".to_vec();
+            push_decimal(&value, &mut pushed);
+            assert_eq!(pushed, format!("x{value}").as_bytes());
+            let integer = next() >> (next() % 64);
+            let mut pushed = Vec::new();
+            push_integer(integer, &mut pushed);
+            assert_eq!(pushed, integer.to_string().as_bytes());
         }
-        for text in ["0", "0.00", "-0.01", "-5", "100.10", "0.001"] {
+        for text in [
+            "0", "0.00", "-0.01", "-5", "100.10", "0.001", "9.99", "10.00", "99", "100",
+        ] {
             let value = Decimal::from_str_exact(text).unwrap();
             assert_eq!(NumberText::new(&value).as_str(), text);
+            let mut pushed = Vec::new();
+            push_decimal(&value, &mut pushed);
+            assert_eq!(pushed, text.as_bytes());
+        }
+        for integer in [0, 9, 10, 99, 100, u64::MAX] {
+            let mut pushed = Vec::new();
+            push_integer(integer, &mut pushed);
+            assert_eq!(pushed, integer.to_string().as_bytes());
         }
     }
 
