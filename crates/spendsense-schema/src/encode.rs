@@ -287,11 +287,32 @@ fn needs_escape(bytes: &[u8]) -> bool {
 /// `\\`, the five short control escapes and `\u00XX` (lowercase hex) for the
 /// other control characters; everything else, non-ASCII included, verbatim.
 fn push_escaped(text: &str, out: &mut Vec<u8>) {
+    // Checked and copied eight bytes at a time: fixed-size copies compile to
+    // single moves, where a copy of unknown length is a call to memmove, and
+    // most profile strings are short.
     let bytes = text.as_bytes();
-    if !needs_escape(bytes) {
-        out.extend_from_slice(bytes);
-        return;
+    let start = out.len();
+    let mut words = bytes.chunks_exact(8);
+    for word in words.by_ref() {
+        let word: &[u8; 8] = word.try_into().expect("eight bytes");
+        if needs_escape(word) {
+            out.truncate(start);
+            return push_with_escapes(bytes, out);
+        }
+        out.extend_from_slice(word);
     }
+    let tail = words.remainder();
+    if needs_escape(tail) {
+        out.truncate(start);
+        return push_with_escapes(bytes, out);
+    }
+    for &byte in tail {
+        out.push(byte);
+    }
+}
+
+#[cold]
+fn push_with_escapes(bytes: &[u8], out: &mut Vec<u8>) {
     let mut clean_from = 0;
     for (at, &byte) in bytes.iter().enumerate() {
         let escape: &[u8] = match byte {
