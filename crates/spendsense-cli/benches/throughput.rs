@@ -6,10 +6,11 @@
 //! on pre-generated profiles as the serialization-plus-IO floor. Prints a
 //! Markdown table for docs/performance.md.
 //!
-//! Every timed case starts from a settled page cache: earlier outputs are
-//! deleted and `sync` has returned, so no case pays for the kernel writing
-//! back another case's gigabytes. One extra row shows what that costs: the
-//! same run writing over the file the previous run left.
+//! Every timed case starts from the same state: earlier outputs deleted and
+//! `sync` returned, so no case pays for the kernel writing back another
+//! case's gigabytes, and every case writes into the page cache those
+//! outputs freed (see [`settle`]). One extra row shows the other extreme:
+//! the same run writing over the file the previous run left.
 //!
 //! Timings here vary by up to 2x from run to run, so every case but the two
 //! longest (validate, the memory check) is run `SPENDSENSE_BENCH_RUNS` times
@@ -92,8 +93,17 @@ fn median(runs: u64, mut case: impl FnMut() -> Measured) -> Measured {
 /// Wall time, peak RSS in KiB, bytes written.
 type Measured = (Duration, Option<u64>, u64);
 
-/// Waits until the kernel has written every dirty page back to disk.
-fn settle() {
+/// Deletes `outputs` and waits until the kernel has written every dirty page
+/// back to disk, so that every timed run starts from the same state.
+///
+/// On this virtual machine the state matters more than anything measured:
+/// page-cache memory the guest has not touched lately costs the hypervisor a
+/// fault on first touch, which triples the kernel's copy of the output,
+/// while the pages of a file just deleted are reused at full speed.
+fn settle(outputs: &[&Path]) {
+    for output in outputs {
+        fs::remove_file(output).ok();
+    }
     let status = Command::new("sync").status().expect("run sync");
     assert!(status.success(), "sync failed: {status}");
 }
@@ -107,15 +117,12 @@ fn floor(
     threads: usize,
     path: &Path,
 ) -> Duration {
-    settle();
     let started = Instant::now();
     let mut out =
         BufWriter::with_capacity(64 << 10, File::create(path).expect("create floor file"));
     pipeline::write(profiles, 0..count, format, threads, &mut out, &|_| {}).expect("floor write");
     out.into_inner().expect("flush");
-    let took = started.elapsed();
-    fs::remove_file(path).ok();
-    took
+    started.elapsed()
 }
 
 /// `generate` of `count` profiles in `format` on `threads` threads to `path`,
@@ -170,18 +177,12 @@ fn main() {
         let path = dir.join(format!("bench.{name}"));
         for &threads in &thread_counts {
             let mut floors = Vec::new();
+            let floor_path = dir.join("floor");
+            let outputs = [path.as_path(), floor_path.as_path()];
             let (took, rss, bytes) = median(runs, || {
-                floors.push(floor(
-                    &pregenerated,
-                    users,
-                    format,
-                    threads,
-                    &dir.join("floor"),
-                ));
-                // A fresh target, as for the floor: replacing a file makes the
-                // rename drop its pages, which the overwrite row measures.
-                fs::remove_file(&path).ok();
-                settle();
+                settle(&outputs);
+                floors.push(floor(&pregenerated, users, format, threads, &floor_path));
+                settle(&outputs);
                 generate(users, name, threads, &path, &[])
             });
             floors.sort();
@@ -196,7 +197,7 @@ fn main() {
             });
             eprintln!("done: generate {name}, {threads} thread(s)");
             if format == ProfileFormat::Jsonl && threads == 1 {
-                settle();
+                settle(&[]);
                 let (took, rss) = run(&["validate", path.to_str().unwrap(), "-f", "json"]);
                 rows.push(Row {
                     case: "validate jsonl".into(),
@@ -213,8 +214,7 @@ fn main() {
         }
         if format == ProfileFormat::Jsonl {
             let (took, rss, bytes) = median(runs, || {
-                fs::remove_file(&path).ok();
-                settle();
+                settle(&[&path]);
                 generate(users, name, all_threads, &path, &["--fsync"])
             });
             rows.push(Row {
@@ -246,7 +246,7 @@ fn main() {
     }
     if big > 0 {
         let path = dir.join("big.jsonl");
-        settle();
+        settle(&[]);
         let (took, rss, bytes) = generate(big, "jsonl", all_threads, &path, &[]);
         fs::remove_file(&path).ok();
         rows.push(Row {

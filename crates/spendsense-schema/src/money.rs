@@ -10,6 +10,8 @@
 //! `money::option` on an `Option<Decimal>` field. These work with `serde_json`
 //! only, which is the one format SpendSense reads and writes.
 
+use std::ops::{DivAssign, Rem};
+
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
 use serde_json::value::RawValue;
@@ -19,149 +21,61 @@ pub const MAX_SCALE: u32 = 2;
 
 /// The name serde_json's `RawValue` serializes under; serde_json writes a
 /// field of that struct verbatim. Writing through it directly skips
-/// `RawValue::from_string`'s allocation and re-parse of every amount, which
-/// was the largest cost of serializing a profile. The test
+/// `RawValue::from_string`'s re-parse of every amount. (The profile writers
+/// do not go through serde at all; see `encode`.) The test
 /// `writes_exactly_what_raw_value_writes` pins the behaviour to `RawValue`'s.
 const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
 
-/// A decimal's text on the stack: at most 29 digits, a sign and a point.
-struct NumberText {
-    bytes: [u8; 40],
-    start: usize,
-}
-
-impl NumberText {
-    /// Formats like `Decimal`'s `Display` (every digit of the scale kept,
-    /// no exponent) without going through `fmt`, which profiling showed to
-    /// be a large share of serialization time.
-    fn new(value: &Decimal) -> NumberText {
-        let mut text = NumberText::empty();
-        let digits = value.mantissa().unsigned_abs();
-        let scale = value.scale() as usize;
-        // 128-bit division is a library call; amounts fit 64 bits, so divide those natively.
-        match u64::try_from(digits) {
-            Ok(digits) => text.push_digits(digits, scale, 10),
-            Err(_) => text.push_digits(digits, scale, 10u128),
-        }
-        if value.is_sign_negative() && value.mantissa() != 0 {
-            text.push(b'-');
-        }
-        text
-    }
-
-    /// Pushes `digits` (least significant first) with a point before the last `scale`.
-    fn push_digits<T>(&mut self, mut digits: T, scale: usize, ten: T)
-    where
-        T: Copy
-            + PartialOrd
-            + std::ops::Rem<Output = T>
-            + std::ops::DivAssign
-            + TryInto<u8>
-            + From<u8>,
-    {
-        let mut written = 0;
-        while digits > T::from(0) || written <= scale {
-            if written == scale && scale > 0 {
-                self.push(b'.');
-            }
-            self.push(b'0' + (digits % ten).try_into().unwrap_or(0));
-            digits /= ten;
-            written += 1;
-        }
-    }
-
-    fn empty() -> NumberText {
-        NumberText {
-            bytes: [b'0'; 40],
-            start: 40,
-        }
-    }
-
-    fn bytes_used(&self) -> &[u8] {
-        &self.bytes[self.start..]
-    }
-
-    fn push(&mut self, byte: u8) {
-        self.start -= 1;
-        self.bytes[self.start] = byte;
-    }
-
-    fn as_str(&self) -> &str {
-        std::str::from_utf8(&self.bytes[self.start..]).expect("ASCII digits")
-    }
-}
-
-/// Appends `value`'s text (as `Decimal`'s `Display` writes it) to `out`.
+/// Appends `value`'s text to `out` as `Decimal`'s `Display` writes it: every
+/// digit of the scale kept, no exponent, no sign on zero. Written straight
+/// into `out` rather than through `fmt`, which profiling showed to be a large
+/// share of writing a profile.
 pub(crate) fn push_decimal(value: &Decimal, out: &mut Vec<u8>) {
     let mantissa = value.mantissa();
+    if mantissa < 0 {
+        out.push(b'-');
+    }
+    let scale = value.scale() as usize;
+    // 128-bit division is a library call; amounts fit 64 bits, so divide those natively.
     match u64::try_from(mantissa.unsigned_abs()) {
-        Ok(digits) => {
-            if mantissa < 0 {
-                out.push(b'-');
-            }
-            push_scaled(digits, value.scale() as usize, out);
-        }
-        Err(_) => out.extend_from_slice(NumberText::new(value).bytes_used()),
+        Ok(digits) => push_digits(digits, scale, out),
+        Err(_) => push_digits(mantissa.unsigned_abs(), scale, out),
     }
 }
 
 /// Appends `value` in decimal to `out`.
 pub(crate) fn push_integer(value: u64, out: &mut Vec<u8>) {
-    push_scaled(value, 0, out);
+    push_digits(value, 0, out);
 }
 
-/// Appends `digits` with a point before the last `scale` of them, written
-/// in place at the end of `out`: the writers' hot path, with no buffer to copy.
-fn push_scaled(mut digits: u64, scale: usize, out: &mut Vec<u8>) {
-    let integer_digits = digits
-        .checked_ilog10()
-        .map_or(1, |log| log as usize + 1)
-        .saturating_sub(scale)
-        .max(1);
+/// Appends `digits` with a point before the last `scale` of them.
+fn push_digits<T>(mut digits: T, scale: usize, out: &mut Vec<u8>)
+where
+    T: Copy + PartialOrd + Rem<Output = T> + DivAssign + TryInto<u8> + From<u8>,
+{
+    let (zero, ten) = (T::from(0), T::from(10));
     let start = out.len();
-    out.resize(
-        start + integer_digits + scale + usize::from(scale > 0),
-        b'.',
-    );
-    let text = &mut out[start..];
-    let mut at = text.len();
-    for _ in 0..scale {
-        at -= 1;
-        text[at] = b'0' + (digits % 10) as u8;
-        digits /= 10;
+    // Least significant digit first, then turned around.
+    let mut written = 0;
+    while digits > zero || written <= scale {
+        if written == scale && scale > 0 {
+            out.push(b'.');
+        }
+        out.push(b'0' + (digits % ten).try_into().unwrap_or(0));
+        digits /= ten;
+        written += 1;
     }
-    if scale > 0 {
-        at -= 1; // the point, already there
-    }
-    while at >= 2 {
-        let pair = (digits % 100) as usize * 2;
-        digits /= 100;
-        text[at - 2..at].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
-        at -= 2;
-    }
-    if at == 1 {
-        text[0] = b'0' + digits as u8;
-    }
+    out[start..].reverse();
 }
-
-/// `00`, `01`, … `99`.
-const DIGIT_PAIRS: [u8; 200] = {
-    let mut pairs = [0; 200];
-    let mut n = 0;
-    while n < 100 {
-        pairs[2 * n] = b'0' + (n / 10) as u8;
-        pairs[2 * n + 1] = b'0' + (n % 10) as u8;
-        n += 1;
-    }
-    pairs
-};
 
 /// Serializes `value` as a JSON number with exactly the decimal's own digits.
 pub fn serialize<S: Serializer>(value: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeStruct;
-    let text = NumberText::new(value);
+    let mut text = Vec::with_capacity(32);
+    push_decimal(value, &mut text);
+    let text = std::str::from_utf8(&text).expect("ASCII digits");
     let mut raw = serializer.serialize_struct(RAW_VALUE_TOKEN, 1)?;
-    raw.serialize_field(RAW_VALUE_TOKEN, text.as_str())?;
+    raw.serialize_field(RAW_VALUE_TOKEN, text)?;
     raw.end()
 }
 
@@ -266,7 +180,6 @@ mod tests {
             let mantissa = (i128::from(next()) << 32 | i128::from(next() >> 32)) >> (next() % 96);
             let scale = (next() % 29) as u32;
             let value = Decimal::from_i128_with_scale(mantissa % 10i128.pow(27), scale);
-            assert_eq!(NumberText::new(&value).as_str(), value.to_string());
             let mut pushed = b"x".to_vec();
             push_decimal(&value, &mut pushed);
             assert_eq!(pushed, format!("x{value}").as_bytes());
@@ -279,7 +192,6 @@ mod tests {
             "0", "0.00", "-0.01", "-5", "100.10", "0.001", "9.99", "10.00", "99", "100",
         ] {
             let value = Decimal::from_str_exact(text).unwrap();
-            assert_eq!(NumberText::new(&value).as_str(), text);
             let mut pushed = Vec::new();
             push_decimal(&value, &mut pushed);
             assert_eq!(pushed, text.as_bytes());
