@@ -113,8 +113,8 @@ pub struct GenerateArgs {
     /// Flush every output file to disk before renaming it into place, so it
     /// also survives an OS crash or power failure. Without it the rename is
     /// still atomic (a killed or failed run never leaves a partial file), and
-    /// the kernel writes the data back in its own time; syncing costs about a
-    /// second per gigabyte, more on slow disks.
+    /// the kernel writes the data back in its own time; syncing waits for the
+    /// disk, which on large outputs can take longer than generating them.
     #[arg(long)]
     pub fsync: bool,
 
