@@ -124,7 +124,13 @@ pub(crate) fn blank_profile() -> UserProfile {
 fn blank_account() -> Account {
     Account {
         account_id: String::new(),
-        balances: depository(Decimal::ZERO),
+        balances: Balances {
+            available: None,
+            current: None,
+            limit: None,
+            iso_currency_code: None,
+            unofficial_currency_code: None,
+        },
         mask: None,
         name: String::new(),
         official_name: None,
@@ -220,13 +226,8 @@ pub(crate) fn build_into(plan: Plan<'_>, rng: &mut ChaCha8Rng, profile: &mut Use
         // Limits are whole dollars, so the balance is exact in cents.
         let limit = cents(limit_cents);
         let current = cents(limit_cents * utilization / 100);
-        let balances = Balances {
-            available: Some(limit - current),
-            current: Some(current),
-            limit: Some(limit),
-            ..depository(Decimal::ZERO)
-        };
-        accounts.add(rng, AccountSubtype::CreditCard, &CARD_PRODUCTS, balances);
+        let amounts = (Some(limit - current), Some(current), Some(limit));
+        accounts.add(rng, AccountSubtype::CreditCard, &CARD_PRODUCTS, amounts);
     }
     let used = accounts.used;
     profile.accounts.truncate(used);
@@ -263,40 +264,34 @@ impl Accounts<'_> {
         rng: &mut ChaCha8Rng,
         subtype: AccountSubtype,
         products: &[(&str, &str)],
-        balances: Balances,
+        (available, current, limit): Amounts,
     ) {
         let (name, official) = pick(rng, products);
-        // Four digits, unique within the profile.
-        let mask = loop {
-            let mut number = rng.random_range(0..10_000u32);
-            let mut digits = [b'0'; 4];
-            for digit in digits.iter_mut().rev() {
-                *digit = b'0' + (number % 10) as u8;
-                number /= 10;
-            }
-            let taken = self.accounts[..self.used]
-                .iter()
-                .any(|account| account.mask.as_deref().map(str::as_bytes) == Some(&digits));
-            if !taken {
-                break digits;
-            }
-        };
-        let mask = std::str::from_utf8(&mask).expect("ASCII digits");
         if self.used == self.accounts.len() {
             self.accounts.push(blank_account());
         }
-        let account = &mut self.accounts[self.used];
+        let (earlier, rest) = self.accounts.split_at_mut(self.used);
+        let account = &mut rest[0];
+        // Four digits, unique within the profile.
+        let mask = account.mask.get_or_insert_with(String::new);
+        loop {
+            mask.clear();
+            push_number(mask, rng.random_range(0..10_000u32).into(), 4);
+            if !earlier
+                .iter()
+                .any(|other| other.mask.as_ref() == Some(mask))
+            {
+                break;
+            }
+        }
         account.account_id.clear();
         account.account_id.push_str(self.user_id);
         account.account_id.push_str("_acct_");
         push_number(&mut account.account_id, self.used as u64, 1);
-        let currency = account.balances.iso_currency_code.take();
-        account.balances = Balances {
-            iso_currency_code: currency,
-            ..balances
-        };
-        set_some(&mut account.balances.iso_currency_code, "USD");
-        set_some(&mut account.mask, mask);
+        let balances = &mut account.balances;
+        (balances.available, balances.current, balances.limit) = (available, current, limit);
+        set_some(&mut balances.iso_currency_code, "USD");
+        balances.unofficial_currency_code = None;
         set(&mut account.name, name);
         set_some(&mut account.official_name, official);
         account.account_type = subtype.account_type();
@@ -306,14 +301,10 @@ impl Accounts<'_> {
     }
 }
 
-/// Balances of a cash account; `iso_currency_code` is left for the caller to
-/// set in place.
-fn depository(balance: Decimal) -> Balances {
-    Balances {
-        available: Some(balance),
-        current: Some(balance),
-        limit: None,
-        iso_currency_code: None,
-        unofficial_currency_code: None,
-    }
+/// An account's `available`, `current` and `limit` balances.
+type Amounts = (Option<Decimal>, Option<Decimal>, Option<Decimal>);
+
+/// The amounts of a cash account.
+fn depository(balance: Decimal) -> Amounts {
+    (Some(balance), Some(balance), None)
 }

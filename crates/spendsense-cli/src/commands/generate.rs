@@ -35,6 +35,7 @@ impl Write for Hashing<'_> {
     }
 }
 
+/// What `--fsync` asks of every file written.
 fn durability(args: &GenerateArgs) -> Durability {
     if args.fsync {
         Durability::Synced
