@@ -38,6 +38,9 @@ fn main() -> ExitCode {
     };
     // Unwinding out of a command runs its destructors (a temporary output
     // file is removed); the hook has already reported the panic.
+    if matches!(cli.command, Command::Generate(_) | Command::Report(_)) {
+        output::remove_pending_on_interrupt();
+    }
     let result = std::panic::catch_unwind(move || match cli.command {
         Command::Generate(args) => commands::generate::run(args),
         Command::Validate(args) => commands::validate::run(args),

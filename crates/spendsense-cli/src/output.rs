@@ -8,10 +8,15 @@
 //! power failure too; that waits for the disk (seconds per gigabyte here), so
 //! it is asked for with `--fsync`, like `cp`, `sort -o` and most tools that
 //! leave durability to the filesystem by default.
+//!
+//! An interrupt (Ctrl-C, SIGTERM, SIGHUP) removes every temporary file not
+//! yet renamed and exits with status 130; see [`remove_pending_on_interrupt`].
+//! Only SIGKILL, which no process can catch, leaves one behind.
 
 use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{Context, Result, bail};
 use tempfile::TempPath;
@@ -30,6 +35,35 @@ pub enum Durability {
     Atomic,
     /// The data is on disk before the rename (`fsync`).
     Synced,
+}
+
+/// Temporary files created and not yet renamed into place.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    // A panic while the lock is held leaves the list intact; keep using it.
+    PENDING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Makes Ctrl-C, SIGTERM and SIGHUP remove the temporary files of outputs
+/// not yet committed, say so on stderr and exit with status 130, as a shell
+/// does for an interrupted command. Without this the process would die with
+/// a hidden, possibly gigabytes-large, partial file beside the target.
+pub fn remove_pending_on_interrupt() {
+    // Fails only if a handler is already set, and then that one stands.
+    let _ = ctrlc::set_handler(|| {
+        let removed = pending()
+            .drain(..)
+            .filter(|path| fs::remove_file(path).is_ok())
+            .count();
+        let _ = writeln!(
+            io::stderr(),
+            "interrupted; removed {removed} unfinished output file(s), existing files are unchanged"
+        );
+        std::process::exit(130);
+    });
 }
 
 /// Where output goes.
@@ -124,6 +158,7 @@ impl Output {
                 )
             })?;
         let (file, path) = temp.into_parts();
+        pending().push(path.to_path_buf());
         Ok(Output::File {
             temp: BufWriter::with_capacity(WRITE_BUFFER, file),
             path,
@@ -151,10 +186,13 @@ impl Output {
                 }
                 set_permissions(&file, &target).map_err(failed)?;
                 drop(file);
-                path.persist(&target)
+                let temp_path = path.to_path_buf();
+                let persisted = path
+                    .persist(&target)
                     .map_err(|err| err.error)
-                    .with_context(|| format!("cannot replace {}", target.display()))?;
-                Ok(())
+                    .with_context(|| format!("cannot replace {}", target.display()));
+                pending().retain(|pending| *pending != temp_path);
+                persisted.map(|_| ())
             }
         }
     }

@@ -229,14 +229,12 @@ fn a_successful_run_replaces_the_file_and_leaves_no_temporary_file() {
     assert_eq!(outputs[0], outputs[1]);
 }
 
-/// SIGKILL cannot be caught, so only the rename protects the old file: kill
-/// a long run while it writes its temporary file and compare bytes.
+/// Starts a long run over `dir/big.jsonl` (holding [`OLD`]) and waits until
+/// its temporary file holds data, so the run is mid-write; returns the run
+/// and the temporary file.
 #[cfg(unix)]
-#[test]
-fn sigkill_mid_write_leaves_the_old_file_byte_identical() {
-    let dir = tempfile::tempdir().unwrap();
-    let target = dir.path().join("big.jsonl");
-    fs::write(&target, OLD).unwrap();
+fn start_long_run_over_old_file(dir: &Path) -> (std::process::Child, std::path::PathBuf) {
+    fs::write(dir.join("big.jsonl"), OLD).unwrap();
     let mut child = bin()
         .args([
             "generate",
@@ -247,19 +245,18 @@ fn sigkill_mid_write_leaves_the_old_file_byte_identical() {
             "-o",
             "big.jsonl",
         ])
-        .current_dir(dir.path())
+        .current_dir(dir)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Poll until the temporary file holds data: the run is then mid-write.
     let deadline = Instant::now() + Duration::from_secs(60);
-    let temp = loop {
-        let written = stray_temp_files(dir.path())
+    loop {
+        let written = stray_temp_files(dir)
             .into_iter()
             .find(|path| fs::metadata(path).is_ok_and(|m| m.len() > 0));
         if let Some(temp) = written {
-            break temp;
+            return (child, temp);
         }
         assert!(
             child.try_wait().unwrap().is_none(),
@@ -270,7 +267,16 @@ fn sigkill_mid_write_leaves_the_old_file_byte_identical() {
             "no temporary file with data after 60 s"
         );
         std::thread::sleep(Duration::from_millis(5));
-    };
+    }
+}
+
+/// SIGKILL cannot be caught, so only the rename protects the old file: kill
+/// a long run while it writes its temporary file and compare bytes.
+#[cfg(unix)]
+#[test]
+fn sigkill_mid_write_leaves_the_old_file_byte_identical() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, temp) = start_long_run_over_old_file(dir.path());
     child.kill().unwrap(); // SIGKILL on Unix
     let status = child.wait().unwrap();
     {
@@ -281,12 +287,40 @@ fn sigkill_mid_write_leaves_the_old_file_byte_identical() {
             "the run was not killed: {status:?}"
         );
     }
+    let target = dir.path().join("big.jsonl");
     assert_eq!(fs::read(&target).unwrap(), OLD, "the old file changed");
     // The killed run could not clean up; its partial file is a hidden sibling,
     // never the target. Remove it as a user would.
     assert!(temp.exists());
     assert_ne!(temp, target);
     fs::remove_file(temp).unwrap();
+}
+
+/// Ctrl-C, `kill` and a closed terminal: the run removes its partial file,
+/// says so and exits 130, and the old file is untouched.
+#[cfg(unix)]
+#[test]
+fn an_interrupt_mid_write_removes_the_partial_file_and_keeps_the_old_one() {
+    for signal in ["INT", "TERM", "HUP"] {
+        let dir = tempfile::tempdir().unwrap();
+        let (child, temp) = start_long_run_over_old_file(dir.path());
+        let sent = std::process::Command::new("kill")
+            .args(["-s", signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success(), "kill -s {signal} failed");
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(130), "SIG{signal}: {stderr}");
+        assert_no_panic(&stderr, signal);
+        assert!(
+            stderr.contains("interrupted; removed 1 unfinished output file(s)"),
+            "SIG{signal}: {stderr}"
+        );
+        assert!(!temp.exists(), "SIG{signal} left {}", temp.display());
+        assert!(stray_temp_files(dir.path()).is_empty());
+        assert_eq!(fs::read(dir.path().join("big.jsonl")).unwrap(), OLD);
+    }
 }
 
 /// `spendsense generate | head -c 100`: the reader leaves, the writer stops
