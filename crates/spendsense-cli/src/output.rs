@@ -121,6 +121,7 @@ impl Output {
                 target.join("profiles.json").display()
             );
         }
+        let target = &through_links(target);
         let parent = match target.parent() {
             Some(parent) if !parent.as_os_str().is_empty() => parent,
             _ => Path::new("."),
@@ -228,6 +229,25 @@ impl Write for Output {
             Output::Special(out) => out.flush(),
         }
     }
+}
+
+/// The file a write to `path` lands in: `path` itself or, for a symbolic
+/// link, the file it points to (followed link by link, and created if
+/// missing), as the shell's `>` does. Renaming over the link itself would
+/// replace the link with a plain file.
+fn through_links(path: &Path) -> PathBuf {
+    let mut path = path.to_path_buf();
+    // Past this many links the kernel gives up too (ELOOP); the write then fails with its error.
+    for _ in 0..40 {
+        let Ok(destination) = fs::read_link(&path) else {
+            break;
+        };
+        path = match path.parent() {
+            Some(parent) => parent.join(destination),
+            None => destination,
+        };
+    }
+    path
 }
 
 /// Names the target in a write error, keeping its kind (the temporary file's

@@ -229,6 +229,35 @@ fn a_successful_run_replaces_the_file_and_leaves_no_temporary_file() {
     assert_eq!(outputs[0], outputs[1]);
 }
 
+/// `-o link` writes the file the link points to, as the shell's `>` would,
+/// and keeps the link; a dangling link gets its file created.
+#[cfg(unix)]
+#[test]
+fn a_symlink_is_written_through_not_replaced() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("real")).unwrap();
+    fs::write(dir.path().join("real/data.jsonl"), OLD).unwrap();
+    symlink("real/data.jsonl", dir.path().join("link.jsonl")).unwrap();
+    symlink("link.jsonl", dir.path().join("chain.jsonl")).unwrap();
+    symlink("real/new.jsonl", dir.path().join("dangling.jsonl")).unwrap();
+    for (link, file) in [
+        ("link.jsonl", "real/data.jsonl"),
+        ("chain.jsonl", "real/data.jsonl"),
+        ("dangling.jsonl", "real/new.jsonl"),
+    ] {
+        let args = ["generate", "-n", "3", "--format", "jsonl", "-o", link];
+        let run = run_in(dir.path(), &args, Input::Nothing);
+        assert_eq!(run.code, 0, "{link}: {}", run.stderr);
+        let metadata = fs::symlink_metadata(dir.path().join(link)).unwrap();
+        assert!(metadata.file_type().is_symlink(), "{link} was replaced");
+        let written = fs::read_to_string(dir.path().join(file)).unwrap();
+        assert_eq!(written.lines().count(), 3, "{link} -> {file}");
+        assert!(stray_temp_files(dir.path()).is_empty());
+        assert!(stray_temp_files(&dir.path().join("real")).is_empty());
+    }
+}
+
 /// Starts a long run over `dir/big.jsonl` (holding [`OLD`]) and waits until
 /// its temporary file holds data, so the run is mid-write; returns the run
 /// and the temporary file.
