@@ -194,6 +194,12 @@ impl<'p> Validator<'p> {
 
     /// Checks one profile, the next in input order.
     pub fn push(&mut self, profile: &UserProfile) {
+        self.push_at(profile, None);
+    }
+
+    /// [`Validator::push`] for a profile read from 1-based input `line`
+    /// (JSONL), which its violations then name.
+    pub fn push_at(&mut self, profile: &UserProfile, line: Option<u64>) {
         let index = self.total;
         self.total += 1;
         let id = profile.user_id.as_str();
@@ -202,8 +208,9 @@ impl<'p> Validator<'p> {
             .into_iter()
             .chain(self.personas.check_profile(profile))
         {
-            self.record(
+            self.record_at(
                 index,
+                line,
                 id,
                 violation.rule,
                 &violation.path,
@@ -211,8 +218,9 @@ impl<'p> Validator<'p> {
             );
         }
         if !self.user_ids.insert(hash_of(id)) {
-            self.record(
+            self.record_at(
                 index,
+                line,
                 id,
                 "duplicate-user-id",
                 "user_id",
@@ -221,7 +229,7 @@ impl<'p> Validator<'p> {
         }
         if !self.names.insert(hash_of(&profile.name)) {
             let message = format!("name `{}` appears earlier in the dataset", profile.name);
-            self.record(index, id, "duplicate-name", "name", message);
+            self.record_at(index, line, id, "duplicate-name", "name", message);
         }
         for (at, account) in profile.accounts.iter().enumerate() {
             if !self.account_ids.insert(hash_of(&account.account_id)) {
@@ -229,8 +237,9 @@ impl<'p> Validator<'p> {
                     "account_id `{}` appears earlier in the dataset",
                     account.account_id
                 );
-                self.record(
+                self.record_at(
                     index,
+                    line,
                     id,
                     "duplicate-account-id",
                     &format!("accounts[{at}].account_id"),
@@ -251,11 +260,11 @@ impl<'p> Validator<'p> {
                 self.bands[band] += 1;
             }
         }
-        self.check_quota(index, id);
+        self.check_quota(index, line, id);
     }
 
     /// Every prefix must hold each persona within one of its share of the mix.
-    fn check_quota(&mut self, index: u64, id: &str) {
+    fn check_quota(&mut self, index: u64, line: Option<u64>, id: &str) {
         if self.unreadable > 0 {
             return;
         }
@@ -272,7 +281,7 @@ impl<'p> Validator<'p> {
                     self.mix,
                     exact.round_dp(2)
                 );
-                self.record(index, id, "quota", "persona", message);
+                self.record_at(index, line, id, "quota", "persona", message);
             }
         }
     }
@@ -395,10 +404,11 @@ impl fmt::Display for Report {
         }
         writeln!(f, "result: INVALID, {} violation(s)", self.violation_count)?;
         for v in &self.violations {
-            let who = match (&v.user_id, v.line) {
-                (id, _) if !id.is_empty() => id.clone(),
-                (_, Some(line)) => format!("line {line}"),
-                (_, None) => format!("profile {}", v.index),
+            let who = match (v.user_id.as_str(), v.line) {
+                ("", Some(line)) => format!("line {line}"),
+                ("", None) => format!("profile {}", v.index),
+                (id, Some(line)) => format!("{id} (line {line})"),
+                (id, None) => id.to_string(),
             };
             let at = if v.path.is_empty() {
                 String::new()

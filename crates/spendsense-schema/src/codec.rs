@@ -254,7 +254,18 @@ const MAX_MESSAGE_CHARS: usize = 200;
 pub fn read_profiles<R: BufRead>(
     reader: R,
     format: ProfileFormat,
-    visit: impl FnMut(Record),
+    mut visit: impl FnMut(Record),
+) -> Result<u64, ReadError> {
+    read_located_profiles(reader, format, |_, record| visit(record))
+}
+
+/// [`read_profiles`], also telling `visit` where each record sits in the
+/// input (for JSONL, its line), so that later findings about a profile that
+/// did parse can name its place too.
+pub fn read_located_profiles<R: BufRead>(
+    reader: R,
+    format: ProfileFormat,
+    visit: impl FnMut(RecordLocation, Record),
 ) -> Result<u64, ReadError> {
     match format {
         ProfileFormat::Jsonl => read_jsonl(reader, visit),
@@ -297,7 +308,10 @@ fn strip_position(message: &str) -> String {
     }
 }
 
-fn read_jsonl<R: BufRead>(mut reader: R, mut visit: impl FnMut(Record)) -> Result<u64, ReadError> {
+fn read_jsonl<R: BufRead>(
+    mut reader: R,
+    mut visit: impl FnMut(RecordLocation, Record),
+) -> Result<u64, ReadError> {
     let mut line = Vec::new();
     let (mut line_number, mut records) = (0u64, 0u64);
     loop {
@@ -341,18 +355,19 @@ fn read_jsonl<R: BufRead>(mut reader: R, mut visit: impl FnMut(Record)) -> Resul
                 message: format!("line {line_number}: invalid JSON: {err}"),
             });
         }
-        visit(parse_record(
-            text,
-            RecordLocation {
-                index: records,
-                line: Some(line_number),
-            },
-        ));
+        let location = RecordLocation {
+            index: records,
+            line: Some(line_number),
+        };
+        visit(location, parse_record(text, location));
         records += 1;
     }
 }
 
-fn read_json_array<R: BufRead>(reader: R, visit: impl FnMut(Record)) -> Result<u64, ReadError> {
+fn read_json_array<R: BufRead>(
+    reader: R,
+    visit: impl FnMut(RecordLocation, Record),
+) -> Result<u64, ReadError> {
     let budget = Rc::new(Budget::default());
     let reader = Budgeted::new(reader, Rc::clone(&budget));
     let mut deserializer = serde_json::Deserializer::from_reader(reader);
@@ -462,7 +477,7 @@ struct ArrayVisitor<'r, F> {
     budget: &'r Budget,
 }
 
-impl<'de, F: FnMut(Record)> DeserializeSeed<'de> for ArrayVisitor<'_, F> {
+impl<'de, F: FnMut(RecordLocation, Record)> DeserializeSeed<'de> for ArrayVisitor<'_, F> {
     type Value = ();
 
     fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -470,7 +485,7 @@ impl<'de, F: FnMut(Record)> DeserializeSeed<'de> for ArrayVisitor<'_, F> {
     }
 }
 
-impl<'de, F: FnMut(Record)> Visitor<'de> for ArrayVisitor<'_, F> {
+impl<'de, F: FnMut(RecordLocation, Record)> Visitor<'de> for ArrayVisitor<'_, F> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -490,7 +505,7 @@ impl<'de, F: FnMut(Record)> Visitor<'de> for ArrayVisitor<'_, F> {
                 index: *self.records,
                 line: None,
             };
-            (self.visit)(parse_record(raw.get(), location));
+            (self.visit)(location, parse_record(raw.get(), location));
             *self.records += 1;
         }
         self.budget.mark.set(None);

@@ -46,7 +46,9 @@ pub mod reference;
 mod validate;
 
 pub use account::{Account, AccountSubtype, AccountType, Balances, HolderCategory};
-pub use codec::{ProfileFormat, ProfileWriter, read_profiles, write_profiles};
+pub use codec::{
+    ProfileFormat, ProfileWriter, read_located_profiles, read_profiles, write_profiles,
+};
 pub use profile::{
     ANNUAL_INCOME_RANGE, Address, Characteristics, Demographics, Identity, IncomeStability,
     PayFrequency, PersonaId, UnknownPersona, UserProfile,

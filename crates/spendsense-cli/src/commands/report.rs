@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use spendsense_generator::{Mix, Report, Validator};
 use spendsense_personas::Personas;
 use spendsense_schema::codec::{ReadError, Record};
-use spendsense_schema::{ProfileFormat, read_profiles};
+use spendsense_schema::{ProfileFormat, read_located_profiles};
 
 use crate::Failure;
 use crate::args::ReportArgs;
@@ -70,9 +70,9 @@ fn gather(
 ) -> Result<(Stats, Report), ReadError> {
     let mut validator = Validator::with_mix(personas, mix);
     let mut stats = Stats::default();
-    read_profiles(input, format, |record: Record| match record {
+    read_located_profiles(input, format, |at, record: Record| match record {
         Ok(profile) => {
-            validator.push(&profile);
+            validator.push_at(&profile, at.line);
             stats.push(&profile);
         }
         Err(err) => validator.push_unreadable(err.location.line, &err.path, err.message),

@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use anyhow::{Context, anyhow};
 use spendsense_generator::{Mix, Report, Validator};
 use spendsense_personas::Personas;
-use spendsense_schema::codec::{ReadError, Record};
-use spendsense_schema::{ProfileFormat, read_profiles};
+use spendsense_schema::codec::{ReadError, Record, RecordLocation};
+use spendsense_schema::{ProfileFormat, read_located_profiles};
 
 use crate::Failure;
 use crate::args::{DatasetArgs, InputFormat, ReportFormat, ValidateArgs};
@@ -75,11 +75,11 @@ impl Dataset {
 pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
     let (input, dataset) = Dataset::open(&args.dataset)?;
     let mut validator = Validator::with_mix(&dataset.personas, dataset.mix);
-    let visit = |record: Record| match record {
-        Ok(profile) => validator.push(&profile),
+    let visit = |at: RecordLocation, record: Record| match record {
+        Ok(profile) => validator.push_at(&profile, at.line),
         Err(err) => validator.push_unreadable(err.location.line, &err.path, err.message),
     };
-    read_profiles(input, dataset.format, visit).map_err(|err| dataset.unreadable(err))?;
+    read_located_profiles(input, dataset.format, visit).map_err(|err| dataset.unreadable(err))?;
     let report = validator.finish();
     dataset.require_profiles(&report)?;
     // A reader that stops early (`| head`) does not change the verdict: the

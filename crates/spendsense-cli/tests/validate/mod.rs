@@ -429,29 +429,34 @@ fn malformed_records_are_reported_with_line_or_index_and_field_path() {
 /// field (exit 1).
 #[test]
 fn broken_rules_are_reported_with_the_profile_and_field_path() {
-    let cases: Vec<(&str, Vec<Value>, &str)> = vec![
+    // (case, profiles, line of the broken profile in JSONL, expected text)
+    let cases: Vec<(&str, Vec<Value>, u64, &str)> = vec![
         (
             "negative balance",
             changed(0, |p| p["accounts"][0]["balances"]["current"] = json!(-5)),
-            "user_MASKED_000 at accounts[0].balances.current: [negative-amount] -5 is negative; must be >= 0",
+            1,
+            "user_MASKED_000 (line 1) at accounts[0].balances.current: [negative-amount] -5 is negative; must be >= 0",
         ),
         (
             "negative income",
             changed(2, |p| p["annual_income"] = json!(-1)),
-            "user_MASKED_002 at annual_income: [income-not-positive] -1 must be > 0",
+            3,
+            "user_MASKED_002 (line 3) at annual_income: [income-not-positive] -1 must be > 0",
         ),
         (
             "duplicate user id",
             changed(4, |p| p["user_id"] = json!("user_MASKED_000")),
-            "user_MASKED_000 at user_id: [duplicate-user-id] user_id `user_MASKED_000` appears earlier in the dataset",
+            5,
+            "user_MASKED_000 (line 5) at user_id: [duplicate-user-id] user_id `user_MASKED_000` appears earlier in the dataset",
         ),
         (
             "persona swapped",
             changed(0, |p| p["persona"] = json!("control")),
-            "user_MASKED_000 at persona",
+            1,
+            "user_MASKED_000 (line 1) at persona",
         ),
     ];
-    for (name, values, expected) in cases {
+    for (name, values, line, expected) in cases {
         println!("case: {name}");
         check(
             &["validate", "-"],
@@ -461,12 +466,23 @@ fn broken_rules_are_reported_with_the_profile_and_field_path() {
         );
         let run = check(
             &["validate", "--format", "json", "-"],
+            Input::Stdin(jsonl(&values)),
+            1,
+            "\"line\"",
+        );
+        let report: Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(report["violations"][0]["line"], json!(line), "{name}");
+        // A JSON array has no lines: the index and user id place the profile.
+        let run = check(
+            &["validate", "--format", "json", "-"],
             Input::Stdin(json_array(&values)),
             1,
             "\"index\"",
         );
         let report: Value = serde_json::from_str(&run.stdout).unwrap();
         assert!(report["violation_count"].as_u64().unwrap() >= 1, "{name}");
+        assert!(report["violations"][0].get("line").is_none(), "{name}");
+        assert_eq!(report["violations"][0]["index"], json!(line - 1), "{name}");
     }
 }
 
