@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -110,13 +110,37 @@ pub struct Validator<'p> {
     counts: [u64; 5],
     incomes: [BTreeMap<Decimal, u64>; 5],
     bands: [u64; 4],
-    user_ids: HashSet<u64>,
-    names: HashSet<u64>,
-    account_ids: HashSet<u64>,
+    user_ids: HashSet64,
+    names: HashSet64,
+    account_ids: HashSet64,
     quota_reported: [bool; 5],
     unreadable: u64,
     violation_count: u64,
     violations: Vec<ReportViolation>,
+}
+
+/// A set of [`hash_of`] values. They are hashes already, so the set uses
+/// them as they are instead of hashing them a second time.
+type HashSet64 = HashSet<u64, BuildHasherDefault<AlreadyHashed>>;
+
+#[derive(Debug, Default)]
+struct AlreadyHashed(u64);
+
+impl Hasher for AlreadyHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write_u64(&mut self, hash: u64) {
+        self.0 = hash;
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64`s are hashed here; fold anything else in rather than fail.
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
 }
 
 fn hash_of(text: &str) -> u64 {
@@ -143,9 +167,9 @@ impl<'p> Validator<'p> {
             counts: [0; 5],
             incomes: Default::default(),
             bands: [0; 4],
-            user_ids: HashSet::new(),
-            names: HashSet::new(),
-            account_ids: HashSet::new(),
+            user_ids: HashSet64::default(),
+            names: HashSet64::default(),
+            account_ids: HashSet64::default(),
             quota_reported: [false; 5],
             unreadable: 0,
             violation_count: 0,

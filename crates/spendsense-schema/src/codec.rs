@@ -273,18 +273,36 @@ pub fn read_located_profiles<R: BufRead>(
     }
 }
 
+/// Parses `text`, which must hold one profile and nothing after it.
 fn parse_record(text: &str, location: RecordLocation) -> Record {
+    // Tracking the field path slows parsing down, so it is done only for a
+    // record that failed, to say where.
+    if let Ok(profile) = serde_json::from_str(text) {
+        return Ok(profile);
+    }
     let deserializer = &mut serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(deserializer).map_err(|err| RecordError {
-        location,
-        path: clip(
-            err.path()
-                .to_string()
-                .trim_start_matches('.')
-                .replace("?", ""),
-        ),
-        message: clip(strip_position(&err.inner().to_string())),
-    })
+    let error = match serde_path_to_error::deserialize::<_, UserProfile>(&mut *deserializer) {
+        Err(err) => RecordError {
+            location,
+            path: clip(
+                err.path()
+                    .to_string()
+                    .trim_start_matches('.')
+                    .replace("?", ""),
+            ),
+            message: clip(strip_position(&err.inner().to_string())),
+        },
+        // The profile itself parsed: what follows it is wrong.
+        Ok(_) => RecordError {
+            location,
+            path: String::new(),
+            message: match deserializer.end() {
+                Err(err) => clip(strip_position(&err.to_string())),
+                Ok(()) => "not a valid profile".to_string(),
+            },
+        },
+    };
+    Err(error)
 }
 
 /// Shortens `text` past [`MAX_MESSAGE_CHARS`] by cutting out its middle, which
@@ -350,16 +368,22 @@ fn read_jsonl<R: BufRead>(
                 ),
             });
         }
-        if let Err(err) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
-            return Err(ReadError::Syntax {
-                message: format!("line {line_number}: invalid JSON: {err}"),
-            });
-        }
         let location = RecordLocation {
             index: records,
             line: Some(line_number),
         };
-        visit(location, parse_record(text, location));
+        let record = parse_record(text, location);
+        // A line that is not a profile may not be JSON at all, which stops
+        // reading. A profile that parsed is JSON, so only failures pay for
+        // this second look.
+        if record.is_err()
+            && let Err(err) = serde_json::from_str::<serde::de::IgnoredAny>(text)
+        {
+            return Err(ReadError::Syntax {
+                message: format!("line {line_number}: invalid JSON: {err}"),
+            });
+        }
+        visit(location, record);
         records += 1;
     }
 }

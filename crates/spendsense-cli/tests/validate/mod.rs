@@ -158,6 +158,15 @@ fn unreadable_input_is_a_one_line_error_with_the_place() {
             "invalid JSON: trailing characters at line",
         ),
         (
+            "text after a profile on a JSONL line",
+            Input::File(
+                "trailing.jsonl",
+                sample_jsonl().replacen('\n', " {}\n", 1).into_bytes(),
+            ),
+            &["validate", "trailing.jsonl"],
+            "error: trailing.jsonl is not a valid jsonl profile dataset: line 1: invalid JSON: trailing characters at line 1 column",
+        ),
+        (
             "200,000 levels of unclosed arrays",
             Input::File("deep.json", "[".repeat(200_000).into_bytes()),
             &["validate", "deep.json"],
