@@ -14,7 +14,7 @@
 //!
 //! Timings here vary by up to 2x from run to run, so every case but the two
 //! longest (validate, the memory check) is run `SPENDSENSE_BENCH_RUNS` times
-//! (default 5) and reported by its median.
+//! (default 7) and reported by its median, with the fastest and slowest run.
 //!
 //! Environment: `SPENDSENSE_BENCH_USERS` (default 1,000,000),
 //! `SPENDSENSE_BENCH_BIG` (default 10,000,000; 0 skips the big memory run),
@@ -39,9 +39,36 @@ struct Row {
     threads: usize,
     profiles: u64,
     bytes: u64,
-    took: Duration,
+    took: Times,
     peak_rss_kib: Option<u64>,
-    floor: Option<Duration>,
+    floor: Option<Times>,
+}
+
+/// Wall times of the runs of one case, sorted.
+struct Times(Vec<Duration>);
+
+impl Times {
+    fn of(mut times: Vec<Duration>) -> Times {
+        times.sort();
+        Times(times)
+    }
+
+    fn median(&self) -> f64 {
+        self.0[self.0.len() / 2].as_secs_f64()
+    }
+
+    /// The fastest run: noise here only ever adds time, so this is the
+    /// closest to what the work itself costs.
+    fn best(&self) -> f64 {
+        self.0[0].as_secs_f64()
+    }
+
+    fn spread(&self) -> String {
+        match self.0.as_slice() {
+            [_] => "-".into(),
+            all => format!("{:.2}–{:.2}", self.best(), all[all.len() - 1].as_secs_f64()),
+        }
+    }
 }
 
 fn env_u64(name: &str, default: u64) -> u64 {
@@ -80,14 +107,17 @@ fn run(args: &[&str]) -> (Duration, Option<u64>) {
     }
 }
 
-/// The median wall time of `runs` runs of `case`, with the largest peak RSS
-/// and the bytes written.
-fn median(runs: u64, mut case: impl FnMut() -> Measured) -> Measured {
-    let mut measured: Vec<Measured> = (0..runs.max(1)).map(|_| case()).collect();
+/// The wall times of `runs` runs of `case`, with the largest peak RSS and
+/// the bytes written.
+fn repeat(runs: u64, mut case: impl FnMut() -> Measured) -> (Times, Option<u64>, u64) {
+    let measured: Vec<Measured> = (0..runs.max(1)).map(|_| case()).collect();
     let peak = measured.iter().filter_map(|m| m.1).max();
-    measured.sort_by_key(|m| m.0);
-    let (took, _, bytes) = measured[measured.len() / 2];
-    (took, peak, bytes)
+    let bytes = measured[0].2;
+    (
+        Times::of(measured.iter().map(|m| m.0).collect()),
+        peak,
+        bytes,
+    )
 }
 
 /// Wall time, peak RSS in KiB, bytes written.
@@ -154,7 +184,7 @@ fn main() {
     }
     let users = env_u64("SPENDSENSE_BENCH_USERS", 1_000_000);
     let big = env_u64("SPENDSENSE_BENCH_BIG", 10_000_000);
-    let runs = env_u64("SPENDSENSE_BENCH_RUNS", 5);
+    let runs = env_u64("SPENDSENSE_BENCH_RUNS", 7);
     let dir = std::env::var("SPENDSENSE_BENCH_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|_| {
@@ -179,13 +209,12 @@ fn main() {
             let mut floors = Vec::new();
             let floor_path = dir.join("floor");
             let outputs = [path.as_path(), floor_path.as_path()];
-            let (took, rss, bytes) = median(runs, || {
+            let (took, rss, bytes) = repeat(runs, || {
                 settle(&outputs);
                 floors.push(floor(&pregenerated, users, format, threads, &floor_path));
                 settle(&outputs);
                 generate(users, name, threads, &path, &[])
             });
-            floors.sort();
             rows.push(Row {
                 case: format!("generate {name} to file"),
                 threads,
@@ -193,7 +222,7 @@ fn main() {
                 bytes,
                 took,
                 peak_rss_kib: rss,
-                floor: Some(floors[floors.len() / 2]),
+                floor: Some(Times::of(floors)),
             });
             eprintln!("done: generate {name}, {threads} thread(s)");
             if format == ProfileFormat::Jsonl && threads == 1 {
@@ -204,7 +233,7 @@ fn main() {
                     threads: 1,
                     profiles: users,
                     bytes,
-                    took,
+                    took: Times::of(vec![took]),
                     peak_rss_kib: rss,
                     floor: None,
                 });
@@ -213,7 +242,7 @@ fn main() {
             fs::remove_file(&path).ok();
         }
         if format == ProfileFormat::Jsonl {
-            let (took, rss, bytes) = median(runs, || {
+            let (took, rss, bytes) = repeat(runs, || {
                 settle(&[&path]);
                 generate(users, name, all_threads, &path, &["--fsync"])
             });
@@ -226,7 +255,7 @@ fn main() {
                 peak_rss_kib: rss,
                 floor: None,
             });
-            let (took, rss, bytes) = median(runs, || {
+            let (took, rss, bytes) = repeat(runs, || {
                 generate(users, name, all_threads, &path, &[]);
                 // Not settled: the file just written is still being written back.
                 generate(users, name, all_threads, &path, &[])
@@ -254,7 +283,7 @@ fn main() {
             threads: all_threads,
             profiles: big,
             bytes,
-            took,
+            took: Times::of(vec![took]),
             peak_rss_kib: rss,
             floor: None,
         });
@@ -262,31 +291,31 @@ fn main() {
     fs::remove_dir_all(&dir).ok();
 
     println!(
-        "| case | threads | profiles | profiles/s | MB/s | wall (s) | peak RSS (MiB) | floor (s) | vs floor |"
+        "| case | threads | profiles | profiles/s | MB/s | wall (s) | fastest–slowest (s) | peak RSS (MiB) | floor (s) | vs floor | fastest vs fastest floor |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for row in rows {
-        let secs = row.took.as_secs_f64();
-        let floor = row
-            .floor
-            .map_or("-".into(), |f| format!("{:.2}", f.as_secs_f64()));
-        let ratio = row
-            .floor
-            .map_or("-".into(), |f| format!("{:.2}x", secs / f.as_secs_f64()));
+        let secs = row.took.median();
+        let floor = row.floor.as_ref();
         let rss = row
             .peak_rss_kib
             .map_or("-".into(), |k| format!("{:.1}", k as f64 / 1024.0));
         println!(
-            "| {} | {} | {} | {:.0} | {:.0} | {:.2} | {} | {} | {} |",
+            "| {} | {} | {} | {:.0} | {:.0} | {:.2} | {} | {} | {} | {} | {} |",
             row.case,
             row.threads,
             row.profiles,
             row.profiles as f64 / secs,
             row.bytes as f64 / 1e6 / secs,
             secs,
+            row.took.spread(),
             rss,
-            floor,
-            ratio
+            floor.map_or("-".into(), |f| format!("{:.2}", f.median())),
+            floor.map_or("-".into(), |f| format!("{:.2}x", secs / f.median())),
+            floor.map_or("-".into(), |f| format!(
+                "{:.2}x",
+                row.took.best() / f.best()
+            )),
         );
     }
 }
