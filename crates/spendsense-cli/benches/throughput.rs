@@ -38,10 +38,26 @@ struct Row {
     case: String,
     threads: usize,
     profiles: u64,
-    bytes: u64,
-    took: Times,
-    peak_rss_kib: Option<u64>,
+    runs: Runs,
     floor: Option<Times>,
+}
+
+/// What the runs of one case measured.
+struct Runs {
+    took: Times,
+    /// The largest peak RSS of any run, in KiB.
+    peak_rss_kib: Option<u64>,
+    bytes: u64,
+}
+
+impl Runs {
+    fn once((took, peak_rss_kib, bytes): Measured) -> Runs {
+        Runs {
+            took: Times::of(vec![took]),
+            peak_rss_kib,
+            bytes,
+        }
+    }
 }
 
 /// Wall times of the runs of one case, sorted.
@@ -107,17 +123,14 @@ fn run(args: &[&str]) -> (Duration, Option<u64>) {
     }
 }
 
-/// The wall times of `runs` runs of `case`, with the largest peak RSS and
-/// the bytes written.
-fn repeat(runs: u64, mut case: impl FnMut() -> Measured) -> (Times, Option<u64>, u64) {
+/// `runs` runs of `case`.
+fn repeat(runs: u64, mut case: impl FnMut() -> Measured) -> Runs {
     let measured: Vec<Measured> = (0..runs.max(1)).map(|_| case()).collect();
-    let peak = measured.iter().filter_map(|m| m.1).max();
-    let bytes = measured[0].2;
-    (
-        Times::of(measured.iter().map(|m| m.0).collect()),
-        peak,
-        bytes,
-    )
+    Runs {
+        took: Times::of(measured.iter().map(|m| m.0).collect()),
+        peak_rss_kib: measured.iter().filter_map(|m| m.1).max(),
+        bytes: measured[0].2,
+    }
 }
 
 /// Wall time, peak RSS in KiB, bytes written.
@@ -209,7 +222,7 @@ fn main() {
             let mut floors = Vec::new();
             let floor_path = dir.join("floor");
             let outputs = [path.as_path(), floor_path.as_path()];
-            let (took, rss, bytes) = repeat(runs, || {
+            let measured = repeat(runs, || {
                 settle(&outputs);
                 floors.push(floor(&pregenerated, users, format, threads, &floor_path));
                 settle(&outputs);
@@ -219,22 +232,19 @@ fn main() {
                 case: format!("generate {name} to file"),
                 threads,
                 profiles: users,
-                bytes,
-                took,
-                peak_rss_kib: rss,
+                runs: measured,
                 floor: Some(Times::of(floors)),
             });
             eprintln!("done: generate {name}, {threads} thread(s)");
             if format == ProfileFormat::Jsonl && threads == 1 {
                 settle(&[]);
+                let bytes = fs::metadata(&path).map_or(0, |m| m.len());
                 let (took, rss) = run(&["validate", path.to_str().unwrap(), "-f", "json"]);
                 rows.push(Row {
                     case: "validate jsonl".into(),
                     threads: 1,
                     profiles: users,
-                    bytes,
-                    took: Times::of(vec![took]),
-                    peak_rss_kib: rss,
+                    runs: Runs::once((took, rss, bytes)),
                     floor: None,
                 });
                 eprintln!("done: validate");
@@ -242,33 +252,27 @@ fn main() {
             fs::remove_file(&path).ok();
         }
         if format == ProfileFormat::Jsonl {
-            let (took, rss, bytes) = repeat(runs, || {
+            let synced = repeat(runs, || {
                 settle(&[&path]);
                 generate(users, name, all_threads, &path, &["--fsync"])
             });
-            rows.push(Row {
-                case: "generate jsonl to file, `--fsync`".into(),
-                threads: all_threads,
-                profiles: users,
-                bytes,
-                took,
-                peak_rss_kib: rss,
-                floor: None,
-            });
-            let (took, rss, bytes) = repeat(runs, || {
+            let over_last = repeat(runs, || {
                 generate(users, name, all_threads, &path, &[]);
                 // Not settled: the file just written is still being written back.
                 generate(users, name, all_threads, &path, &[])
             });
-            rows.push(Row {
-                case: "generate jsonl over the file just written".into(),
-                threads: all_threads,
-                profiles: users,
-                bytes,
-                took,
-                peak_rss_kib: rss,
-                floor: None,
-            });
+            for (case, runs) in [
+                ("generate jsonl to file, `--fsync`", synced),
+                ("generate jsonl over the file just written", over_last),
+            ] {
+                rows.push(Row {
+                    case: case.into(),
+                    threads: all_threads,
+                    profiles: users,
+                    runs,
+                    floor: None,
+                });
+            }
             fs::remove_file(&path).ok();
             eprintln!("done: --fsync and overwrite");
         }
@@ -276,15 +280,13 @@ fn main() {
     if big > 0 {
         let path = dir.join("big.jsonl");
         settle(&[]);
-        let (took, rss, bytes) = generate(big, "jsonl", all_threads, &path, &[]);
+        let measured = generate(big, "jsonl", all_threads, &path, &[]);
         fs::remove_file(&path).ok();
         rows.push(Row {
             case: "generate jsonl to file (memory check)".into(),
             threads: all_threads,
             profiles: big,
-            bytes,
-            took: Times::of(vec![took]),
-            peak_rss_kib: rss,
+            runs: Runs::once(measured),
             floor: None,
         });
     }
@@ -295,9 +297,11 @@ fn main() {
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for row in rows {
-        let secs = row.took.median();
+        let took = &row.runs.took;
+        let secs = took.median();
         let floor = row.floor.as_ref();
         let rss = row
+            .runs
             .peak_rss_kib
             .map_or("-".into(), |k| format!("{:.1}", k as f64 / 1024.0));
         println!(
@@ -306,16 +310,13 @@ fn main() {
             row.threads,
             row.profiles,
             row.profiles as f64 / secs,
-            row.bytes as f64 / 1e6 / secs,
+            row.runs.bytes as f64 / 1e6 / secs,
             secs,
-            row.took.spread(),
+            took.spread(),
             rss,
             floor.map_or("-".into(), |f| format!("{:.2}", f.median())),
             floor.map_or("-".into(), |f| format!("{:.2}x", secs / f.median())),
-            floor.map_or("-".into(), |f| format!(
-                "{:.2}x",
-                row.took.best() / f.best()
-            )),
+            floor.map_or("-".into(), |f| format!("{:.2}x", took.best() / f.best())),
         );
     }
 }

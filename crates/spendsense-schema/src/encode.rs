@@ -355,7 +355,7 @@ mod tests {
                     bytes[at] = byte;
                     let special = byte < 0x20 || byte == b'"' || byte == b'\\';
                     assert_eq!(needs_escape(&bytes), special, "{bytes:?}");
-                    // Neighbours that sit just past each boundary of the checks.
+                    // Neighbours on either side of each special range and byte.
                     for neighbour in [0x1f, 0x20, 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0x80, 0xff] {
                         let mut bytes = vec![neighbour; len];
                         bytes[at] = byte;
