@@ -64,7 +64,7 @@ mod tests {
     fn canonical_dataset_validates() {
         let personas = spendsense_personas::Personas::spendsense();
         for (_, seed, count) in DATASETS {
-            let report = spendsense_generator::validate(&personas, &profiles(seed, count));
+            let report = spendsense_validate::validate(&personas, &profiles(seed, count));
             assert!(report.is_valid(), "{report}");
         }
     }

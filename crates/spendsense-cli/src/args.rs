@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 pub use spendsense_cli::shard::Shard;
-use spendsense_generator::{Mix, Overlap};
+use spendsense_generator::Overlap;
+use spendsense_personas::Mix;
 
 /// Largest `--num-users` accepted: a billion profiles is about 1.2 TB of JSONL.
 pub const MAX_USERS: u64 = 1_000_000_000;

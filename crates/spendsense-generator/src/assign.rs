@@ -16,8 +16,8 @@ use std::rc::Rc;
 
 use spendsense_schema::PersonaId;
 
-use crate::mix::Mix;
 use crate::streams::{Domain, permutation, stream};
+use spendsense_personas::Mix;
 
 /// One period: the persona of each position and its rank within the period.
 type Period = Rc<Vec<(PersonaId, u32)>>;

@@ -31,11 +31,9 @@ mod build;
 mod fingerprint;
 mod identity;
 mod income;
-mod mix;
 mod money;
 mod names;
 mod overlap;
-mod report;
 mod streams;
 mod text;
 
@@ -47,11 +45,10 @@ use spendsense_schema::{PersonaId, UserProfile};
 
 pub use build::user_id;
 pub use fingerprint::{ALGORITHM_VERSION, fingerprint};
-pub use mix::{MAX_PERIOD, Mix, MixError};
+// `GeneratorConfig` takes a mix; it is defined with the personas so that checking a
+// dataset's quotas does not need the generator.
 pub use overlap::{Overlap, OverlapError};
-pub use report::{
-    BandCount, INCOME_BANDS, PersonaSummary, Report, ReportViolation, Validator, validate,
-};
+pub use spendsense_personas::{MAX_PERIOD, Mix, MixError};
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq, Eq)]

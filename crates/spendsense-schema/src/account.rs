@@ -211,12 +211,21 @@ pub struct Account {
 }
 
 impl Account {
-    /// `current / limit` for a credit account with a positive limit.
+    /// `current / limit` for a credit account with a positive limit (saturating
+    /// at `Decimal::MAX` or `MIN`), `None` for any other account.
     pub fn utilization(&self) -> Option<Decimal> {
         let (current, limit) = (self.balances.current?, self.balances.limit?);
-        (self.account_type == AccountType::Credit && limit > Decimal::ZERO)
-            .then(|| current.checked_div(limit))
-            .flatten()
+        // A hostile file can hold a quotient past Decimal's range; it saturates
+        // rather than vanishing, so such a card still reads as over its limit.
+        (self.account_type == AccountType::Credit && limit > Decimal::ZERO).then(|| {
+            current
+                .checked_div(limit)
+                .unwrap_or(if current.is_sign_negative() {
+                    Decimal::MIN
+                } else {
+                    Decimal::MAX
+                })
+        })
     }
 
     /// Whether this is a credit card.

@@ -2,27 +2,27 @@
 //!
 //! The dataset streams past once, as for `validate`: every profile goes to the
 //! [`Validator`] and to [`Stats`], whose memory does not grow with the file
-//! (see [`stats`]). The page is then rendered in memory (its size is bounded
+//! (see [`spendsense_export::stats`]). The page is then rendered in memory (its size is bounded
 //! too) and written atomically through [`Output`].
 
 mod charts;
 mod html;
-mod stats;
 
 use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
-use spendsense_generator::{Mix, Report, Validator};
+use spendsense_personas::Mix;
 use spendsense_personas::Personas;
 use spendsense_schema::codec::{ReadError, Record};
 use spendsense_schema::{ProfileFormat, read_located_profiles};
+use spendsense_validate::{Report, Validator};
 
 use crate::Failure;
 use crate::args::ReportArgs;
 use crate::commands::validate::{Dataset, display_name};
 use crate::output::Output;
 use html::Page;
-use stats::Stats;
+use spendsense_export::stats::Stats;
 
 pub fn run(args: ReportArgs) -> Result<ExitCode, Failure> {
     // Refuse an unusable output path before reading a possibly huge input.
@@ -89,9 +89,9 @@ mod tests {
     use spendsense_schema::{PersonaId, UserProfile, write_profiles};
 
     use super::charts::{PERSONA_COLORS, bar_label, hex};
-    use super::stats::SCATTER_CAP;
     use super::*;
     use crate::args::InputFormat;
+    use spendsense_export::stats::SCATTER_CAP;
 
     const SVG_NS: &str = "http://www.w3.org/2000/svg";
 

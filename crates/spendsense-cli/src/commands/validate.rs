@@ -6,10 +6,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
-use spendsense_generator::{Mix, Report, Validator};
-use spendsense_personas::Personas;
+use spendsense_personas::{Mix, Personas};
 use spendsense_schema::codec::{ReadError, Record, RecordLocation};
 use spendsense_schema::{ProfileFormat, read_located_profiles};
+use spendsense_validate::{Report, Validator};
 
 use crate::Failure;
 use crate::args::{DatasetArgs, InputFormat, ReportFormat, ValidateArgs};

@@ -13,9 +13,9 @@
 
 use proptest::prelude::*;
 use serde_json::Value;
-use spendsense_generator::Validator;
 use spendsense_personas::Personas;
 use spendsense_schema::{ProfileFormat, read_profiles};
+use spendsense_validate::Validator;
 
 use crate::{sample_json, sample_jsonl, sample_values};
 

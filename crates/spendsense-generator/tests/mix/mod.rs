@@ -1,6 +1,7 @@
-use spendsense_generator::{Generator, GeneratorConfig, Mix, Validator};
+use spendsense_generator::{Generator, GeneratorConfig, Mix};
 use spendsense_personas::Personas;
 use spendsense_schema::PersonaId;
+use spendsense_validate::Validator;
 
 fn config(seed: u64, count: u64, mix: Mix) -> GeneratorConfig {
     GeneratorConfig {

@@ -1,6 +1,7 @@
-use spendsense_generator::{Generator, GeneratorConfig, Mix, Overlap, validate};
+use spendsense_generator::{Generator, GeneratorConfig, Mix, Overlap};
 use spendsense_personas::{PersonaSet, Personas, PlannedSignals, overlap_partners};
 use spendsense_schema::PersonaId;
+use spendsense_validate::validate;
 
 fn generate(seed: u64, count: u64, overlap: &str, mix: Mix) -> Vec<spendsense_schema::UserProfile> {
     let config = GeneratorConfig {
@@ -74,7 +75,7 @@ fn no_overlap_by_default_and_overlap_works_with_a_mix() {
     let mix = Mix::parse("high_utilization=2,variable_income=1,control=1").unwrap();
     let profiles = generate(3, 300, "0.5", mix);
     let personas = Personas::spendsense();
-    let mut validator = spendsense_generator::Validator::with_mix(&personas, mix);
+    let mut validator = spendsense_validate::Validator::with_mix(&personas, mix);
     profiles.iter().for_each(|p| validator.push(p));
     let report = validator.finish();
     assert!(report.is_valid(), "{report}");

@@ -1,7 +1,8 @@
 use rust_decimal::Decimal;
-use spendsense_generator::{Generator, GeneratorConfig, Overlap, generate, validate};
+use spendsense_generator::{Generator, GeneratorConfig, Overlap, generate};
 use spendsense_personas::{PersonaSet, Personas, PlannedSignals};
 use spendsense_schema::{AccountSubtype, PersonaId, UserProfile};
+use spendsense_validate::validate;
 
 const SIZES: [u64; 9] = [1, 4, 5, 49, 50, 73, 100, 250, 1000];
 const SEEDS: std::ops::Range<u64> = 0..24;

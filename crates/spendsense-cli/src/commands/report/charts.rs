@@ -15,7 +15,7 @@ use rust_decimal::prelude::ToPrimitive;
 use spendsense_personas::Criteria;
 use spendsense_schema::PersonaId;
 
-use super::stats::{
+use spendsense_export::stats::{
     ACCOUNT_KINDS, INCOME_BIN, INCOME_BINS, INCOME_FROM, INCOME_TO, SCATTER_CAP, SavingsBands,
     Stats,
 };
@@ -353,8 +353,8 @@ pub fn savings_targets(stats: &Stats, criteria: &Criteria) -> Result<String> {
             })
             .collect();
         let top = shares.iter().flatten().copied().fold(10.0, f64::max);
-        let last = bands.len() as f64 - 0.5;
-        let labels: Vec<String> = (0..bands.len()).map(|b| bands.label(b)).collect();
+        let last = bands.band_count() as f64 - 0.5;
+        let labels: Vec<String> = (0..bands.band_count()).map(|b| bands.label(b)).collect();
         let band_at = |x: &f64| {
             let index = x.round();
             if (x - index).abs() < 1e-6 && (0.0..labels.len() as f64).contains(&index) {
@@ -373,7 +373,7 @@ pub fn savings_targets(stats: &Stats, criteria: &Criteria) -> Result<String> {
             .disable_x_mesh()
             .light_line_style(WHITE)
             .bold_line_style(GRID)
-            .x_labels(bands.len())
+            .x_labels(bands.band_count())
             .x_label_formatter(&band_at)
             .y_label_formatter(&|y| format!("{y:.0}%"))
             .x_desc("planned monthly transfer into savings")

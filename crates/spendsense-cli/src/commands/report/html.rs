@@ -7,12 +7,13 @@
 use std::fmt::Write;
 
 use anyhow::Result;
-use spendsense_generator::{Mix, Report};
+use spendsense_personas::Mix;
 use spendsense_personas::Personas;
 use spendsense_schema::PersonaId;
+use spendsense_validate::Report;
 
 use super::charts::{self, ACCOUNT_COLORS, PERSONA_COLORS, hex, persona_label, scatter_caption};
-use super::stats::{ACCOUNT_KINDS, INCOME_FROM, INCOME_TO, Spread, Stats};
+use spendsense_export::stats::{ACCOUNT_KINDS, INCOME_FROM, INCOME_TO, Spread, Stats};
 
 /// Violations listed in full on the page; the rest are counted.
 pub const LISTED: usize = 20;

@@ -1,10 +1,4 @@
-//! Dataset validation: one pass over profiles, bounded memory, a full report.
-//!
-//! [`Validator`] takes profiles one at a time, so a file of any size can be
-//! checked while it streams. It keeps per-persona counts, an income histogram
-//! (one entry per distinct income), a 64-bit hash per user id, name and
-//! account id for duplicate detection (about 50 MB per million users), and at
-//! most [`Validator::LISTED`] violations in full; the rest are counted.
+//! The streaming [`Validator`] and the [`Report`] it builds.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
@@ -12,10 +6,8 @@ use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
-use spendsense_personas::Personas;
+use spendsense_personas::{Mix, Personas};
 use spendsense_schema::{PersonaId, UserProfile, validate_profile};
-
-use crate::Mix;
 
 /// Income bands the report counts, as `(label, min, max)` in dollars, inclusive of min.
 pub const INCOME_BANDS: [(&str, i64, i64); 4] = [

@@ -1,4 +1,4 @@
-//! What the report plots, gathered in one pass in bounded memory.
+//! What `spendsense report` plots, gathered in one pass in bounded memory.
 //!
 //! Counts and income bins are fixed-size arrays; the scatter keeps at most
 //! [`SCATTER_CAP`] points; savings targets are a histogram per persona keyed
@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use spendsense_schema::{AccountSubtype, AccountType, PersonaId, UserProfile};
+use spendsense_personas::PlannedSignals;
+use spendsense_schema::{AccountSubtype, PersonaId, UserProfile};
 
 /// Lowest income the histograms bin, in dollars.
 pub const INCOME_FROM: i64 = 20_000;
@@ -79,7 +80,7 @@ impl Stats {
             self.income_bins[p][bin.min(INCOME_BINS - 1)] += 1;
         }
 
-        if let Some(utilization) = max_card_utilization(profile) {
+        if let Some(utilization) = PlannedSignals::of(profile).max_card_utilization {
             self.with_cards += 1;
             if self.points.len() < SCATTER_CAP {
                 let percent = utilization
@@ -112,35 +113,6 @@ impl Stats {
     pub fn has_other_accounts(&self) -> bool {
         self.accounts.iter().any(|kinds| kinds[3] > 0)
     }
-}
-
-/// The highest `current / limit` over the profile's credit cards, as the
-/// detection criteria read it (a card without a positive limit counts as 0),
-/// `None` without cards. Unlike `PlannedSignals::of` it cannot overflow: the
-/// report must draw any file the validator can read, however hostile.
-fn max_card_utilization(profile: &UserProfile) -> Option<Decimal> {
-    profile
-        .accounts
-        .iter()
-        .filter(|a| a.is_credit_card())
-        .map(|a| {
-            a.balances
-                .current
-                .zip(a.balances.limit)
-                .filter(|(_, limit)| {
-                    *limit > Decimal::ZERO && a.account_type == AccountType::Credit
-                })
-                .map_or(Decimal::ZERO, |(current, limit)| {
-                    current
-                        .checked_div(limit)
-                        .unwrap_or(if current.is_sign_negative() {
-                            Decimal::MIN
-                        } else {
-                            Decimal::MAX
-                        })
-                })
-        })
-        .max()
 }
 
 /// Min, quartiles and max of one persona's savings targets.
@@ -222,7 +194,7 @@ impl SavingsBands {
     }
 
     /// Number of bands.
-    pub fn len(&self) -> usize {
+    pub fn band_count(&self) -> usize {
         self.bounds.len() + 1
     }
 
@@ -244,7 +216,7 @@ impl SavingsBands {
 
     /// Profiles per band of a value → count histogram.
     pub fn counts(&self, histogram: &BTreeMap<Decimal, u64>) -> Vec<u64> {
-        let mut counts = vec![0; self.len()];
+        let mut counts = vec![0; self.band_count()];
         for (value, count) in histogram {
             counts[self.band(*value)] += count;
         }
@@ -264,7 +236,7 @@ impl SavingsBands {
         match band {
             0 => "$0".to_string(),
             1 => format!("< {}", money(self.bounds[1])),
-            b if b == self.len() - 1 => format!("≥ {}", money(self.bounds[b - 1])),
+            b if b == self.band_count() - 1 => format!("≥ {}", money(self.bounds[b - 1])),
             b => format!("{}–{}", money(self.bounds[b - 1]), money(self.bounds[b])),
         }
     }
@@ -277,7 +249,7 @@ mod tests {
     #[test]
     fn savings_bands_split_at_the_threshold() {
         let bands = SavingsBands::new(Decimal::from(200));
-        let labels: Vec<String> = (0..bands.len()).map(|b| bands.label(b)).collect();
+        let labels: Vec<String> = (0..bands.band_count()).map(|b| bands.label(b)).collect();
         assert_eq!(
             labels,
             [
