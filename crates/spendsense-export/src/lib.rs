@@ -72,3 +72,110 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// What the views' tests compare against: the fields a profile's serde form
+/// really has, so that no view can miss a field the model gains.
+#[cfg(test)]
+pub(crate) mod model {
+    use std::fmt;
+
+    use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+    use serde_json::value::RawValue;
+    use spendsense_generator::{Generator, GeneratorConfig, Overlap};
+    use spendsense_schema::UserProfile;
+
+    /// A generated profile that sets every field: the optional overlap keys
+    /// too (every account key is always present, null or not).
+    pub fn profile_with_every_field() -> UserProfile {
+        let config = GeneratorConfig {
+            overlap: Overlap::parse("1").expect("a valid share"),
+            ..GeneratorConfig::new(9, 40)
+        };
+        let generator = Generator::new(&config).expect("a valid configuration");
+        generator
+            .iter()
+            .find(|p| p.matched_personas.is_some() && p.expected_assignment.is_some())
+            .expect("overlap 1 gives overlap scenarios")
+    }
+
+    /// One leaf of a profile's JSON form: its dotted path (account fields as
+    /// `accounts[].balances.limit`) and its JSON text, numbers exactly as
+    /// written (`2000.00`).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Leaf {
+        pub path: String,
+        pub json: String,
+    }
+
+    /// Every leaf of `profile`'s JSON form, in the order serde writes it;
+    /// lists of plain values (`matched_personas`) are leaves.
+    pub fn leaves(profile: &UserProfile) -> Vec<Leaf> {
+        let text = serde_json::to_string(profile).expect("a profile is plain JSON");
+        let mut out = Vec::new();
+        collect(&text, "", &mut out);
+        out
+    }
+
+    /// The leaf paths of `profile`, each once (the accounts share theirs).
+    pub fn leaf_paths(profile: &UserProfile) -> Vec<String> {
+        let mut paths: Vec<String> = Vec::new();
+        for leaf in leaves(profile) {
+            if !paths.contains(&leaf.path) {
+                paths.push(leaf.path);
+            }
+        }
+        paths
+    }
+
+    fn collect(json: &str, path: &str, out: &mut Vec<Leaf>) {
+        let join = |key: &str| match path {
+            "" => key.to_string(),
+            _ => format!("{path}.{key}"),
+        };
+        if json.starts_with('{') {
+            let fields: OrderedFields = serde_json::from_str(json).expect("an object");
+            for (key, value) in fields.0 {
+                collect(value.get(), &join(&key), out);
+            }
+            return;
+        }
+        if json.starts_with("[{") {
+            let items: Vec<Box<RawValue>> = serde_json::from_str(json).expect("an array");
+            for item in items {
+                collect(item.get(), &format!("{path}[]"), out);
+            }
+            return;
+        }
+        out.push(Leaf {
+            path: path.to_string(),
+            json: json.to_string(),
+        });
+    }
+
+    /// An object's fields in their written order, values as raw JSON text
+    /// (serde_json's `Value` would sort the keys and round the numbers).
+    struct OrderedFields(Vec<(String, Box<RawValue>)>);
+
+    impl<'de> Deserialize<'de> for OrderedFields {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+            impl<'de> Visitor<'de> for Fields {
+                type Value = OrderedFields;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a JSON object")
+                }
+                fn visit_map<M: MapAccess<'de>>(
+                    self,
+                    mut map: M,
+                ) -> Result<OrderedFields, M::Error> {
+                    let mut fields = Vec::new();
+                    while let Some(entry) = map.next_entry()? {
+                        fields.push(entry);
+                    }
+                    Ok(OrderedFields(fields))
+                }
+            }
+            deserializer.deserialize_map(Fields)
+        }
+    }
+}

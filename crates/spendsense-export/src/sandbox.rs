@@ -55,6 +55,145 @@ pub const CONTRACT_NAME: &str = "DIRECT DEPOSIT CONTRACT PAYMENT";
 /// How many whole-percent APR steps each persona's range spans.
 const APR_STEPS: u64 = 6;
 
+/// What a Sandbox configuration makes of one profile field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Carried {
+    /// The field feeds these keys of the configuration or `index.json`.
+    To(&'static str),
+    /// The field has no place in Plaid's Sandbox, for this reason.
+    Skipped(&'static str),
+}
+
+/// Every field of a profile, by its JSON path (account fields as
+/// `accounts[].…`), and what the configuration makes of it. A test compares
+/// the paths with the profile's serde form, so a new field fails it until it
+/// is listed here; `docs/plaid-sandbox.md` shows this table.
+pub const PROFILE_FIELDS: [(&str, Carried); 33] = [
+    (
+        "user_id",
+        Carried::To("the file name `<user_id>.json`; `index.json` `user_id`"),
+    ),
+    ("name", Carried::To("`identity.names` of every account")),
+    (
+        "persona",
+        Carried::To("`index.json` `persona`; the range of the cards' `liability.purchase_apr`"),
+    ),
+    (
+        "expected_assignment",
+        Carried::To("`index.json` `expected_assignment`"),
+    ),
+    (
+        "matched_personas",
+        Carried::Skipped(
+            "ground truth for the pipeline, not account data; `index.json` names the persona to assign",
+        ),
+    ),
+    (
+        "annual_income",
+        Carried::To("checking `inflow_model.income_amount` (a twelfth)"),
+    ),
+    (
+        "demographics.age",
+        Carried::Skipped("Plaid's identity data has no age"),
+    ),
+    (
+        "demographics.state",
+        Carried::Skipped("always equal to `identity.address.region`, which is carried"),
+    ),
+    ("identity.email", Carried::To("`identity.emails`")),
+    (
+        "identity.phone_number",
+        Carried::To("`identity.phone_numbers`"),
+    ),
+    (
+        "identity.address.street",
+        Carried::To("`identity.addresses[0].data.street`"),
+    ),
+    (
+        "identity.address.city",
+        Carried::To("`identity.addresses[0].data.city`"),
+    ),
+    (
+        "identity.address.region",
+        Carried::To("`identity.addresses[0].data.region`"),
+    ),
+    (
+        "identity.address.postal_code",
+        Carried::To("`identity.addresses[0].data.postal_code`"),
+    ),
+    (
+        "identity.address.country",
+        Carried::To("`identity.addresses[0].data.country`"),
+    ),
+    (
+        "characteristics.target_credit_utilization",
+        Carried::Skipped("shows as each card's `starting_balance` against its `meta.limit`"),
+    ),
+    (
+        "characteristics.target_savings_monthly",
+        Carried::Skipped(
+            "a transfer into savings needs transactions, which a `user_custom` configuration cannot carry",
+        ),
+    ),
+    (
+        "characteristics.income_stability",
+        Carried::To("checking `inflow_model.transaction_name` (payroll or contract payment)"),
+    ),
+    (
+        "characteristics.pay_frequency",
+        Carried::Skipped(
+            "Plaid's only income model pays monthly; the gap shows in `payment_day_of_month`",
+        ),
+    ),
+    (
+        "characteristics.median_pay_gap_days",
+        Carried::To("checking `inflow_model.payment_day_of_month` (capped at 28)"),
+    ),
+    (
+        "characteristics.subscription_count_target",
+        Carried::Skipped(
+            "recurring merchants need transactions, which a `user_custom` configuration cannot carry",
+        ),
+    ),
+    (
+        "accounts[].account_id",
+        Carried::To(
+            "the step of the card's `liability.purchase_apr` (Plaid assigns its own account ids)",
+        ),
+    ),
+    (
+        "accounts[].balances.available",
+        Carried::To("`force_available_balance`, or `has_null_available_balance` when null"),
+    ),
+    (
+        "accounts[].balances.current",
+        Carried::To("`starting_balance`; cards' `liability.minimum_payment_amount`"),
+    ),
+    ("accounts[].balances.limit", Carried::To("`meta.limit`")),
+    (
+        "accounts[].balances.iso_currency_code",
+        Carried::To("`currency`"),
+    ),
+    (
+        "accounts[].balances.unofficial_currency_code",
+        Carried::To("`currency` when there is no ISO code"),
+    ),
+    ("accounts[].mask", Carried::To("`meta.mask`")),
+    ("accounts[].name", Carried::To("`meta.name`")),
+    (
+        "accounts[].official_name",
+        Carried::To("`meta.official_name`, left out when null"),
+    ),
+    ("accounts[].type", Carried::To("`type`")),
+    ("accounts[].subtype", Carried::To("`subtype`")),
+    (
+        "accounts[].holder_category",
+        Carried::Skipped(
+            "Plaid's override accounts have no holder category; generated accounts are all personal",
+        ),
+    ),
+];
+
 /// One `user_custom` configuration (Plaid's `UserCustomPassword`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UserCustom {
@@ -576,6 +715,16 @@ mod tests {
         );
         assert!(!text.contains("null"), "{text}");
         assert!(!text.contains("has_null_available_balance"), "{text}");
+    }
+
+    #[test]
+    fn every_profile_field_is_mapped_or_skipped_on_purpose() {
+        let listed: Vec<&str> = PROFILE_FIELDS.iter().map(|(path, _)| *path).collect();
+        let fields = crate::model::leaf_paths(&crate::model::profile_with_every_field());
+        assert_eq!(
+            listed, fields,
+            "PROFILE_FIELDS must list every field of the profile, in order"
+        );
     }
 
     #[test]

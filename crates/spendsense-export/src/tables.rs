@@ -68,6 +68,11 @@ pub const ACCOUNT_COLUMNS: [&str; 13] = [
     "holder_category",
 ];
 
+/// Groups of a profile whose fields become `users.csv` columns without the
+/// group's name: `demographics.age` is `age`, but `identity.address.city` is
+/// `address_city`. Every other nesting level joins its keys with `_`.
+pub const UNPREFIXED_GROUPS: [&str; 3] = ["demographics", "identity", "characteristics"];
+
 /// Separates the persona ids of `matched_personas` in its one CSV field.
 pub const MATCHED_SEPARATOR: char = ';';
 
@@ -222,6 +227,105 @@ mod tests {
                 .collect();
             let written: Vec<(&str, &str)> = accounts.iter().map(|r| (&r[0], &r[1])).collect();
             assert_eq!(written, expected, "seed {seed}");
+        }
+    }
+
+    /// The column a profile field becomes, by the naming rule of the module.
+    fn column_of(path: &str) -> (&'static str, String) {
+        if let Some(account_field) = path.strip_prefix("accounts[].") {
+            return ("accounts", account_field.replace('.', "_"));
+        }
+        let unprefixed = UNPREFIXED_GROUPS
+            .iter()
+            .find_map(|group| path.strip_prefix(group)?.strip_prefix('.'));
+        ("users", unprefixed.unwrap_or(path).replace('.', "_"))
+    }
+
+    /// A JSON leaf as its CSV field: strings as they are, numbers as their
+    /// exact text, null as empty, a list of ids joined by the separator.
+    fn field_text(json: &str) -> String {
+        match serde_json::from_str::<serde_json::Value>(json).unwrap() {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(text) => text,
+            serde_json::Value::Array(items) => items
+                .iter()
+                .map(|item| item.as_str().expect("a list of ids").to_string())
+                .collect::<Vec<_>>()
+                .join(&MATCHED_SEPARATOR.to_string()),
+            _ => json.to_string(),
+        }
+    }
+
+    #[test]
+    fn columns_are_the_flattened_fields_of_the_profile_in_order() {
+        let profile = crate::model::profile_with_every_field();
+        let mut users = Vec::new();
+        let mut accounts = vec!["user_id".to_string()];
+        for path in crate::model::leaf_paths(&profile) {
+            match column_of(&path) {
+                ("accounts", column) => accounts.push(column),
+                (_, column) => users.push(column),
+            }
+        }
+        assert_eq!(
+            users, USER_COLUMNS,
+            "users.csv columns vs the profile's fields"
+        );
+        assert_eq!(
+            accounts, ACCOUNT_COLUMNS,
+            "accounts.csv columns vs the account's fields"
+        );
+    }
+
+    /// Every field of every row is the profile's own value, looked up by the
+    /// column the field's path becomes; absent overlap keys are empty.
+    #[test]
+    fn every_field_holds_the_profiles_own_value() {
+        for (seed, overlap) in [(1, "0"), (9, "1"), (42, "0.5"), (77, "0.2")] {
+            let config = GeneratorConfig {
+                overlap: spendsense_generator::Overlap::parse(overlap).unwrap(),
+                ..GeneratorConfig::new(seed, 60)
+            };
+            let profiles: Vec<_> = Generator::new(&config).unwrap().iter().collect();
+            let (users, accounts) = tables(&profiles);
+            let (users, accounts) = (rows(&users), rows(&accounts));
+            let mut account_rows = accounts.iter();
+            for (profile, user_row) in profiles.iter().zip(&users) {
+                let mut written: Vec<(&str, String)> = USER_COLUMNS
+                    .iter()
+                    .zip(user_row)
+                    .map(|(column, field)| (*column, field.to_string()))
+                    .collect();
+                let mut expected: Vec<(&str, String)> = USER_COLUMNS
+                    .iter()
+                    .map(|column| (*column, String::new()))
+                    .collect();
+                let mut account_index = None;
+                let mut account_expected: Vec<Vec<String>> = Vec::new();
+                for leaf in crate::model::leaves(profile) {
+                    let (table, column) = column_of(&leaf.path);
+                    let text = field_text(&leaf.json);
+                    if table == "users" {
+                        let slot = expected.iter_mut().find(|(c, _)| *c == column).unwrap();
+                        slot.1 = text;
+                    } else {
+                        if column == "account_id" {
+                            account_index = Some(account_expected.len());
+                            account_expected.push(vec![profile.user_id.clone()]);
+                        }
+                        account_expected[account_index.unwrap()].push(text);
+                    }
+                }
+                written.sort();
+                expected.sort();
+                assert_eq!(written, expected, "{}", profile.user_id);
+                for expected in account_expected {
+                    let row = account_rows.next().expect("a row per account");
+                    let row: Vec<&str> = row.iter().collect();
+                    assert_eq!(row, expected, "{}", profile.user_id);
+                }
+            }
+            assert!(account_rows.next().is_none());
         }
     }
 
