@@ -47,8 +47,8 @@ pub use build::user_id;
 pub use fingerprint::{ALGORITHM_VERSION, fingerprint};
 // `GeneratorConfig` takes a mix; it is defined with the personas so that checking a
 // dataset's quotas does not need the generator.
-pub use overlap::{Overlap, OverlapError};
-pub use spendsense_personas::{MAX_PERIOD, Mix, MixError};
+pub use overlap::Overlap;
+pub use spendsense_personas::{MAX_PERIOD, Mix};
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,13 +78,18 @@ impl GeneratorConfig {
     }
 }
 
-/// Why a configuration cannot be generated.
+/// Why a configuration cannot be generated: the crate's one error type.
+///
+/// Messages are lowercase, name the offending value and say what is allowed.
+/// [`Error::Personas`] is the personas crate's error passed through as it is
+/// (same message, no extra layer), so [`std::error::Error::source`] is `None`.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// The count was 0.
     ZeroCount,
     /// The persona definitions are broken; every problem is listed.
-    Personas(Vec<DefinitionProblem>),
+    Personas(spendsense_personas::Error),
     /// A requested index range lies outside `0..count`.
     RangeOutOfBounds {
         /// The requested range.
@@ -92,6 +97,9 @@ pub enum Error {
         /// The configured count.
         count: u64,
     },
+    /// An overlap share that is not a fraction from 0 to 1 with at most four
+    /// decimals ([`Overlap::parse`]).
+    Overlap(String),
 }
 
 impl fmt::Display for Error {
@@ -100,10 +108,8 @@ impl fmt::Display for Error {
             Error::ZeroCount => {
                 f.write_str("user count 0 is not allowed; generate at least 1 user")
             }
-            Error::Personas(problems) => {
-                let listed: Vec<String> = problems.iter().map(ToString::to_string).collect();
-                write!(f, "invalid persona definitions: {}", listed.join("; "))
-            }
+            Error::Personas(err) => err.fmt(f),
+            Error::Overlap(message) => f.write_str(message),
             Error::RangeOutOfBounds { range, count } => {
                 write!(
                     f,
@@ -138,10 +144,7 @@ impl Generator {
         if config.count == 0 {
             return Err(Error::ZeroCount);
         }
-        let problems = config.personas.problems();
-        if !problems.is_empty() {
-            return Err(Error::Personas(problems));
-        }
+        config.personas.check().map_err(Error::Personas)?;
         let overlaps = if config.overlap.is_none() {
             Vec::new()
         } else {
@@ -304,7 +307,9 @@ fn overlap_definitions(
     if problems.is_empty() {
         Ok(definitions)
     } else {
-        Err(Error::Personas(problems))
+        Err(Error::Personas(spendsense_personas::Error::Definitions(
+            problems,
+        )))
     }
 }
 

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::Error;
+
 /// The share of persona users that also meet one lower-priority persona's
 /// criteria (see `spendsense_personas::overlap_partners`), from 0 to 1 with at
 /// most four decimals. Exactly `floor(k · share)` of the first `k` users of
@@ -11,18 +13,6 @@ pub struct Overlap {
     ten_thousandths: u32,
 }
 
-/// Why an overlap share is refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OverlapError(String);
-
-impl fmt::Display for OverlapError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for OverlapError {}
-
 impl Overlap {
     /// No overlap: every profile meets exactly its own persona.
     pub fn none() -> Overlap {
@@ -30,9 +20,9 @@ impl Overlap {
     }
 
     /// Parses a fraction such as `0.25`.
-    pub fn parse(text: &str) -> Result<Overlap, OverlapError> {
+    pub fn parse(text: &str) -> Result<Overlap, Error> {
         let refuse = || {
-            OverlapError(format!(
+            Error::Overlap(format!(
                 "`{text}` is not a fraction from 0 to 1 with at most 4 decimals, e.g. 0.25"
             ))
         };

@@ -71,6 +71,17 @@ impl Personas {
         self.criteria.classify(signals)
     }
 
+    /// [`Personas::problems`] as a `Result`: `Ok` when the generator can use
+    /// the configuration, else every problem in one [`Error::Definitions`](crate::Error::Definitions).
+    pub fn check(&self) -> Result<(), crate::Error> {
+        let problems = self.problems();
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(crate::Error::Definitions(problems))
+        }
+    }
+
     /// Every problem with this configuration: missing or repeated personas,
     /// inverted ranges, negative amounts, and range corners that would make a
     /// persona's users trigger another persona (or control users any).

@@ -34,6 +34,7 @@ mod catalog;
 mod conformance;
 mod definition;
 mod detect;
+mod error;
 mod mix;
 mod overlap;
 mod range;
@@ -44,6 +45,7 @@ pub use conformance::{
 };
 pub use definition::{PayPlan, PersonaDefinition, default_definitions};
 pub use detect::{Criteria, PersonaSet, PlannedSignals, classify};
-pub use mix::{MAX_PERIOD, Mix, MixError};
+pub use error::Error;
+pub use mix::{MAX_PERIOD, Mix};
 pub use overlap::overlap_partners;
 pub use range::{CountRange, DecimalRange};

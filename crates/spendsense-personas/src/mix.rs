@@ -4,6 +4,8 @@ use std::fmt;
 
 use spendsense_schema::PersonaId;
 
+use crate::Error;
+
 /// Largest period (sum of weights after dividing by their gcd) a mix may have.
 pub const MAX_PERIOD: u64 = 10_000;
 
@@ -16,18 +18,6 @@ pub struct Mix {
     /// Weights reduced by their greatest common divisor, in [`PersonaId::ALL`] order.
     weights: [u64; 5],
 }
-
-/// Why a mix is refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MixError(String);
-
-impl fmt::Display for MixError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for MixError {}
 
 fn gcd(mut a: u64, mut b: u64) -> u64 {
     while b != 0 {
@@ -49,17 +39,17 @@ impl Mix {
     }
 
     /// A mix from weights in [`PersonaId::ALL`] order.
-    pub fn from_weights(weights: [u64; 5]) -> Result<Mix, MixError> {
+    pub fn from_weights(weights: [u64; 5]) -> Result<Mix, Error> {
         let divisor = weights.iter().fold(0, |g, w| gcd(g, *w));
         if divisor == 0 {
-            return Err(MixError(
+            return Err(Error::Mix(
                 "every persona weight is 0; give at least one persona a weight above 0".into(),
             ));
         }
         let reduced = weights.map(|w| w / divisor);
         let period: u64 = reduced.iter().sum();
         if period > MAX_PERIOD {
-            return Err(MixError(format!(
+            return Err(Error::Mix(format!(
                 "weights {weights:?} reduce to a cycle of {period} users; use coarser weights (their sum after dividing by the common factor must be at most {MAX_PERIOD})"
             )));
         }
@@ -67,32 +57,32 @@ impl Mix {
     }
 
     /// Parses `persona=weight` pairs separated by commas; personas left out weigh 0.
-    pub fn parse(text: &str) -> Result<Mix, MixError> {
+    pub fn parse(text: &str) -> Result<Mix, Error> {
         let mut weights = [0u64; 5];
         let mut seen = [false; 5];
         for pair in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let (name, weight) = pair.split_once('=').ok_or_else(|| {
-                MixError(format!(
+                Error::Mix(format!(
                     "`{pair}` is not persona=weight, e.g. high_utilization=40"
                 ))
             })?;
             let persona: PersonaId = name
                 .trim()
                 .parse()
-                .map_err(|e: spendsense_schema::UnknownPersona| MixError(e.to_string()))?;
+                .map_err(|e: spendsense_schema::UnknownPersona| Error::Mix(e.to_string()))?;
             let weight: u64 = weight.trim().parse().map_err(|_| {
-                MixError(format!(
+                Error::Mix(format!(
                     "weight `{}` of {persona} is not a whole number from 0 to {MAX_PERIOD}",
                     weight.trim()
                 ))
             })?;
             if weight > MAX_PERIOD {
-                return Err(MixError(format!(
+                return Err(Error::Mix(format!(
                     "weight {weight} of {persona} is above {MAX_PERIOD}"
                 )));
             }
             if std::mem::replace(&mut seen[persona.index()], true) {
-                return Err(MixError(format!(
+                return Err(Error::Mix(format!(
                     "{persona} is given twice; give each persona once"
                 )));
             }
