@@ -1,9 +1,12 @@
 //! Project chores: `cargo xtask gen-data [--check]`, `cargo xtask check-data`.
 //!
 //! Every generated file goes through [`ensure_file`], which compares bytes
-//! first: in check mode a difference fails with the command to run.
+//! first: in check mode a difference fails with the command to run. `gen-data`
+//! covers the dataset in `data/`, the JSON Schema and the docs ([`docs`]: shown
+//! command outputs and field tables).
 
 mod canonical;
+mod docs;
 mod summary;
 
 use std::path::{Path, PathBuf};
@@ -15,8 +18,11 @@ use anyhow::{Context, Result, bail};
 const USAGE: &str = "usage: cargo xtask <task>
 
 tasks:
-  gen-data          regenerate the generated files: the canonical dataset in data/
-  gen-data --check  fail if any committed generated file is stale (same as check-data)
+  gen-data          regenerate the generated files: the canonical dataset in data/, the
+                    JSON Schema, and in README.md and docs/*.md the shown outputs of sh
+                    blocks (run with a debug build of spendsense) and the field tables
+  gen-data --check  fail if any committed generated file is stale (same as check-data),
+                    naming the file and line
   check-data        the freshness check alone
   summary           print the reviewable summary of data/synthetic/users/profiles.json
   bench             run the throughput and memory benchmark (cargo bench -p spendsense-cli)";
@@ -34,8 +40,8 @@ fn main() -> ExitCode {
 fn run(args: Vec<String>) -> Result<()> {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
-        ["gen-data"] => canonical::generate_all(Mode::Write),
-        ["gen-data", "--check"] | ["check-data"] => canonical::generate_all(Mode::Check),
+        ["gen-data"] => gen_data(Mode::Write),
+        ["gen-data", "--check"] | ["check-data"] => gen_data(Mode::Check),
         ["bench"] => {
             let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
             let status = std::process::Command::new(cargo)
@@ -67,6 +73,12 @@ fn run(args: Vec<String>) -> Result<()> {
     }
 }
 
+/// Every generated file: the dataset and schema first, since the docs show them.
+fn gen_data(mode: Mode) -> Result<()> {
+    canonical::generate_all(mode)?;
+    docs::generate_all(mode, true)
+}
+
 /// Whether generated files are written or only compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -87,6 +99,17 @@ pub fn project_root() -> PathBuf {
 /// Makes `relative` hold exactly `contents`: writes it in [`Mode::Write`], fails
 /// naming the file and the fix in [`Mode::Check`].
 pub fn ensure_file(relative: &str, contents: &[u8], mode: Mode) -> Result<()> {
+    ensure_file_noting(relative, contents, mode, &[])
+}
+
+/// [`ensure_file`], naming in [`Mode::Check`] the `places` (`file:line: what`)
+/// that are stale, so a long doc's failure points at the block to look at.
+pub fn ensure_file_noting(
+    relative: &str,
+    contents: &[u8],
+    mode: Mode,
+    places: &[String],
+) -> Result<()> {
     let path = project_root().join(relative);
     let current = fs::read(&path).ok();
     if current.as_deref() == Some(contents) {
@@ -94,7 +117,8 @@ pub fn ensure_file(relative: &str, contents: &[u8], mode: Mode) -> Result<()> {
     }
     match mode {
         Mode::Check => {
-            bail!("{relative} is stale; run `cargo xtask gen-data` and commit the result")
+            let places: String = places.iter().map(|p| format!("{p}\n")).collect();
+            bail!("{places}{relative} is stale; run `cargo xtask gen-data` and commit the result")
         }
         Mode::Write => {
             if let Some(parent) = path.parent() {
