@@ -73,6 +73,22 @@ pub const ACCOUNT_COLUMNS: [&str; 13] = [
 /// `address_city`. Every other nesting level joins its keys with `_`.
 pub const UNPREFIXED_GROUPS: [&str; 3] = ["demographics", "identity", "characteristics"];
 
+/// The table ([`USERS_FILE`] or [`ACCOUNTS_FILE`]) and column that a profile
+/// field becomes, by its JSON path (account fields as `accounts[].…`): the
+/// path's keys joined by `_`, without the profile's [`UNPREFIXED_GROUPS`] and
+/// without `accounts[]`. `identity.address.city` is `address_city` in
+/// `users.csv`; `accounts[].balances.limit` is `balances_limit` in
+/// `accounts.csv`.
+pub fn column_of(path: &str) -> (&'static str, String) {
+    if let Some(account_field) = path.strip_prefix("accounts[].") {
+        return (ACCOUNTS_FILE, account_field.replace('.', "_"));
+    }
+    let unprefixed = UNPREFIXED_GROUPS
+        .iter()
+        .find_map(|group| path.strip_prefix(group)?.strip_prefix('.'));
+    (USERS_FILE, unprefixed.unwrap_or(path).replace('.', "_"))
+}
+
 /// Separates the persona ids of `matched_personas` in its one CSV field.
 pub const MATCHED_SEPARATOR: char = ';';
 
@@ -230,17 +246,6 @@ mod tests {
         }
     }
 
-    /// The column a profile field becomes, by the naming rule of the module.
-    fn column_of(path: &str) -> (&'static str, String) {
-        if let Some(account_field) = path.strip_prefix("accounts[].") {
-            return ("accounts", account_field.replace('.', "_"));
-        }
-        let unprefixed = UNPREFIXED_GROUPS
-            .iter()
-            .find_map(|group| path.strip_prefix(group)?.strip_prefix('.'));
-        ("users", unprefixed.unwrap_or(path).replace('.', "_"))
-    }
-
     /// A JSON leaf as its CSV field: strings as they are, numbers as their
     /// exact text, null as empty, a list of ids joined by the separator.
     fn field_text(json: &str) -> String {
@@ -263,7 +268,7 @@ mod tests {
         let mut accounts = vec!["user_id".to_string()];
         for path in crate::model::leaf_paths(&profile) {
             match column_of(&path) {
-                ("accounts", column) => accounts.push(column),
+                (ACCOUNTS_FILE, column) => accounts.push(column),
                 (_, column) => users.push(column),
             }
         }
@@ -305,7 +310,7 @@ mod tests {
                 for leaf in crate::model::leaves(profile) {
                     let (table, column) = column_of(&leaf.path);
                     let text = field_text(&leaf.json);
-                    if table == "users" {
+                    if table == USERS_FILE {
                         let slot = expected.iter_mut().find(|(c, _)| *c == column).unwrap();
                         slot.1 = text;
                     } else {
