@@ -1,3 +1,5 @@
+//! Custom persona mixes: exact shares at every prefix, and the validator judging quotas by the same mix.
+
 use spendsense_generator::{Generator, GeneratorConfig, Mix};
 use spendsense_personas::Personas;
 use spendsense_schema::PersonaId;

@@ -1,3 +1,5 @@
+//! Overlap scenarios: users that also meet one lower-priority persona, and what they carry.
+
 use spendsense_generator::{Generator, GeneratorConfig, Mix, Overlap};
 use spendsense_personas::{PersonaSet, Personas, PlannedSignals, overlap_partners};
 use spendsense_schema::PersonaId;

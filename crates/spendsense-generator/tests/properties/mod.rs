@@ -1,3 +1,5 @@
+//! Properties of every generated dataset over many seeds and sizes: validity, exact classification, income coverage.
+
 use rust_decimal::Decimal;
 use spendsense_generator::{Generator, GeneratorConfig, Overlap, generate};
 use spendsense_personas::{PersonaSet, Personas, PlannedSignals};
