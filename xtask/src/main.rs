@@ -8,6 +8,8 @@
 mod canonical;
 mod docs;
 mod summary;
+#[cfg(test)]
+mod tidy;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -52,7 +52,7 @@ pub fn write_dir(
             stats.add(profile);
         });
         result?;
-        if stats.profiles % PROGRESS_EVERY == 0 {
+        if stats.profiles.is_multiple_of(PROGRESS_EVERY) {
             progress(stats.profiles);
         }
     }

@@ -78,7 +78,7 @@ pub fn write_dir(
         if let Some(err) = failed.take() {
             return Err(err.into());
         }
-        if stats.profiles % PROGRESS_EVERY == 0 {
+        if stats.profiles.is_multiple_of(PROGRESS_EVERY) {
             progress(stats.profiles);
         }
     }
