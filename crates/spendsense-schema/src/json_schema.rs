@@ -240,50 +240,7 @@ mod tests {
 
     /// A profile with every key, the optional overlap keys included.
     fn sample() -> Value {
-        json!({
-            "user_id": "user_MASKED_000",
-            "name": "Ada Lovelace",
-            "persona": "high_utilization",
-            "expected_assignment": "high_utilization",
-            "matched_personas": ["high_utilization", "subscription_heavy"],
-            "annual_income": 96000.00,
-            "demographics": { "age": 34, "state": "CA" },
-            "identity": {
-                "email": "ada.lovelace.0@example.com",
-                "phone_number": "+1-415-555-0142",
-                "address": {
-                    "street": "2992 Kuhic Parkway",
-                    "city": "North Elvieville",
-                    "region": "CA",
-                    "postal_code": "94110",
-                    "country": "US"
-                }
-            },
-            "characteristics": {
-                "target_credit_utilization": 0.70,
-                "target_savings_monthly": 0.00,
-                "income_stability": "regular",
-                "pay_frequency": "biweekly",
-                "median_pay_gap_days": 14,
-                "subscription_count_target": 6
-            },
-            "accounts": [{
-                "account_id": "user_MASKED_000_acct_0",
-                "balances": {
-                    "available": 1800.00,
-                    "current": 13200.00,
-                    "limit": 15000.00,
-                    "iso_currency_code": "USD",
-                    "unofficial_currency_code": null
-                },
-                "mask": "0003",
-                "name": "Plaid credit card",
-                "official_name": null,
-                "type": "credit",
-                "subtype": "credit card",
-                "holder_category": "personal"
-            }]
-        })
+        serde_json::to_value(crate::sample::overlap_profile()).unwrap()
     }
 
     #[test]

@@ -8,30 +8,20 @@
 //! # Example
 //!
 //! ```
-//! use spendsense_schema::{validate_account, Account, AccountSubtype, AccountType, Balances, HolderCategory};
 //! use rust_decimal::Decimal;
+//! use spendsense_schema::{sample, validate_account, validate_profile};
 //!
-//! let card = Account {
-//!     account_id: "user_MASKED_000_acct_1".into(),
-//!     balances: Balances {
-//!         available: Some(Decimal::new(3000_00, 2)),
-//!         current: Some(Decimal::new(7000_00, 2)),
-//!         limit: Some(Decimal::new(10000_00, 2)),
-//!         iso_currency_code: Some("USD".into()),
-//!         unofficial_currency_code: None,
-//!     },
-//!     mask: Some("4321".into()),
-//!     name: "Plaid Credit Card".into(),
-//!     official_name: None,
-//!     account_type: AccountType::Credit,
-//!     subtype: AccountSubtype::CreditCard,
-//!     holder_category: HolderCategory::Personal,
-//! };
-//! assert!(validate_account(&card).is_empty());
-//! assert_eq!(card.utilization(), Some(Decimal::new(70, 2)));
+//! // `sample::profile()` is a valid profile with checking, savings and a card.
+//! let profile = sample::profile();
+//! assert!(validate_profile(&profile).is_empty());
 //!
+//! let card = &profile.accounts[2];
+//! assert!(card.is_credit_card() && validate_account(card).is_empty());
+//! assert_eq!(card.utilization(), Some(Decimal::new(12, 2)));
+//!
+//! // Money is written as exact JSON numbers, scale included.
 //! let json = serde_json::to_string(&card.balances).unwrap();
-//! assert!(json.contains(r#""current":7000.00"#));
+//! assert!(json.contains(r#""current":1800.00,"limit":15000.00"#));
 //! ```
 #![deny(missing_docs)]
 
@@ -43,6 +33,7 @@ pub mod json_schema;
 pub mod money;
 mod profile;
 pub mod reference;
+pub mod sample;
 mod validate;
 
 pub use account::{Account, AccountSubtype, AccountType, Balances, HolderCategory};

@@ -5,12 +5,14 @@ use spendsense_schema::{
     validate_account, validate_profile,
 };
 
-use crate::{dec, sample_profile};
+use spendsense_schema::sample;
 
-/// Validates `sample_profile()` after `edit` and compares *every* violation, in
+use crate::dec;
+
+/// Validates `sample::profile()` after `edit` and compares *every* violation, in
 /// order, with `expected`: `(path, rule, text the message must contain)`.
 fn check(edit: impl FnOnce(&mut UserProfile), expected: &[(&str, &str, &str)]) {
-    let mut profile = sample_profile();
+    let mut profile = sample::profile();
     edit(&mut profile);
     compare(&validate_profile(&profile), expected);
 }
@@ -64,7 +66,7 @@ fn every_violation_is_reported_with_its_path() {
 
 #[test]
 fn violations_display_path_message_and_rule() {
-    let mut profile = sample_profile();
+    let mut profile = sample::profile();
     profile.demographics.state = "PR".into();
     profile.identity.address.region = "PR".into();
     let shown: Vec<String> = validate_profile(&profile)
@@ -597,7 +599,7 @@ fn account_ids_and_masks_are_unique_within_a_profile() {
 
 #[test]
 fn loans_need_a_non_negative_balance() {
-    let mut loan = sample_profile().accounts[0].clone();
+    let mut loan = sample::profile().accounts[0].clone();
     (loan.account_type, loan.subtype) = (AccountType::Loan, AccountSubtype::Consumer);
     compare(&validate_account(&loan), &[]);
     loan.balances.current = Some(dec("-5.00"));
@@ -609,7 +611,7 @@ fn loans_need_a_non_negative_balance() {
 
 #[test]
 fn a_single_account_validates_with_paths_relative_to_it() {
-    let mut card = sample_profile().accounts[2].clone();
+    let mut card = sample::profile().accounts[2].clone();
     compare(&validate_account(&card), &[]);
     card.balances.limit = None;
     card.mask = Some("123".into());
