@@ -45,5 +45,6 @@ pub use profile::{
     PayFrequency, PersonaId, UnknownPersona, UserProfile,
 };
 pub use validate::{
-    AGE_RANGE, RESERVED_EMAIL_DOMAINS, Violation, validate_account, validate_profile,
+    AGE_RANGE, InJsonSchema, RESERVED_EMAIL_DOMAINS, Rule, Violation, validate_account,
+    validate_profile,
 };

@@ -172,7 +172,7 @@ pub struct Identity {
     /// Email at `example.com`, `example.org` or `example.net`.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(regex(pattern = r"^[^@\s]+@example\.(com|org|net)$"))
+        schemars(pattern(crate::json_schema::RESERVED_EMAIL))
     )]
     pub email: String,
     /// US phone number `+1-NXX-555-01XX`, e.g. `+1-415-555-0142`.
@@ -191,10 +191,16 @@ pub struct Identity {
 #[serde(deny_unknown_fields)]
 pub struct Address {
     /// House number and street, e.g. `2992 Kuhic Parkway`.
-    #[cfg_attr(feature = "json-schema", schemars(length(min = 1)))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(length(min = 1), pattern(crate::json_schema::NOT_BLANK))
+    )]
     pub street: String,
     /// City, e.g. `North Elvieville`.
-    #[cfg_attr(feature = "json-schema", schemars(length(min = 1)))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(length(min = 1), pattern(crate::json_schema::NOT_BLANK))
+    )]
     pub city: String,
     /// USPS state code; equals `demographics.state`.
     #[cfg_attr(feature = "json-schema", schemars(extend("enum" = crate::reference::US_STATES)))]
@@ -243,10 +249,9 @@ pub struct Characteristics {
 /// Lowest and highest gross annual income, in whole dollars, of any SpendSense
 /// profile: the product's fixed range.
 ///
-/// [`validate_profile`](crate::validate_profile) checks only that an income is
-/// positive; `spendsense-personas` refuses persona definitions whose income
-/// range strays outside this one, so generated profiles, and any dataset that
-/// passes the persona checks, stay within it. The JSON Schema states it.
+/// [`validate_profile`](crate::validate_profile) (rules `income-not-positive`
+/// and `income-range`) and the JSON Schema state it; `spendsense-personas`
+/// refuses persona definitions whose income range strays outside it.
 pub const ANNUAL_INCOME_RANGE: (i64, i64) = (20_000, 200_000);
 
 /// One synthetic user: identity, planned behaviour and accounts.
@@ -255,10 +260,16 @@ pub const ANNUAL_INCOME_RANGE: (i64, i64) = (20_000, 200_000);
 #[serde(deny_unknown_fields)]
 pub struct UserProfile {
     /// Masked id, `user_MASKED_000`, `user_MASKED_001`, …
-    #[cfg_attr(feature = "json-schema", schemars(length(min = 1)))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(length(min = 1), pattern(crate::json_schema::NOT_BLANK))
+    )]
     pub user_id: String,
     /// Fictional full name, unique within a dataset.
-    #[cfg_attr(feature = "json-schema", schemars(length(min = 1)))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(length(min = 1), pattern(crate::json_schema::NOT_BLANK))
+    )]
     pub name: String,
     /// The persona the profile was generated for (ground truth).
     pub persona: PersonaId,

@@ -431,6 +431,15 @@ fn identities_are_unmistakably_fictional() {
         &[("identity.email", "email-not-reserved", "`@example.com`")],
     );
     check(|p| p.identity.email = "ada@example.org".into(), &[]);
+    // One `@` only: the JSON Schema's pattern refuses a second one as well.
+    check(
+        |p| p.identity.email = "ada@home@example.org".into(),
+        &[(
+            "identity.email",
+            "email-not-reserved",
+            "`ada@home@example.org`",
+        )],
+    );
     check(
         |p| p.identity.phone_number = "+1-415-555-0200".into(),
         &[(
@@ -448,6 +457,15 @@ fn identities_are_unmistakably_fictional() {
         )],
     );
     check(|p| p.identity.phone_number = "+1-415-555-0199".into(), &[]);
+    // Fifteen bytes with a two-byte character across byte 13: refused, not a panic.
+    check(
+        |p| p.identity.phone_number = "+1-415-555-0\u{e9}2".into(),
+        &[(
+            "identity.phone_number",
+            "phone-not-fictional",
+            "`+1-415-555-0\u{e9}2`",
+        )],
+    );
     check(
         |p| p.identity.address.region = "NY".into(),
         &[("identity.address.region", "region-mismatch", "`NY` differs")],
@@ -554,6 +572,27 @@ fn savings_target_and_income_have_a_sign() {
     check(
         |p| p.annual_income = dec("0.00"),
         &[("annual_income", "income-not-positive", "0.00 must be > 0")],
+    );
+}
+
+#[test]
+fn income_lies_in_the_product_range() {
+    for income in ["19999.99", "200000.01", "1"] {
+        check(
+            |p| p.annual_income = dec(income),
+            &[(
+                "annual_income",
+                "income-range",
+                &format!("{income} is outside 20000..=200000"),
+            )],
+        );
+    }
+    // Both ends are allowed, and a non-positive income is only `income-not-positive`.
+    check(|p| p.annual_income = dec("20000.00"), &[]);
+    check(|p| p.annual_income = dec("200000.00"), &[]);
+    check(
+        |p| p.annual_income = dec("-1"),
+        &[("annual_income", "income-not-positive", "-1 must be > 0")],
     );
 }
 
