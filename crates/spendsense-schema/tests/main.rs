@@ -1,4 +1,5 @@
-//! Integration tests of the profile model: validation rules and the JSON wire format.
+//! Integration tests of the profile model: validation rules, the JSON wire
+//! format, and (feature `json-schema`) the JSON Schema's agreement with validation.
 //!
 //! Every test starts from `spendsense_schema::sample::profile()`, a valid
 //! profile with a checking account, a savings account and a credit card, and
@@ -8,6 +9,8 @@
 //! as a test binary of its own, and this crate keeps one.
 
 mod encoding;
+#[cfg(feature = "json-schema")]
+mod schema_parity;
 mod validation;
 mod wire;
 
