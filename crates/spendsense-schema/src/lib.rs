@@ -5,6 +5,21 @@
 //! structural validation ([`validate_profile`]). It holds no randomness, does
 //! no IO and never reads the clock.
 //!
+//! # Errors
+//!
+//! The crate has one error type, [`Error`], a `#[non_exhaustive]` enum whose
+//! variants carry the offending value; its messages are lowercase, without a
+//! final period, and say what is allowed. Only [`Error::Io`] has a
+//! [`source`](std::error::Error::source), the reader's own error. The older
+//! names [`codec::ReadError`], [`UnknownPersona`] and [`codec::UnknownFormat`]
+//! are aliases of it, kept so that callers compile unchanged; each says which
+//! variants its functions return.
+//!
+//! Two kinds of finding are data, not errors, because reading or checking
+//! goes on after them: a record that is JSON but not a profile
+//! ([`codec::RecordError`], delivered per record) and a broken rule
+//! ([`Violation`], collected by [`validate_profile`]).
+//!
 //! # Example
 //!
 //! ```
@@ -28,6 +43,7 @@
 mod account;
 pub mod codec;
 mod encode;
+mod error;
 #[cfg(feature = "json-schema")]
 pub mod json_schema;
 pub mod money;
@@ -40,6 +56,7 @@ pub use account::{Account, AccountSubtype, AccountType, Balances, HolderCategory
 pub use codec::{
     ProfileFormat, ProfileWriter, read_located_profiles, read_profiles, write_profiles,
 };
+pub use error::Error;
 pub use profile::{
     ANNUAL_INCOME_RANGE, Address, Characteristics, Demographics, Identity, IncomeStability,
     PayFrequency, PersonaId, UnknownPersona, UserProfile,

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::Account;
+use crate::{Account, Error};
 
 /// A persona, or the control group, as spelled on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -58,23 +58,9 @@ impl fmt::Display for PersonaId {
     }
 }
 
-/// Error for a persona id that is not one of [`PersonaId::ALL`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownPersona(pub String);
-
-impl fmt::Display for UnknownPersona {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let allowed: Vec<&str> = PersonaId::ALL.iter().map(|p| p.as_str()).collect();
-        write!(
-            f,
-            "unknown persona `{}`; expected one of {}",
-            self.0,
-            allowed.join(", ")
-        )
-    }
-}
-
-impl std::error::Error for UnknownPersona {}
+/// The error of a persona id that is not one of [`PersonaId::ALL`]: always
+/// [`Error::UnknownPersona`]. An alias kept for existing callers.
+pub type UnknownPersona = Error;
 
 impl FromStr for PersonaId {
     type Err = UnknownPersona;
@@ -83,7 +69,7 @@ impl FromStr for PersonaId {
         PersonaId::ALL
             .into_iter()
             .find(|p| p.as_str() == s)
-            .ok_or_else(|| UnknownPersona(s.to_string()))
+            .ok_or_else(|| Error::UnknownPersona(s.to_string()))
     }
 }
 
@@ -315,7 +301,7 @@ mod tests {
     #[test]
     fn persona_ids_parse_their_wire_spelling_only() {
         for persona in PersonaId::ALL {
-            assert_eq!(persona.as_str().parse::<PersonaId>(), Ok(persona));
+            assert_eq!(persona.as_str().parse::<PersonaId>().ok(), Some(persona));
             let json = serde_json::to_string(&persona).unwrap();
             assert_eq!(json, format!("\"{persona}\""));
         }
