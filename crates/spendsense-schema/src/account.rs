@@ -149,10 +149,7 @@ pub struct Balances {
     #[serde(deserialize_with = "required_nullable")]
     #[cfg_attr(
         feature = "json-schema",
-        schemars(
-            schema_with = "crate::json_schema::nullable_string",
-            pattern("^[A-Z]{3}$")
-        )
+        schemars(schema_with = "crate::json_schema::nullable_iso_currency")
     )]
     pub iso_currency_code: Option<String>,
     /// Code for currencies without an ISO code (e.g. crypto).
@@ -179,7 +176,10 @@ fn required_nullable<'de, D: serde::Deserializer<'de>>(
 #[serde(deny_unknown_fields)]
 pub struct Account {
     /// Stable identifier, unique within a dataset.
-    #[cfg_attr(feature = "json-schema", schemars(length(min = 1)))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(length(min = 1), pattern(crate::json_schema::NOT_BLANK))
+    )]
     pub account_id: String,
     /// Current balances.
     pub balances: Balances,
@@ -192,7 +192,10 @@ pub struct Account {
     )]
     pub mask: Option<String>,
     /// Name the user or institution gave the account.
-    #[cfg_attr(feature = "json-schema", schemars(length(min = 1)))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(length(min = 1), pattern(crate::json_schema::NOT_BLANK))
+    )]
     pub name: String,
     /// The institution's marketing name for the product.
     #[serde(deserialize_with = "required_nullable")]

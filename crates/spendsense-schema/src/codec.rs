@@ -15,7 +15,7 @@ use std::str::FromStr;
 use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use crate::UserProfile;
+use crate::{Error, UserProfile};
 
 /// On-disk layouts of a profile dataset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -70,17 +70,9 @@ impl ProfileFormat {
     }
 }
 
-/// Error for a format name that is not `json` or `jsonl`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownFormat(pub String);
-
-impl fmt::Display for UnknownFormat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown format `{}`; expected json or jsonl", self.0)
-    }
-}
-
-impl std::error::Error for UnknownFormat {}
+/// The error of a format name that is not `json` or `jsonl`: always
+/// [`Error::UnknownFormat`]. An alias kept for existing callers.
+pub type UnknownFormat = Error;
 
 impl FromStr for ProfileFormat {
     type Err = UnknownFormat;
@@ -89,7 +81,7 @@ impl FromStr for ProfileFormat {
         match s {
             "json" => Ok(ProfileFormat::Json),
             "jsonl" => Ok(ProfileFormat::Jsonl),
-            other => Err(UnknownFormat(other.to_string())),
+            other => Err(Error::UnknownFormat(other.to_string())),
         }
     }
 }
@@ -177,60 +169,10 @@ pub struct RecordError {
     pub message: String,
 }
 
-/// Why an input could not be read at all (past the records already delivered).
-#[derive(Debug)]
-pub enum ReadError {
-    /// The underlying reader failed.
-    Io(io::Error),
-    /// The input is not valid JSON or JSONL at this place.
-    Syntax {
-        /// What is wrong, with line and column where serde knows them.
-        message: String,
-    },
-    /// A JSONL line is longer than the limit.
-    LineTooLong {
-        /// 1-based line number.
-        line: u64,
-        /// The limit in bytes.
-        limit: usize,
-    },
-    /// An element of a JSON array is longer than the limit.
-    RecordTooLong {
-        /// Position of the element in the array, from 0.
-        index: u64,
-        /// The limit in bytes.
-        limit: usize,
-    },
-}
-
-impl fmt::Display for ReadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ReadError::Io(err) => write!(f, "read failed: {err}"),
-            ReadError::Syntax { message } => f.write_str(message),
-            ReadError::LineTooLong { line, limit } => {
-                write!(
-                    f,
-                    "line {line} is longer than {limit} bytes, the per-line limit; is this really JSONL?"
-                )
-            }
-            ReadError::RecordTooLong { index, limit } => {
-                write!(
-                    f,
-                    "array element {index} (counting from 0) is longer than {limit} bytes, the per-record limit"
-                )
-            }
-        }
-    }
-}
-
-impl std::error::Error for ReadError {}
-
-impl From<io::Error> for ReadError {
-    fn from(err: io::Error) -> Self {
-        ReadError::Io(err)
-    }
-}
+/// Why an input could not be read at all (past the records already
+/// delivered): [`Error::Io`], [`Error::Syntax`], [`Error::LineTooLong`] or
+/// [`Error::RecordTooLong`]. An alias kept for existing callers.
+pub type ReadError = Error;
 
 /// A record as delivered to the reader's callback.
 pub type Record = Result<UserProfile, RecordError>;
@@ -250,12 +192,13 @@ const MAX_MESSAGE_CHARS: usize = 200;
 /// unknown fields, bad amounts) are delivered as `Err` and reading goes on.
 /// Input that is not JSON at all, a JSON value other than an array (for
 /// `Json`), or a line or array element longer than [`MAX_LINE_BYTES`] stops
-/// reading with a [`ReadError`]. Returns the number of records delivered.
+/// reading with an [`Error`] (see [`ReadError`]). Returns the number of
+/// records delivered.
 pub fn read_profiles<R: BufRead>(
     reader: R,
     format: ProfileFormat,
     mut visit: impl FnMut(Record),
-) -> Result<u64, ReadError> {
+) -> Result<u64, Error> {
     read_located_profiles(reader, format, |_, record| visit(record))
 }
 
@@ -266,7 +209,7 @@ pub fn read_located_profiles<R: BufRead>(
     reader: R,
     format: ProfileFormat,
     visit: impl FnMut(RecordLocation, Record),
-) -> Result<u64, ReadError> {
+) -> Result<u64, Error> {
     match format {
         ProfileFormat::Jsonl => read_jsonl(reader, visit),
         ProfileFormat::Json => read_json_array(reader, visit),
@@ -329,7 +272,7 @@ fn strip_position(message: &str) -> String {
 fn read_jsonl<R: BufRead>(
     mut reader: R,
     mut visit: impl FnMut(RecordLocation, Record),
-) -> Result<u64, ReadError> {
+) -> Result<u64, Error> {
     let mut line = Vec::new();
     let (mut line_number, mut records) = (0u64, 0u64);
     loop {
@@ -341,7 +284,7 @@ fn read_jsonl<R: BufRead>(
             return Ok(records);
         }
         if line.len() > MAX_LINE_BYTES && line.last() != Some(&b'\n') {
-            return Err(ReadError::LineTooLong {
+            return Err(Error::LineTooLong {
                 line: line_number,
                 limit: MAX_LINE_BYTES,
             });
@@ -349,7 +292,7 @@ fn read_jsonl<R: BufRead>(
         let text = match std::str::from_utf8(&line) {
             Ok(text) => text.trim(),
             Err(err) => {
-                return Err(ReadError::Syntax {
+                return Err(Error::Syntax {
                     message: format!(
                         "line {line_number} is not UTF-8 text (invalid byte at column {})",
                         err.valid_up_to() + 1
@@ -362,7 +305,7 @@ fn read_jsonl<R: BufRead>(
         }
         if !text.starts_with('{') {
             let shown: String = text.chars().take(30).collect();
-            return Err(ReadError::Syntax {
+            return Err(Error::Syntax {
                 message: format!(
                     "line {line_number} does not hold a JSON object (starts with `{shown}`); JSONL needs one profile object per line"
                 ),
@@ -379,7 +322,7 @@ fn read_jsonl<R: BufRead>(
         if record.is_err()
             && let Err(err) = serde_json::from_str::<serde::de::IgnoredAny>(text)
         {
-            return Err(ReadError::Syntax {
+            return Err(Error::Syntax {
                 message: format!("line {line_number}: invalid JSON: {err}"),
             });
         }
@@ -391,7 +334,7 @@ fn read_jsonl<R: BufRead>(
 fn read_json_array<R: BufRead>(
     reader: R,
     visit: impl FnMut(RecordLocation, Record),
-) -> Result<u64, ReadError> {
+) -> Result<u64, Error> {
     let budget = Rc::new(Budget::default());
     let reader = Budgeted::new(reader, Rc::clone(&budget));
     let mut deserializer = serde_json::Deserializer::from_reader(reader);
@@ -405,7 +348,7 @@ fn read_json_array<R: BufRead>(
         .and_then(|()| deserializer.end());
     match result {
         Ok(()) => Ok(records),
-        Err(err) if err.is_io() && budget.tripped.get() => Err(ReadError::RecordTooLong {
+        Err(err) if err.is_io() && budget.tripped.get() => Err(Error::RecordTooLong {
             index: records,
             limit: MAX_LINE_BYTES,
         }),
@@ -481,9 +424,9 @@ impl<R: Read> Read for Budgeted<R> {
     }
 }
 
-fn json_error(err: serde_json::Error) -> ReadError {
+fn json_error(err: serde_json::Error) -> Error {
     if err.is_io() {
-        return ReadError::Io(io::Error::other(err.to_string()));
+        return Error::Io(io::Error::other(err.to_string()));
     }
     let message = if err.is_eof() {
         format!("the JSON ends early, {err}; is the file truncated?")
@@ -492,7 +435,7 @@ fn json_error(err: serde_json::Error) -> ReadError {
     } else {
         format!("invalid JSON: {err}")
     };
-    ReadError::Syntax { message }
+    Error::Syntax { message }
 }
 
 struct ArrayVisitor<'r, F> {

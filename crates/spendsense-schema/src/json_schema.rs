@@ -17,11 +17,17 @@
 //!   [`ANNUAL_INCOME_RANGE`](crate::ANNUAL_INCOME_RANGE), non-negative savings
 //!   and `current` balances);
 //! - enums list the exact wire values, Plaid's spaces included (`credit card`);
+//! - text that validation refuses when blank has a non-white-space character,
+//!   with white space spelled out as Rust's `trim` knows it; currency codes
+//!   are the active ISO 4217 list, as validation's are;
 //! - `mask` and `current`, which Plaid allows to be null, must be set, as
 //!   validation requires;
 //! - per account type: the subtypes that belong to it, and for credit and
 //!   depository accounts the `limit` and `available` rules that need no
 //!   arithmetic; per pay frequency: the income stability and nominal gap.
+//!
+//! [`Rule::ALL`](crate::Rule::ALL) says, rule by rule, whether this schema
+//! states it; the crate's tests check both directions.
 //!
 //! Rules that compare two numbers (`current <= limit`, `available = limit -
 //! current`) or whole datasets (unique ids, persona quotas), and the two-decimal
@@ -72,6 +78,35 @@ pub fn profile_schema_text() -> String {
     let mut text = serde_json::to_string_pretty(&profile_schema()).expect("a schema is plain JSON");
     text.push('\n');
     text
+}
+
+/// The characters Rust's `char::is_whitespace` (Unicode `White_Space`) and so
+/// `str::trim` know, spelled out: JSON Schema patterns are ECMA-262 regexes,
+/// whose `\s` is a different set (it has U+FEFF, lacks U+0085), so `\s`
+/// would let the schema and validation disagree on blank text.
+macro_rules! white_space {
+    () => {
+        r"\t-\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"
+    };
+}
+
+/// Text that is not blank: validation's `empty-field` trims before it checks.
+pub(crate) const NOT_BLANK: &str = concat!("[^", white_space!(), "]");
+
+/// An address at a domain reserved for documentation, as validation's
+/// `email-not-reserved` requires: no `@` or white space before the last `@`.
+pub(crate) const RESERVED_EMAIL: &str =
+    concat!("^[^@", white_space!(), r"]+@example\.(com|org|net)$");
+
+/// An ISO 4217 code of [`crate::reference::ISO_4217_CODES`], or `null`
+/// (validation's `unknown-currency`).
+pub(crate) fn nullable_iso_currency(_: &mut SchemaGenerator) -> Schema {
+    let mut codes: Vec<Value> = crate::reference::ISO_4217_CODES
+        .iter()
+        .map(|code| json!(code))
+        .collect();
+    codes.push(Value::Null);
+    json_schema!({ "type": ["string", "null"], "enum": codes })
 }
 
 /// An amount: a JSON number, never a string (see [`crate::money`]).
@@ -240,50 +275,7 @@ mod tests {
 
     /// A profile with every key, the optional overlap keys included.
     fn sample() -> Value {
-        json!({
-            "user_id": "user_MASKED_000",
-            "name": "Ada Lovelace",
-            "persona": "high_utilization",
-            "expected_assignment": "high_utilization",
-            "matched_personas": ["high_utilization", "subscription_heavy"],
-            "annual_income": 96000.00,
-            "demographics": { "age": 34, "state": "CA" },
-            "identity": {
-                "email": "ada.lovelace.0@example.com",
-                "phone_number": "+1-415-555-0142",
-                "address": {
-                    "street": "2992 Kuhic Parkway",
-                    "city": "North Elvieville",
-                    "region": "CA",
-                    "postal_code": "94110",
-                    "country": "US"
-                }
-            },
-            "characteristics": {
-                "target_credit_utilization": 0.70,
-                "target_savings_monthly": 0.00,
-                "income_stability": "regular",
-                "pay_frequency": "biweekly",
-                "median_pay_gap_days": 14,
-                "subscription_count_target": 6
-            },
-            "accounts": [{
-                "account_id": "user_MASKED_000_acct_0",
-                "balances": {
-                    "available": 1800.00,
-                    "current": 13200.00,
-                    "limit": 15000.00,
-                    "iso_currency_code": "USD",
-                    "unofficial_currency_code": null
-                },
-                "mask": "0003",
-                "name": "Plaid credit card",
-                "official_name": null,
-                "type": "credit",
-                "subtype": "credit card",
-                "holder_category": "personal"
-            }]
-        })
+        serde_json::to_value(crate::sample::overlap_profile()).unwrap()
     }
 
     #[test]
@@ -440,7 +432,9 @@ mod tests {
         );
         let iso = &def(&schema, "Balances")["properties"]["iso_currency_code"];
         assert_eq!(iso["type"], json!(["string", "null"]));
-        assert_eq!(iso["pattern"], "^[A-Z]{3}$");
+        let codes = iso["enum"].as_array().unwrap();
+        assert_eq!(codes.len(), crate::reference::ISO_4217_CODES.len() + 1);
+        assert!(codes.contains(&json!("USD")) && codes.contains(&Value::Null));
     }
 
     #[test]

@@ -5,54 +5,63 @@
 //! structural validation ([`validate_profile`]). It holds no randomness, does
 //! no IO and never reads the clock.
 //!
+//! # Errors
+//!
+//! The crate has one error type, [`Error`], a `#[non_exhaustive]` enum whose
+//! variants carry the offending value; its messages are lowercase, without a
+//! final period, and say what is allowed. Only [`Error::Io`] has a
+//! [`source`](std::error::Error::source), the reader's own error. The older
+//! names [`codec::ReadError`], [`UnknownPersona`] and [`codec::UnknownFormat`]
+//! are aliases of it, kept so that callers compile unchanged; each says which
+//! variants its functions return.
+//!
+//! Two kinds of finding are data, not errors, because reading or checking
+//! goes on after them: a record that is JSON but not a profile
+//! ([`codec::RecordError`], delivered per record) and a broken rule
+//! ([`Violation`], collected by [`validate_profile`]).
+//!
 //! # Example
 //!
 //! ```
-//! use spendsense_schema::{validate_account, Account, AccountSubtype, AccountType, Balances, HolderCategory};
 //! use rust_decimal::Decimal;
+//! use spendsense_schema::{sample, validate_account, validate_profile};
 //!
-//! let card = Account {
-//!     account_id: "user_MASKED_000_acct_1".into(),
-//!     balances: Balances {
-//!         available: Some(Decimal::new(3000_00, 2)),
-//!         current: Some(Decimal::new(7000_00, 2)),
-//!         limit: Some(Decimal::new(10000_00, 2)),
-//!         iso_currency_code: Some("USD".into()),
-//!         unofficial_currency_code: None,
-//!     },
-//!     mask: Some("4321".into()),
-//!     name: "Plaid Credit Card".into(),
-//!     official_name: None,
-//!     account_type: AccountType::Credit,
-//!     subtype: AccountSubtype::CreditCard,
-//!     holder_category: HolderCategory::Personal,
-//! };
-//! assert!(validate_account(&card).is_empty());
-//! assert_eq!(card.utilization(), Some(Decimal::new(70, 2)));
+//! // `sample::profile()` is a valid profile with checking, savings and a card.
+//! let profile = sample::profile();
+//! assert!(validate_profile(&profile).is_empty());
 //!
+//! let card = &profile.accounts[2];
+//! assert!(card.is_credit_card() && validate_account(card).is_empty());
+//! assert_eq!(card.utilization(), Some(Decimal::new(12, 2)));
+//!
+//! // Money is written as exact JSON numbers, scale included.
 //! let json = serde_json::to_string(&card.balances).unwrap();
-//! assert!(json.contains(r#""current":7000.00"#));
+//! assert!(json.contains(r#""current":1800.00,"limit":15000.00"#));
 //! ```
 #![deny(missing_docs)]
 
 mod account;
 pub mod codec;
 mod encode;
+mod error;
 #[cfg(feature = "json-schema")]
 pub mod json_schema;
 pub mod money;
 mod profile;
 pub mod reference;
+pub mod sample;
 mod validate;
 
 pub use account::{Account, AccountSubtype, AccountType, Balances, HolderCategory};
 pub use codec::{
     ProfileFormat, ProfileWriter, read_located_profiles, read_profiles, write_profiles,
 };
+pub use error::Error;
 pub use profile::{
     ANNUAL_INCOME_RANGE, Address, Characteristics, Demographics, Identity, IncomeStability,
     PayFrequency, PersonaId, UnknownPersona, UserProfile,
 };
 pub use validate::{
-    AGE_RANGE, RESERVED_EMAIL_DOMAINS, Violation, validate_account, validate_profile,
+    AGE_RANGE, InJsonSchema, RESERVED_EMAIL_DOMAINS, Rule, Violation, validate_account,
+    validate_profile,
 };

@@ -16,6 +16,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
 use serde_json::value::RawValue;
 
+use crate::Error;
+
 /// The most decimal places any amount in a profile may carry.
 pub const MAX_SCALE: u32 = 2;
 
@@ -88,20 +90,17 @@ pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal
 /// Parses the raw text of a JSON value as an exact decimal number.
 ///
 /// Strings, exponents (`1e400`) and anything beyond 28 significant digits are
-/// refused with a message naming the text.
-pub fn parse_number(text: &str) -> Result<Decimal, String> {
+/// refused with [`Error::AmountNotANumber`] or [`Error::AmountNotExact`],
+/// whose messages name the text.
+pub fn parse_number(text: &str) -> Result<Decimal, Error> {
     let looks_numeric = text.starts_with(|c: char| c == '-' || c.is_ascii_digit());
     if !looks_numeric {
-        return Err(format!(
-            "expected a JSON number for an amount, found `{}`",
-            clip(text)
-        ));
+        return Err(Error::AmountNotANumber {
+            text: clip(text).to_string(),
+        });
     }
-    Decimal::from_str_exact(text).map_err(|_| {
-        format!(
-            "`{}` is not an exact decimal amount (plain digits with an optional fraction, no exponent, at most 28 digits)",
-            clip(text)
-        )
+    Decimal::from_str_exact(text).map_err(|_| Error::AmountNotExact {
+        text: clip(text).to_string(),
     })
 }
 

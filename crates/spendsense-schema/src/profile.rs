@@ -6,7 +6,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::Account;
+use crate::{Account, Error};
 
 /// A persona, or the control group, as spelled on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -58,23 +58,9 @@ impl fmt::Display for PersonaId {
     }
 }
 
-/// Error for a persona id that is not one of [`PersonaId::ALL`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownPersona(pub String);
-
-impl fmt::Display for UnknownPersona {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let allowed: Vec<&str> = PersonaId::ALL.iter().map(|p| p.as_str()).collect();
-        write!(
-            f,
-            "unknown persona `{}`; expected one of {}",
-            self.0,
-            allowed.join(", ")
-        )
-    }
-}
-
-impl std::error::Error for UnknownPersona {}
+/// The error of a persona id that is not one of [`PersonaId::ALL`]: always
+/// [`Error::UnknownPersona`]. An alias kept for existing callers.
+pub type UnknownPersona = Error;
 
 impl FromStr for PersonaId {
     type Err = UnknownPersona;
@@ -83,7 +69,7 @@ impl FromStr for PersonaId {
         PersonaId::ALL
             .into_iter()
             .find(|p| p.as_str() == s)
-            .ok_or_else(|| UnknownPersona(s.to_string()))
+            .ok_or_else(|| Error::UnknownPersona(s.to_string()))
     }
 }
 
@@ -172,7 +158,7 @@ pub struct Identity {
     /// Email at `example.com`, `example.org` or `example.net`.
     #[cfg_attr(
         feature = "json-schema",
-        schemars(regex(pattern = r"^[^@\s]+@example\.(com|org|net)$"))
+        schemars(pattern(crate::json_schema::RESERVED_EMAIL))
     )]
     pub email: String,
     /// US phone number `+1-NXX-555-01XX`, e.g. `+1-415-555-0142`.
@@ -191,10 +177,16 @@ pub struct Identity {
 #[serde(deny_unknown_fields)]
 pub struct Address {
     /// House number and street, e.g. `2992 Kuhic Parkway`.
-    #[cfg_attr(feature = "json-schema", schemars(length(min = 1)))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(length(min = 1), pattern(crate::json_schema::NOT_BLANK))
+    )]
     pub street: String,
     /// City, e.g. `North Elvieville`.
-    #[cfg_attr(feature = "json-schema", schemars(length(min = 1)))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(length(min = 1), pattern(crate::json_schema::NOT_BLANK))
+    )]
     pub city: String,
     /// USPS state code; equals `demographics.state`.
     #[cfg_attr(feature = "json-schema", schemars(extend("enum" = crate::reference::US_STATES)))]
@@ -243,10 +235,9 @@ pub struct Characteristics {
 /// Lowest and highest gross annual income, in whole dollars, of any SpendSense
 /// profile: the product's fixed range.
 ///
-/// [`validate_profile`](crate::validate_profile) checks only that an income is
-/// positive; `spendsense-personas` refuses persona definitions whose income
-/// range strays outside this one, so generated profiles, and any dataset that
-/// passes the persona checks, stay within it. The JSON Schema states it.
+/// [`validate_profile`](crate::validate_profile) (rules `income-not-positive`
+/// and `income-range`) and the JSON Schema state it; `spendsense-personas`
+/// refuses persona definitions whose income range strays outside it.
 pub const ANNUAL_INCOME_RANGE: (i64, i64) = (20_000, 200_000);
 
 /// One synthetic user: identity, planned behaviour and accounts.
@@ -255,10 +246,16 @@ pub const ANNUAL_INCOME_RANGE: (i64, i64) = (20_000, 200_000);
 #[serde(deny_unknown_fields)]
 pub struct UserProfile {
     /// Masked id, `user_MASKED_000`, `user_MASKED_001`, …
-    #[cfg_attr(feature = "json-schema", schemars(length(min = 1)))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(length(min = 1), pattern(crate::json_schema::NOT_BLANK))
+    )]
     pub user_id: String,
     /// Fictional full name, unique within a dataset.
-    #[cfg_attr(feature = "json-schema", schemars(length(min = 1)))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(length(min = 1), pattern(crate::json_schema::NOT_BLANK))
+    )]
     pub name: String,
     /// The persona the profile was generated for (ground truth).
     pub persona: PersonaId,
@@ -304,7 +301,7 @@ mod tests {
     #[test]
     fn persona_ids_parse_their_wire_spelling_only() {
         for persona in PersonaId::ALL {
-            assert_eq!(persona.as_str().parse::<PersonaId>(), Ok(persona));
+            assert_eq!(persona.as_str().parse::<PersonaId>().ok(), Some(persona));
             let json = serde_json::to_string(&persona).unwrap();
             assert_eq!(json, format!("\"{persona}\""));
         }

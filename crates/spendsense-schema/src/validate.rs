@@ -12,14 +12,17 @@ use rust_decimal::Decimal;
 
 use crate::money::MAX_SCALE;
 use crate::reference::{is_iso_currency, is_us_state};
-use crate::{Account, AccountType, IncomeStability, PayFrequency, UserProfile};
+use crate::{
+    ANNUAL_INCOME_RANGE, Account, AccountType, IncomeStability, PayFrequency, UserProfile,
+};
 
 /// One broken rule at one place in a profile.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
     /// JSON path inside the profile, e.g. `accounts[1].balances.limit`.
     pub path: String,
-    /// Stable rule name, e.g. `credit-limit-missing`.
+    /// Stable rule name, e.g. `credit-limit-missing`: one of [`Rule::ALL`]
+    /// here, or a persona rule of `spendsense-personas`.
     pub rule: &'static str,
     /// What is wrong, with the offending value and what is allowed.
     pub message: String,
@@ -29,6 +32,119 @@ impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {} ({})", self.path, self.message, self.rule)
     }
+}
+
+/// Whether the JSON Schema ([`crate::json_schema`], feature `json-schema`)
+/// states a validation rule as well.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InJsonSchema {
+    /// The schema rejects every profile that breaks the rule (a test in this
+    /// crate checks one such profile per rule).
+    Stated,
+    /// JSON Schema cannot state the rule, for the reason given; only
+    /// validation checks it.
+    NotExpressible(&'static str),
+}
+
+/// One rule of [`validate_profile`]: its stable name, as [`Violation::rule`]
+/// carries it, and whether the JSON Schema states it too.
+///
+/// Validation reports only these rules, and each must say where the JSON
+/// Schema stands: adding a rule without that does not compile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    /// Stable name, e.g. `credit-limit-missing`.
+    pub name: &'static str,
+    /// Whether the JSON Schema states the rule.
+    pub in_json_schema: InJsonSchema,
+}
+
+/// Declares each rule as a `Rule` constant and lists them all in [`Rule::ALL`],
+/// so that the list cannot miss one.
+macro_rules! rules {
+    ($($(#[$doc:meta])* $id:ident = $name:literal, $how:expr;)*) => {
+        impl Rule {
+            $($(#[$doc])* pub const $id: Rule = Rule { name: $name, in_json_schema: $how };)*
+
+            /// Every rule of [`validate_profile`], in the order it checks them.
+            pub const ALL: &'static [Rule] = &[$(Rule::$id,)*];
+        }
+    };
+}
+
+rules! {
+    /// A required text field (`user_id`, `name`, `street`, `city`, `account_id`, an account's `name`) is blank.
+    EMPTY_FIELD = "empty-field", InJsonSchema::Stated;
+    /// An amount has more than [`MAX_SCALE`] decimals.
+    AMOUNT_SCALE = "amount-scale", InJsonSchema::NotExpressible(
+        "`multipleOf: 0.01` is evaluated in binary floating point by most validators, which then refuse valid amounts such as 0.07",
+    );
+    /// `annual_income` is zero or negative.
+    INCOME_NOT_POSITIVE = "income-not-positive", InJsonSchema::Stated;
+    /// A positive `annual_income` lies outside [`ANNUAL_INCOME_RANGE`](crate::ANNUAL_INCOME_RANGE).
+    INCOME_RANGE = "income-range", InJsonSchema::Stated;
+    /// `demographics.age` lies outside [`AGE_RANGE`].
+    AGE_RANGE = "age-range", InJsonSchema::Stated;
+    /// `demographics.state` is not a US state or DC.
+    UNKNOWN_STATE = "unknown-state", InJsonSchema::Stated;
+    /// `target_credit_utilization` lies outside 0 to 1.
+    UTILIZATION_RANGE = "utilization-range", InJsonSchema::Stated;
+    /// `target_savings_monthly`, or a depository or loan `current` balance, is negative.
+    NEGATIVE_AMOUNT = "negative-amount", InJsonSchema::Stated;
+    /// `income_stability` contradicts `pay_frequency`.
+    PAY_SCHEDULE_MISMATCH = "pay-schedule-mismatch", InJsonSchema::Stated;
+    /// `median_pay_gap_days` is not the nominal gap of a fixed `pay_frequency`.
+    PAY_GAP_MISMATCH = "pay-gap-mismatch", InJsonSchema::Stated;
+    /// `median_pay_gap_days` is 0.
+    PAY_GAP_ZERO = "pay-gap-zero", InJsonSchema::Stated;
+    /// The email is not at a domain of [`RESERVED_EMAIL_DOMAINS`].
+    EMAIL_NOT_RESERVED = "email-not-reserved", InJsonSchema::Stated;
+    /// The phone number is not in the 555-0100 to 555-0199 range reserved for fiction.
+    PHONE_NOT_FICTIONAL = "phone-not-fictional", InJsonSchema::Stated;
+    /// `identity.address.region` differs from `demographics.state`.
+    REGION_MISMATCH = "region-mismatch", InJsonSchema::NotExpressible(
+        "it compares two fields, and JSON Schema cannot refer to another value (short of one if/then per state)",
+    );
+    /// The postal code is not five digits.
+    POSTAL_CODE_FORMAT = "postal-code-format", InJsonSchema::Stated;
+    /// The country is not `US`.
+    COUNTRY_NOT_US = "country-not-us", InJsonSchema::Stated;
+    /// Two accounts of one profile share an `account_id`.
+    DUPLICATE_ACCOUNT_ID = "duplicate-account-id", InJsonSchema::NotExpressible(
+        "it is uniqueness of one field across array items, and `uniqueItems` compares whole items",
+    );
+    /// Two accounts of one profile share a `mask`.
+    DUPLICATE_MASK = "duplicate-mask", InJsonSchema::NotExpressible(
+        "it is uniqueness of one field across array items, and `uniqueItems` compares whole items",
+    );
+    /// An account's `subtype` does not belong to its `type`.
+    TYPE_SUBTYPE_MISMATCH = "type-subtype-mismatch", InJsonSchema::Stated;
+    /// An account's `mask` is null.
+    MASK_MISSING = "mask-missing", InJsonSchema::Stated;
+    /// An account's `mask` is not four digits.
+    MASK_FORMAT = "mask-format", InJsonSchema::Stated;
+    /// `iso_currency_code` is not an active ISO 4217 code.
+    UNKNOWN_CURRENCY = "unknown-currency", InJsonSchema::Stated;
+    /// Both currency codes are set.
+    CURRENCY_AMBIGUOUS = "currency-ambiguous", InJsonSchema::Stated;
+    /// Neither currency code is set.
+    CURRENCY_MISSING = "currency-missing", InJsonSchema::Stated;
+    /// `current` is null.
+    BALANCE_MISSING = "balance-missing", InJsonSchema::Stated;
+    /// A credit account has no `limit`.
+    CREDIT_LIMIT_MISSING = "credit-limit-missing", InJsonSchema::Stated;
+    /// A credit account's `limit` is not positive.
+    CREDIT_LIMIT_RANGE = "credit-limit-range", InJsonSchema::Stated;
+    /// A credit account's `current` lies outside 0 to `limit`.
+    CREDIT_BALANCE_RANGE = "credit-balance-range", InJsonSchema::NotExpressible(
+        "it compares `current` with `limit`; the schema states only `current >= 0`",
+    );
+    /// `available` is not `limit - current` (credit) or between 0 and `current` (depository).
+    AVAILABLE_INCONSISTENT = "available-inconsistent", InJsonSchema::NotExpressible(
+        "it is arithmetic between balances; the schema states only `available >= 0` for credit and depository accounts",
+    );
+    /// A depository account has a `limit`.
+    DEPOSITORY_LIMIT = "depository-limit", InJsonSchema::Stated;
 }
 
 /// Youngest and oldest ages a profile may carry.
@@ -41,7 +157,7 @@ struct Collector<'a> {
 }
 
 impl Collector<'_> {
-    fn push(&mut self, field: &str, rule: &'static str, message: String) {
+    fn push(&mut self, field: &str, rule: Rule, message: String) {
         let path = match (self.prefix.is_empty(), field.is_empty()) {
             (true, _) => field.to_string(),
             (false, true) => self.prefix.clone(),
@@ -49,7 +165,7 @@ impl Collector<'_> {
         };
         self.out.push(Violation {
             path,
-            rule,
+            rule: rule.name,
             message,
         });
     }
@@ -58,7 +174,7 @@ impl Collector<'_> {
         if value.scale() > MAX_SCALE {
             self.push(
                 field,
-                "amount-scale",
+                Rule::AMOUNT_SCALE,
                 format!(
                     "{value} has {} decimals; at most {MAX_SCALE} allowed",
                     value.scale()
@@ -73,7 +189,7 @@ impl Collector<'_> {
         if value.is_sign_negative() && !value.is_zero() {
             self.push(
                 field,
-                "negative-amount",
+                Rule::NEGATIVE_AMOUNT,
                 format!("{value} is negative; must be >= 0"),
             );
         }
@@ -88,24 +204,36 @@ pub fn validate_profile(profile: &UserProfile) -> Vec<Violation> {
         prefix: String::new(),
     };
     if profile.user_id.trim().is_empty() {
-        c.push("user_id", "empty-field", "user_id is empty".into());
+        c.push("user_id", Rule::EMPTY_FIELD, "user_id is empty".into());
     }
     if profile.name.trim().is_empty() {
-        c.push("name", "empty-field", "name is empty".into());
+        c.push("name", Rule::EMPTY_FIELD, "name is empty".into());
     }
     c.amount("annual_income", profile.annual_income);
+    let (lowest, highest) = ANNUAL_INCOME_RANGE;
     if profile.annual_income <= Decimal::ZERO {
+        // Kept apart from `income-range`, and reported instead of it: a
+        // non-positive income is a different mistake from an implausible one,
+        // and tools match on this rule name.
         c.push(
             "annual_income",
-            "income-not-positive",
+            Rule::INCOME_NOT_POSITIVE,
             format!("{} must be > 0", profile.annual_income),
+        );
+    } else if profile.annual_income < Decimal::from(lowest)
+        || profile.annual_income > Decimal::from(highest)
+    {
+        c.push(
+            "annual_income",
+            Rule::INCOME_RANGE,
+            format!("{} is outside {lowest}..={highest}", profile.annual_income),
         );
     }
     let age = profile.demographics.age;
     if !(AGE_RANGE.0..=AGE_RANGE.1).contains(&age) {
         c.push(
             "demographics.age",
-            "age-range",
+            Rule::AGE_RANGE,
             format!("{age} is outside {}..={}", AGE_RANGE.0, AGE_RANGE.1),
         );
     }
@@ -113,7 +241,7 @@ pub fn validate_profile(profile: &UserProfile) -> Vec<Violation> {
     if !is_us_state(state) {
         c.push(
             "demographics.state",
-            "unknown-state",
+            Rule::UNKNOWN_STATE,
             format!("`{state}` is not a USPS code of a US state or DC"),
         );
     }
@@ -133,14 +261,14 @@ pub fn validate_profile(profile: &UserProfile) -> Vec<Violation> {
                 "account_id `{}` repeats within the profile",
                 account.account_id
             );
-            c.push("account_id", "duplicate-account-id", message);
+            c.push("account_id", Rule::DUPLICATE_ACCOUNT_ID, message);
         }
         if let Some(mask) = &account.mask
             && !masks.insert(mask.as_str())
         {
             c.push(
                 "mask",
-                "duplicate-mask",
+                Rule::DUPLICATE_MASK,
                 format!("mask `{mask}` repeats within the profile"),
             );
         }
@@ -156,7 +284,7 @@ fn validate_characteristics(profile: &UserProfile, c: &mut Collector<'_>) {
     if utilization < Decimal::ZERO || utilization > Decimal::ONE {
         c.push(
             "characteristics.target_credit_utilization",
-            "utilization-range",
+            Rule::UTILIZATION_RANGE,
             format!("{utilization} is outside 0..=1"),
         );
     }
@@ -168,7 +296,7 @@ fn validate_characteristics(profile: &UserProfile, c: &mut Collector<'_>) {
     if irregular_pay != irregular_income {
         c.push(
             "characteristics.income_stability",
-            "pay-schedule-mismatch",
+            Rule::PAY_SCHEDULE_MISMATCH,
             format!(
                 "income_stability {:?} contradicts pay_frequency {:?}; irregular pay goes with irregular income",
                 traits.income_stability, traits.pay_frequency
@@ -180,7 +308,7 @@ fn validate_characteristics(profile: &UserProfile, c: &mut Collector<'_>) {
     {
         c.push(
             "characteristics.median_pay_gap_days",
-            "pay-gap-mismatch",
+            Rule::PAY_GAP_MISMATCH,
             format!(
                 "{} days contradicts {:?} pay; expected {nominal}",
                 traits.median_pay_gap_days, traits.pay_frequency
@@ -190,7 +318,7 @@ fn validate_characteristics(profile: &UserProfile, c: &mut Collector<'_>) {
     if traits.median_pay_gap_days == 0 {
         c.push(
             "characteristics.median_pay_gap_days",
-            "pay-gap-zero",
+            Rule::PAY_GAP_ZERO,
             "0 days; must be >= 1".into(),
         );
     }
@@ -211,7 +339,9 @@ fn is_fictional_phone(phone: &str) -> bool {
         && phone.starts_with("+1-")
         && digits(3..6)
         && bytes[3] >= b'2'
-        && &phone[6..13] == "-555-01"
+        // Compared as bytes: slicing the `str` would panic when a multi-byte
+        // character straddles byte 13.
+        && &bytes[6..13] == b"-555-01"
         && digits(13..15)
 }
 
@@ -220,12 +350,14 @@ fn validate_identity(profile: &UserProfile, c: &mut Collector<'_>) {
     let domain = identity.email.rsplit_once('@');
     match domain {
         Some((local, domain))
+            // `rsplit_once` leaves any other `@` in `local`; the schema's
+            // pattern refuses those too.
             if !local.is_empty()
-                && !local.contains(char::is_whitespace)
+                && !local.contains(|c: char| c == '@' || c.is_whitespace())
                 && RESERVED_EMAIL_DOMAINS.contains(&domain) => {}
         _ => c.push(
             "identity.email",
-            "email-not-reserved",
+            Rule::EMAIL_NOT_RESERVED,
             format!(
                 "`{}` is not an address at example.com, example.org or example.net",
                 identity.email
@@ -235,7 +367,7 @@ fn validate_identity(profile: &UserProfile, c: &mut Collector<'_>) {
     if !is_fictional_phone(&identity.phone_number) {
         c.push(
             "identity.phone_number",
-            "phone-not-fictional",
+            Rule::PHONE_NOT_FICTIONAL,
             format!(
                 "`{}` is not a fictional number +1-NXX-555-0100 to +1-NXX-555-0199",
                 identity.phone_number
@@ -247,7 +379,7 @@ fn validate_identity(profile: &UserProfile, c: &mut Collector<'_>) {
         if value.trim().is_empty() {
             c.push(
                 &format!("identity.address.{field}"),
-                "empty-field",
+                Rule::EMPTY_FIELD,
                 format!("{field} is empty"),
             );
         }
@@ -255,7 +387,7 @@ fn validate_identity(profile: &UserProfile, c: &mut Collector<'_>) {
     if address.region != profile.demographics.state {
         c.push(
             "identity.address.region",
-            "region-mismatch",
+            Rule::REGION_MISMATCH,
             format!(
                 "`{}` differs from demographics.state `{}`",
                 address.region, profile.demographics.state
@@ -265,14 +397,14 @@ fn validate_identity(profile: &UserProfile, c: &mut Collector<'_>) {
     if address.postal_code.len() != 5 || !address.postal_code.bytes().all(|b| b.is_ascii_digit()) {
         c.push(
             "identity.address.postal_code",
-            "postal-code-format",
+            Rule::POSTAL_CODE_FORMAT,
             format!("`{}` is not a 5-digit ZIP code", address.postal_code),
         );
     }
     if address.country != "US" {
         c.push(
             "identity.address.country",
-            "country-not-us",
+            Rule::COUNTRY_NOT_US,
             format!("`{}` is not `US`", address.country),
         );
     }
@@ -293,15 +425,19 @@ pub fn validate_account(account: &Account) -> Vec<Violation> {
 
 fn validate_account_into(account: &Account, c: &mut Collector<'_>) {
     if account.account_id.trim().is_empty() {
-        c.push("account_id", "empty-field", "account_id is empty".into());
+        c.push(
+            "account_id",
+            Rule::EMPTY_FIELD,
+            "account_id is empty".into(),
+        );
     }
     if account.name.trim().is_empty() {
-        c.push("name", "empty-field", "name is empty".into());
+        c.push("name", Rule::EMPTY_FIELD, "name is empty".into());
     }
     if account.subtype.account_type() != account.account_type {
         c.push(
             "subtype",
-            "type-subtype-mismatch",
+            Rule::TYPE_SUBTYPE_MISMATCH,
             format!(
                 "subtype `{}` is not valid under type `{}`; it belongs to `{}`",
                 account.subtype.as_str(),
@@ -313,12 +449,12 @@ fn validate_account_into(account: &Account, c: &mut Collector<'_>) {
     match &account.mask {
         None => c.push(
             "mask",
-            "mask-missing",
+            Rule::MASK_MISSING,
             "mask is null; expected 4 digits".into(),
         ),
         Some(mask) if mask.len() != 4 || !mask.bytes().all(|b| b.is_ascii_digit()) => c.push(
             "mask",
-            "mask-format",
+            Rule::MASK_FORMAT,
             format!("`{mask}` is not exactly 4 digits"),
         ),
         Some(_) => {}
@@ -332,19 +468,19 @@ fn validate_currency(account: &Account, c: &mut Collector<'_>) {
     match (&b.iso_currency_code, &b.unofficial_currency_code) {
         (Some(iso), None) if !is_iso_currency(iso) => c.push(
             "balances.iso_currency_code",
-            "unknown-currency",
+            Rule::UNKNOWN_CURRENCY,
             format!("`{iso}` is not an active ISO 4217 code such as USD"),
         ),
         (Some(_), None) | (None, Some(_)) => {}
         (Some(_), Some(_)) => c.push(
             "balances",
-            "currency-ambiguous",
+            Rule::CURRENCY_AMBIGUOUS,
             "both iso_currency_code and unofficial_currency_code are set; exactly one must be"
                 .into(),
         ),
         (None, None) => c.push(
             "balances",
-            "currency-missing",
+            Rule::CURRENCY_MISSING,
             "neither iso_currency_code nor unofficial_currency_code is set; exactly one must be"
                 .into(),
         ),
@@ -365,7 +501,7 @@ fn validate_balances(account: &Account, c: &mut Collector<'_>) {
     let Some(current) = b.current else {
         c.push(
             "balances.current",
-            "balance-missing",
+            Rule::BALANCE_MISSING,
             "current is null; expected an amount".into(),
         );
         return;
@@ -375,7 +511,7 @@ fn validate_balances(account: &Account, c: &mut Collector<'_>) {
             let Some(limit) = b.limit else {
                 c.push(
                     "balances.limit",
-                    "credit-limit-missing",
+                    Rule::CREDIT_LIMIT_MISSING,
                     "credit account has no limit; expected an amount > 0".into(),
                 );
                 return;
@@ -383,14 +519,14 @@ fn validate_balances(account: &Account, c: &mut Collector<'_>) {
             if limit <= Decimal::ZERO {
                 c.push(
                     "balances.limit",
-                    "credit-limit-range",
+                    Rule::CREDIT_LIMIT_RANGE,
                     format!("{limit} must be > 0"),
                 );
             }
             if current < Decimal::ZERO || current > limit {
                 c.push(
                     "balances.current",
-                    "credit-balance-range",
+                    Rule::CREDIT_BALANCE_RANGE,
                     format!("{current} is outside 0..={limit} (the limit)"),
                 );
             }
@@ -398,7 +534,7 @@ fn validate_balances(account: &Account, c: &mut Collector<'_>) {
             if expected.is_none() || b.available != expected {
                 c.push(
                     "balances.available",
-                    "available-inconsistent",
+                    Rule::AVAILABLE_INCONSISTENT,
                     format!(
                         "{} should be limit - current = {}",
                         show(b.available),
@@ -413,7 +549,7 @@ fn validate_balances(account: &Account, c: &mut Collector<'_>) {
                 Some(available) if available >= Decimal::ZERO && available <= current => {}
                 other => c.push(
                     "balances.available",
-                    "available-inconsistent",
+                    Rule::AVAILABLE_INCONSISTENT,
                     format!(
                         "{} should be between 0 and current ({current})",
                         show(other)
@@ -423,7 +559,7 @@ fn validate_balances(account: &Account, c: &mut Collector<'_>) {
             if let Some(limit) = b.limit {
                 c.push(
                     "balances.limit",
-                    "depository-limit",
+                    Rule::DEPOSITORY_LIMIT,
                     format!("{limit} set on a depository account; expected null"),
                 );
             }

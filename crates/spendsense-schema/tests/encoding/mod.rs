@@ -8,7 +8,7 @@ use spendsense_schema::{
     UserProfile, write_profiles,
 };
 
-use crate::sample_profile;
+use spendsense_schema::sample;
 
 /// Deterministic xorshift, so a failure reproduces.
 struct Random(u64);
@@ -73,7 +73,7 @@ impl Random {
 }
 
 fn random_profile(random: &mut Random) -> UserProfile {
-    let mut profile = sample_profile();
+    let mut profile = sample::profile();
     profile.user_id = random.text();
     profile.name = random.text();
     profile.persona = random.pick(&PersonaId::ALL);
@@ -161,10 +161,8 @@ fn writers_equal_serde_json_on_random_profiles() {
 
 #[test]
 fn writers_equal_serde_json_on_the_sample() {
-    check_equals_serde(&[sample_profile()]);
-    let mut overlap = sample_profile();
-    overlap.expected_assignment = Some(PersonaId::HighUtilization);
-    overlap.matched_personas = Some(vec![PersonaId::HighUtilization, PersonaId::SavingsBuilder]);
+    check_equals_serde(&[sample::profile()]);
+    let mut overlap = sample::overlap_profile();
     overlap.accounts.clear();
-    check_equals_serde(&[overlap, sample_profile()]);
+    check_equals_serde(&[overlap, sample::profile()]);
 }

@@ -5,12 +5,14 @@ use spendsense_schema::{
     validate_account, validate_profile,
 };
 
-use crate::{dec, sample_profile};
+use spendsense_schema::sample;
 
-/// Validates `sample_profile()` after `edit` and compares *every* violation, in
+use crate::dec;
+
+/// Validates `sample::profile()` after `edit` and compares *every* violation, in
 /// order, with `expected`: `(path, rule, text the message must contain)`.
 fn check(edit: impl FnOnce(&mut UserProfile), expected: &[(&str, &str, &str)]) {
-    let mut profile = sample_profile();
+    let mut profile = sample::profile();
     edit(&mut profile);
     compare(&validate_profile(&profile), expected);
 }
@@ -64,7 +66,7 @@ fn every_violation_is_reported_with_its_path() {
 
 #[test]
 fn violations_display_path_message_and_rule() {
-    let mut profile = sample_profile();
+    let mut profile = sample::profile();
     profile.demographics.state = "PR".into();
     profile.identity.address.region = "PR".into();
     let shown: Vec<String> = validate_profile(&profile)
@@ -429,6 +431,15 @@ fn identities_are_unmistakably_fictional() {
         &[("identity.email", "email-not-reserved", "`@example.com`")],
     );
     check(|p| p.identity.email = "ada@example.org".into(), &[]);
+    // One `@` only: the JSON Schema's pattern refuses a second one as well.
+    check(
+        |p| p.identity.email = "ada@home@example.org".into(),
+        &[(
+            "identity.email",
+            "email-not-reserved",
+            "`ada@home@example.org`",
+        )],
+    );
     check(
         |p| p.identity.phone_number = "+1-415-555-0200".into(),
         &[(
@@ -446,6 +457,15 @@ fn identities_are_unmistakably_fictional() {
         )],
     );
     check(|p| p.identity.phone_number = "+1-415-555-0199".into(), &[]);
+    // Fifteen bytes with a two-byte character across byte 13: refused, not a panic.
+    check(
+        |p| p.identity.phone_number = "+1-415-555-0\u{e9}2".into(),
+        &[(
+            "identity.phone_number",
+            "phone-not-fictional",
+            "`+1-415-555-0\u{e9}2`",
+        )],
+    );
     check(
         |p| p.identity.address.region = "NY".into(),
         &[("identity.address.region", "region-mismatch", "`NY` differs")],
@@ -556,6 +576,27 @@ fn savings_target_and_income_have_a_sign() {
 }
 
 #[test]
+fn income_lies_in_the_product_range() {
+    for income in ["19999.99", "200000.01", "1"] {
+        check(
+            |p| p.annual_income = dec(income),
+            &[(
+                "annual_income",
+                "income-range",
+                &format!("{income} is outside 20000..=200000"),
+            )],
+        );
+    }
+    // Both ends are allowed, and a non-positive income is only `income-not-positive`.
+    check(|p| p.annual_income = dec("20000.00"), &[]);
+    check(|p| p.annual_income = dec("200000.00"), &[]);
+    check(
+        |p| p.annual_income = dec("-1"),
+        &[("annual_income", "income-not-positive", "-1 must be > 0")],
+    );
+}
+
+#[test]
 fn identifiers_and_names_are_not_empty() {
     check(
         |p| {
@@ -597,7 +638,7 @@ fn account_ids_and_masks_are_unique_within_a_profile() {
 
 #[test]
 fn loans_need_a_non_negative_balance() {
-    let mut loan = sample_profile().accounts[0].clone();
+    let mut loan = sample::profile().accounts[0].clone();
     (loan.account_type, loan.subtype) = (AccountType::Loan, AccountSubtype::Consumer);
     compare(&validate_account(&loan), &[]);
     loan.balances.current = Some(dec("-5.00"));
@@ -609,7 +650,7 @@ fn loans_need_a_non_negative_balance() {
 
 #[test]
 fn a_single_account_validates_with_paths_relative_to_it() {
-    let mut card = sample_profile().accounts[2].clone();
+    let mut card = sample::profile().accounts[2].clone();
     compare(&validate_account(&card), &[]);
     card.balances.limit = None;
     card.mask = Some("123".into());

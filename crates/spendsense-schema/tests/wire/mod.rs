@@ -4,88 +4,15 @@
 use serde_json::Value;
 use spendsense_schema::{AccountSubtype, UserProfile};
 
-use crate::{account, dec, sample_profile};
+use spendsense_schema::sample;
 
-/// What `sample_profile()` looks like on the wire, pretty-printed.
-const SAMPLE_JSON: &str = r#"{
-  "user_id": "user_MASKED_000",
-  "name": "Ada Lovelace",
-  "persona": "savings_builder",
-  "annual_income": 96000.00,
-  "demographics": {
-    "age": 34,
-    "state": "CA"
-  },
-  "identity": {
-    "email": "ada.lovelace.0@example.com",
-    "phone_number": "+1-415-555-0142",
-    "address": {
-      "street": "2992 Kuhic Parkway",
-      "city": "North Elvieville",
-      "region": "CA",
-      "postal_code": "94110",
-      "country": "US"
-    }
-  },
-  "characteristics": {
-    "target_credit_utilization": 0.12,
-    "target_savings_monthly": 800.00,
-    "income_stability": "regular",
-    "pay_frequency": "biweekly",
-    "median_pay_gap_days": 14,
-    "subscription_count_target": 2
-  },
-  "accounts": [
-    {
-      "account_id": "user_MASKED_000_acct_0",
-      "balances": {
-        "available": 24000.00,
-        "current": 24000.00,
-        "limit": null,
-        "iso_currency_code": "USD",
-        "unofficial_currency_code": null
-      },
-      "mask": "0001",
-      "name": "Plaid checking",
-      "official_name": null,
-      "type": "depository",
-      "subtype": "checking",
-      "holder_category": "personal"
-    },
-    {
-      "account_id": "user_MASKED_000_acct_1",
-      "balances": {
-        "available": 40000.00,
-        "current": 40000.00,
-        "limit": null,
-        "iso_currency_code": "USD",
-        "unofficial_currency_code": null
-      },
-      "mask": "0002",
-      "name": "Plaid savings",
-      "official_name": null,
-      "type": "depository",
-      "subtype": "savings",
-      "holder_category": "personal"
-    },
-    {
-      "account_id": "user_MASKED_000_acct_2",
-      "balances": {
-        "available": 13200.00,
-        "current": 1800.00,
-        "limit": 15000.00,
-        "iso_currency_code": "USD",
-        "unofficial_currency_code": null
-      },
-      "mask": "0003",
-      "name": "Plaid credit card",
-      "official_name": "Plaid Diamond 12.5% APR Interest Credit Card",
-      "type": "credit",
-      "subtype": "credit card",
-      "holder_category": "personal"
-    }
-  ]
-}"#;
+use crate::{account, dec};
+
+/// `sample::profile()` pretty-printed: the wire text the tests below edit.
+/// Its exact bytes are pinned by the `sample_profile_pretty` snapshot.
+fn sample_json() -> String {
+    serde_json::to_string_pretty(&sample::profile()).unwrap()
+}
 
 /// Serializes `profile` compactly and pretty, parses each back, and checks the
 /// parsed value equals `profile` and serializes to the very same bytes.
@@ -105,14 +32,11 @@ fn check_round_trip(profile: &UserProfile) {
     }
 }
 
-/// Parses `SAMPLE_JSON` with `from` replaced by `to` and checks the error names `needle`.
+/// Parses `sample_json()` with `from` replaced by `to` and checks the error names `needle`.
 fn check_rejected(from: &str, to: &str, needle: &str) {
-    assert_eq!(
-        SAMPLE_JSON.matches(from).count(),
-        1,
-        "ambiguous edit {from:?}"
-    );
-    let json = SAMPLE_JSON.replacen(from, to, 1);
+    let sample = sample_json();
+    assert_eq!(sample.matches(from).count(), 1, "ambiguous edit {from:?}");
+    let json = sample.replacen(from, to, 1);
     let err = serde_json::from_str::<UserProfile>(&json)
         .expect_err(&format!("{to:?} should be refused"))
         .to_string();
@@ -124,25 +48,26 @@ fn check_rejected(from: &str, to: &str, needle: &str) {
 
 #[test]
 fn sample_profile_has_the_documented_wire_format() {
-    assert_eq!(
-        serde_json::to_string_pretty(&sample_profile()).unwrap(),
-        SAMPLE_JSON
-    );
+    // A reviewer reads this snapshot's diff to see what a model change does to the wire.
+    insta::assert_snapshot!("sample_profile_pretty", sample_json());
 }
 
 #[test]
 fn parsing_the_wire_format_gives_the_profile_back() {
-    let parsed: UserProfile = serde_json::from_str(SAMPLE_JSON).unwrap();
-    assert_eq!(parsed, sample_profile());
-    assert_eq!(serde_json::to_string_pretty(&parsed).unwrap(), SAMPLE_JSON);
+    let parsed: UserProfile = serde_json::from_str(&sample_json()).unwrap();
+    assert_eq!(parsed, sample::profile());
+    assert_eq!(
+        serde_json::to_string_pretty(&parsed).unwrap(),
+        sample_json()
+    );
 }
 
 #[test]
 fn full_profiles_round_trip_byte_for_byte() {
-    check_round_trip(&sample_profile());
+    check_round_trip(&sample::profile());
 
     // Amounts of every scale and size, a non-ISO currency and a loan.
-    let mut odd = sample_profile();
+    let mut odd = sample::profile();
     odd.annual_income = dec("12345678901234567890.12");
     odd.characteristics.target_credit_utilization = dec("0.1");
     odd.characteristics.target_savings_monthly = dec("0");
@@ -172,14 +97,14 @@ fn full_profiles_round_trip_byte_for_byte() {
         assert!(text.contains(needle), "{needle} not in {text}");
     }
 
-    let mut empty = sample_profile();
+    let mut empty = sample::profile();
     empty.accounts.clear();
     check_round_trip(&empty);
 }
 
 #[test]
 fn money_is_written_as_json_numbers() {
-    let value: Value = serde_json::to_value(sample_profile()).unwrap();
+    let value: Value = serde_json::to_value(sample::profile()).unwrap();
     let mut amounts = vec![
         &value["annual_income"],
         &value["characteristics"]["target_credit_utilization"],
@@ -194,7 +119,7 @@ fn money_is_written_as_json_numbers() {
     for amount in amounts {
         assert!(amount.is_number(), "{amount} is not a number");
     }
-    let text = serde_json::to_string(&sample_profile()).unwrap();
+    let text = serde_json::to_string(&sample::profile()).unwrap();
     assert!(
         text.contains(r#""current":1800.00,"limit":15000.00"#),
         "{text}"
@@ -223,7 +148,7 @@ fn money_is_read_only_from_exact_json_numbers() {
 
 #[test]
 fn nullable_keys_are_always_written_as_null() {
-    let value: Value = serde_json::to_value(sample_profile()).unwrap();
+    let value: Value = serde_json::to_value(sample::profile()).unwrap();
     let checking = &value["accounts"][0];
     for (object, key) in [
         (checking, "official_name"),
@@ -233,7 +158,7 @@ fn nullable_keys_are_always_written_as_null() {
         let object = object.as_object().unwrap();
         assert_eq!(object.get(key), Some(&Value::Null), "{key} in {object:?}");
     }
-    let mut bare = sample_profile();
+    let mut bare = sample::profile();
     bare.accounts[0].mask = None;
     bare.accounts[0].balances.available = None;
     bare.accounts[0].balances.current = None;

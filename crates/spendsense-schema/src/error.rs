@@ -1,0 +1,153 @@
+//! The crate's one error type, [`Error`].
+
+use std::fmt;
+use std::io;
+
+use crate::PersonaId;
+
+/// Everything a fallible function of this crate can report.
+///
+/// Each function documents which variants it returns. Messages are lowercase,
+/// without a final period, and name the offending value and what is allowed.
+///
+/// This is an enum rather than a struct with an `ErrorKind`: every variant
+/// carries different data, and callers match on variants (the CLI words an
+/// [`Error::Io`] differently from a malformed dataset). It is
+/// `#[non_exhaustive]` so that a new failure is not a breaking change.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The underlying reader failed.
+    Io(io::Error),
+    /// The input is not valid JSON or JSONL at this place.
+    Syntax {
+        /// What is wrong, with line and column where serde knows them.
+        message: String,
+    },
+    /// A JSONL line is longer than the limit.
+    LineTooLong {
+        /// 1-based line number.
+        line: u64,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// An element of a JSON array is longer than the limit.
+    RecordTooLong {
+        /// Position of the element in the array, from 0.
+        index: u64,
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// A persona id that is not one of [`PersonaId::ALL`].
+    UnknownPersona(String),
+    /// A format name that is not `json` or `jsonl`.
+    UnknownFormat(String),
+    /// An amount's JSON text is not a number (e.g. a string).
+    AmountNotANumber {
+        /// The text, cut to its first 40 characters.
+        text: String,
+    },
+    /// An amount's JSON number is not an exact decimal (an exponent, or more
+    /// than 28 significant digits).
+    AmountNotExact {
+        /// The text, cut to its first 40 characters.
+        text: String,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Io(err) => write!(f, "read failed: {err}"),
+            Error::Syntax { message } => f.write_str(message),
+            Error::LineTooLong { line, limit } => write!(
+                f,
+                "line {line} is longer than {limit} bytes, the per-line limit; is this really JSONL?"
+            ),
+            Error::RecordTooLong { index, limit } => write!(
+                f,
+                "array element {index} (counting from 0) is longer than {limit} bytes, the per-record limit"
+            ),
+            Error::UnknownPersona(found) => {
+                let allowed: Vec<&str> = PersonaId::ALL.iter().map(|p| p.as_str()).collect();
+                write!(
+                    f,
+                    "unknown persona `{found}`; expected one of {}",
+                    allowed.join(", ")
+                )
+            }
+            Error::UnknownFormat(found) => {
+                write!(f, "unknown format `{found}`; expected json or jsonl")
+            }
+            Error::AmountNotANumber { text } => {
+                write!(f, "expected a JSON number for an amount, found `{text}`")
+            }
+            Error::AmountNotExact { text } => write!(
+                f,
+                "`{text}` is not an exact decimal amount (plain digits with an optional fraction, no exponent, at most 28 digits)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io(err) => Some(err),
+            _ => None,
+        }
+    }
+}
+
+impl From<io::Error> for Error {
+    fn from(err: io::Error) -> Self {
+        Error::Io(err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    fn check(error: Error, expected: &str) {
+        assert_eq!(error.to_string(), expected);
+    }
+
+    #[test]
+    fn messages_name_the_value_and_what_is_allowed() {
+        check(
+            Error::UnknownPersona("HighUtilization".into()),
+            "unknown persona `HighUtilization`; expected one of high_utilization, variable_income, subscription_heavy, savings_builder, control",
+        );
+        check(
+            Error::UnknownFormat("csv".into()),
+            "unknown format `csv`; expected json or jsonl",
+        );
+        check(
+            Error::LineTooLong { line: 3, limit: 16 },
+            "line 3 is longer than 16 bytes, the per-line limit; is this really JSONL?",
+        );
+        check(
+            Error::RecordTooLong {
+                index: 0,
+                limit: 16,
+            },
+            "array element 0 (counting from 0) is longer than 16 bytes, the per-record limit",
+        );
+        check(
+            Error::AmountNotANumber {
+                text: "\"12.00\"".into(),
+            },
+            "expected a JSON number for an amount, found `\"12.00\"`",
+        );
+    }
+
+    #[test]
+    fn io_errors_keep_their_source() {
+        let error = Error::from(io::Error::other("disk on fire"));
+        assert_eq!(error.to_string(), "read failed: disk on fire");
+        assert_eq!(error.source().unwrap().to_string(), "disk on fire");
+        assert!(Error::UnknownFormat("csv".into()).source().is_none());
+    }
+}
