@@ -22,6 +22,7 @@
 //! `<!-- fields checked by cargo xtask gen-data: TYPE -->` above a hand-written
 //! table makes its first column list exactly TYPE's fields, so notes the model
 //! cannot carry (how the generator fills a field) still cannot miss a field.
+//! TYPE `validation rules` makes it list exactly `spendsense_schema::Rule::ALL`.
 //! TYPE `users.csv` or `accounts.csv` checks a table of CSV columns instead:
 //! exactly the export's columns, each with (third cell) the JSON key the
 //! export's naming rule turns into it.
@@ -254,11 +255,13 @@ fn check_tables(schema: &Value, file: &str, text: &str) -> Result<()> {
             })
             .collect();
         let listed: Vec<String> = rows.iter().filter_map(|r| r.first().cloned()).collect();
-        let expected = match csv_columns(object) {
-            Some(columns) => {
-                check_column_sources(object, &rows)
-                    .with_context(|| format!("{file}:{}", index + 1))?;
-                columns
+        let expected = match csv_columns(object).or_else(|| validation_rules(object)) {
+            Some(names) => {
+                if object.ends_with(".csv") {
+                    check_column_sources(object, &rows)
+                        .with_context(|| format!("{file}:{}", index + 1))?;
+                }
+                names
             }
             None => fields::field_names(schema, object)
                 .with_context(|| format!("{file}:{}", index + 1))?,
@@ -283,6 +286,16 @@ fn csv_columns(table: &str) -> Option<Vec<String>> {
         _ => return None,
     };
     Some(columns.iter().map(|c| c.to_string()).collect())
+}
+
+/// The names of `validate_profile`'s rules, in the order it checks them.
+fn validation_rules(table: &str) -> Option<Vec<String>> {
+    (table == "validation rules").then(|| {
+        spendsense_schema::Rule::ALL
+            .iter()
+            .map(|rule| rule.name.to_string())
+            .collect()
+    })
 }
 
 /// A CSV column table's third cell is the JSON key the column comes from;

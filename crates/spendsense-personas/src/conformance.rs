@@ -34,11 +34,16 @@ impl Personas {
             .unwrap_or_else(|| self.get(profile.persona));
         let traits = &profile.characteristics;
         let monthly = profile.monthly_income();
-        out.range(
-            "annual_income",
-            profile.annual_income,
-            definition.annual_income,
-        );
+        // An income outside the product's range is already `income-range`;
+        // a second finding for the same value would only be noise.
+        let (lowest, highest) = spendsense_schema::ANNUAL_INCOME_RANGE;
+        if (Decimal::from(lowest)..=Decimal::from(highest)).contains(&profile.annual_income) {
+            out.range(
+                "annual_income",
+                profile.annual_income,
+                definition.annual_income,
+            );
+        }
         out.range(
             "characteristics.target_savings_monthly",
             traits.target_savings_monthly,

@@ -90,8 +90,9 @@ macro_rules! white_space {
     };
 }
 
-/// Text that is not blank: validation's `empty-field` trims before it checks.
-pub(crate) const NOT_BLANK: &str = concat!("[^", white_space!(), "]");
+/// The `pattern` of text that is not blank: validation's `empty-field` trims
+/// before it checks. Docs render it as "not blank".
+pub const NOT_BLANK: &str = concat!("[^", white_space!(), "]");
 
 /// An address at a domain reserved for documentation, as validation's
 /// `email-not-reserved` requires: no `@` or white space before the last `@`.

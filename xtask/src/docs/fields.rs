@@ -169,8 +169,10 @@ impl Shape {
         if let Some(min) = schema.get("exclusiveMinimum") {
             self.allowed.push(format!("> {min}"));
         }
-        if let Some(pattern) = schema["pattern"].as_str() {
-            self.allowed.push(format!("matches `{pattern}`"));
+        match schema["pattern"].as_str() {
+            Some(spendsense_schema::json_schema::NOT_BLANK) => self.allowed.push("not blank".into()),
+            Some(pattern) => self.allowed.push(format!("matches `{pattern}`")),
+            None => {}
         }
         if schema["minLength"] == 1 {
             self.allowed.push("not empty".into());
