@@ -63,7 +63,11 @@ fn run_in(dir: &Path, args: &[&str], input: Input) -> Run {
             Vec::new()
         }
     };
-    let output = feed(command, stdin);
+    finished(feed(command, stdin))
+}
+
+/// A finished process as a [`Run`].
+fn finished(output: Output) -> Run {
     Run {
         code: output
             .status
@@ -305,6 +309,33 @@ fn stray_temp_files(dir: &Path) -> Vec<PathBuf> {
         .collect();
     found.sort();
     found
+}
+
+/// Runs `command` as `command | head -c 10` would: `stdin` is fed from a
+/// thread and must be read whole, and stdout is closed after its first
+/// `wanted` bytes (asserted to arrive). Returns the exit status and stderr.
+fn close_stdout_early(mut command: Command, stdin: Vec<u8>, wanted: usize) -> (ExitStatus, String) {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || pipe.write_all(&stdin));
+    let mut stdout = child.stdout.take().unwrap();
+    assert_eq!(read_some(&mut stdout, wanted).len(), wanted);
+    drop(stdout);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    writer.join().unwrap().unwrap();
+    (status, stderr)
 }
 
 /// Reads from `reader` until `wanted` bytes arrived (or the end), then returns them.

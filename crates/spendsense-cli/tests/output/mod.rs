@@ -3,13 +3,11 @@
 //! temporary file outlives a clean failure, and a closed stdout is success.
 
 use std::fs;
-use std::io::Read;
 use std::path::Path;
-use std::process::Stdio;
 
 use crate::{
-    Input, Run, assert_no_panic, assert_run, bin, feed, read_some, run_in, start_held,
-    stray_temp_files,
+    Input, Run, assert_no_panic, assert_run, bin, close_stdout_early, feed, finished, run_in,
+    start_held, stray_temp_files,
 };
 
 const OLD: &[u8] = b"the old file, which no failed run may touch\n";
@@ -127,11 +125,7 @@ fn a_failed_write_keeps_the_old_file_and_leaves_no_temporary_file() {
         .current_dir(dir.path())
         .output()
         .unwrap();
-    let run = Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
+    let run = finished(output);
     assert_run(
         &["generate", "over the size limit"],
         &run,
@@ -209,12 +203,7 @@ fn an_injected_rename_failure_keeps_the_old_file_and_leaves_no_temporary_file() 
             .args(args)
             .current_dir(dir.path())
             .env("SPENDSENSE_TEST_FAIL", point);
-        let output = feed(command, Vec::new());
-        let run = Run {
-            code: output.status.code().unwrap(),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        };
+        let run = finished(feed(command, Vec::new()));
         let expected = match point {
             "written" => "error: cannot write out.jsonl: injected failure",
             _ => "error: cannot replace out.jsonl: injected failure",
@@ -383,24 +372,9 @@ fn an_interrupt_mid_write_removes_the_partial_file_and_keeps_the_old_one() {
 #[test]
 fn a_closed_stdout_pipe_exits_0_quietly() {
     for format in ["json", "jsonl"] {
-        let mut child = bin()
-            .args(["generate", "-n", "20000", "--format", format])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdout = child.stdout.take().unwrap();
-        let head = read_some(&mut stdout, 100);
-        assert_eq!(head.len(), 100);
-        drop(stdout);
-        let mut stderr = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut stderr)
-            .unwrap();
-        let status = child.wait().unwrap();
+        let mut command = bin();
+        command.args(["generate", "-n", "20000", "--format", format]);
+        let (status, stderr) = close_stdout_early(command, Vec::new(), 100);
         assert_no_panic(&stderr, &stderr);
         assert_eq!(status.code(), Some(0), "{format}: {stderr}");
         assert_eq!(stderr, "", "{format}: not quiet");
