@@ -12,6 +12,26 @@
 //! An interrupt (Ctrl-C, SIGTERM, SIGHUP) removes every temporary file not
 //! yet renamed and exits with status 130; see [`remove_pending_on_interrupt`].
 //! Only SIGKILL, which no process can catch, leaves one behind.
+//!
+//! # Test hooks
+//!
+//! Debug builds (`debug_assertions`, so every `cargo test` build and never a
+//! release binary) can stop or fail a file output at two named points, so
+//! the tests of the real binary act at an exact moment instead of racing it:
+//!
+//! - `written`: the first bytes of a file have reached its temporary file
+//!   (the buffer is flushed first, so they are on disk), once per file;
+//! - `rename`: every byte is written and the temporary file is about to be
+//!   renamed over the target.
+//!
+//! `SPENDSENSE_TEST_HOLD=POINT[:FILE][,…]` makes the run write
+//! `held POINT FILE` (FILE is the target's file name) as a line on stderr at
+//! each matching point and then wait for a line on stdin; end of stdin
+//! releases this and every later hold. `SPENDSENSE_TEST_FAIL=POINT[:FILE][,…]`
+//! makes the write or rename at a matching point fail with an injected error
+//! instead, taking the same path as a real failure there (a full disk, a
+//! rename refused). Without `:FILE` a point matches every file. With neither
+//! variable set nothing changes, and release builds compile all of it out.
 
 use std::fs;
 use std::io::{self, BufWriter, Write};
@@ -188,9 +208,9 @@ impl Output {
                 set_permissions(&file, &target).map_err(failed)?;
                 drop(file);
                 let temp_path = path.to_path_buf();
-                let persisted = path
-                    .persist(&target)
-                    .map_err(|err| err.error)
+                // An injected failure drops `path`, which removes the file as a failed rename does.
+                let persisted = hook::before_rename(&target)
+                    .and_then(|()| path.persist(&target).map_err(|err| err.error))
                     .with_context(|| format!("cannot replace {}", target.display()));
                 pending().retain(|pending| *pending != temp_path);
                 persisted.map(|_| ())
@@ -204,7 +224,11 @@ impl Write for Output {
         match self {
             Output::Stdout(out) => out.write(buf),
             Output::File { temp, target, .. } => {
-                temp.write(buf).map_err(|err| cannot_write(target, err))
+                let written = temp.write(buf).and_then(|n| {
+                    hook::written(temp, target)?;
+                    Ok(n)
+                });
+                written.map_err(|err| cannot_write(target, err))
             }
             Output::Special(out) => out.write(buf),
         }
@@ -213,9 +237,10 @@ impl Write for Output {
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         match self {
             Output::Stdout(out) => out.write_all(buf),
-            Output::File { temp, target, .. } => {
-                temp.write_all(buf).map_err(|err| cannot_write(target, err))
-            }
+            Output::File { temp, target, .. } => temp
+                .write_all(buf)
+                .and_then(|()| hook::written(temp, target))
+                .map_err(|err| cannot_write(target, err)),
             Output::Special(out) => out.write_all(buf),
         }
     }
@@ -291,6 +316,126 @@ pub fn output_dir(path: Option<&Path>, format: &str, files: &str) -> Result<Path
     fs::create_dir_all(dir)
         .with_context(|| format!("cannot create directory {}", dir.display()))?;
     Ok(dir.to_path_buf())
+}
+
+/// The test hooks of the module documentation, compiled into debug builds only.
+#[cfg(debug_assertions)]
+mod hook {
+    use std::collections::BTreeSet;
+    use std::fs;
+    use std::io::{self, BufRead, BufWriter, Write};
+    use std::path::{Path, PathBuf};
+    use std::sync::{Mutex, OnceLock};
+
+    /// The points, as named in `SPENDSENSE_TEST_HOLD` and `SPENDSENSE_TEST_FAIL`.
+    const POINTS: [&str; 2] = ["written", "rename"];
+
+    /// `(point, file name)` pairs from one variable; `None` matches every file.
+    type Rules = Vec<(String, Option<String>)>;
+
+    struct Hooks {
+        hold: Rules,
+        fail: Rules,
+    }
+
+    fn hooks() -> &'static Hooks {
+        static HOOKS: OnceLock<Hooks> = OnceLock::new();
+        HOOKS.get_or_init(|| Hooks {
+            hold: rules("SPENDSENSE_TEST_HOLD"),
+            fail: rules("SPENDSENSE_TEST_FAIL"),
+        })
+    }
+
+    fn rules(variable: &str) -> Rules {
+        let Ok(value) = std::env::var(variable) else {
+            return Vec::new();
+        };
+        let mut rules = Vec::new();
+        for rule in value.split(',').filter(|rule| !rule.is_empty()) {
+            let (point, file) = match rule.split_once(':') {
+                Some((point, file)) => (point, Some(file.to_string())),
+                None => (rule, None),
+            };
+            if !POINTS.contains(&point) {
+                // A misspelt point would otherwise never fire and the test would wait for nothing.
+                let _ = writeln!(
+                    io::stderr(),
+                    "error: {variable}: unknown point `{point}`; points are {}",
+                    POINTS.join(", ")
+                );
+                std::process::exit(2);
+            }
+            rules.push((point.to_string(), file));
+        }
+        rules
+    }
+
+    fn matches(rules: &Rules, point: &str, name: &str) -> bool {
+        rules
+            .iter()
+            .any(|(p, file)| p == point && file.as_deref().is_none_or(|file| file == name))
+    }
+
+    /// Fails, holds or passes at `point` for the output to `target`.
+    fn reached(point: &str, target: &Path) -> io::Result<()> {
+        let name = target
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if matches(&hooks().fail, point, &name) {
+            return Err(io::Error::other(format!(
+                "injected failure (SPENDSENSE_TEST_FAIL={point})"
+            )));
+        }
+        if matches(&hooks().hold, point, &name) {
+            let _ = writeln!(io::stderr(), "held {point} {name}");
+            // Any line or the end of stdin releases the run; a read error does too.
+            let _ = io::stdin().lock().read_line(&mut String::new());
+        }
+        Ok(())
+    }
+
+    /// The `written` point: the first bytes of the output to `target` were written.
+    pub(super) fn written(temp: &mut BufWriter<fs::File>, target: &Path) -> io::Result<()> {
+        let hooks = hooks();
+        if hooks.hold.is_empty() && hooks.fail.is_empty() {
+            return Ok(());
+        }
+        // Once per file: later writes of the same output pass straight through.
+        static SEEN: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+        let first = SEEN
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(target.to_path_buf());
+        if !first {
+            return Ok(());
+        }
+        // The test acting at this point expects the bytes in the file, not in our buffer.
+        temp.flush()?;
+        reached("written", target)
+    }
+
+    /// The `rename` point: the temporary file is complete and about to become `target`.
+    pub(super) fn before_rename(target: &Path) -> io::Result<()> {
+        reached("rename", target)
+    }
+}
+
+/// Release builds carry no test hooks: every point passes.
+#[cfg(not(debug_assertions))]
+mod hook {
+    use std::io::{self, BufWriter};
+    use std::path::Path;
+
+    #[inline(always)]
+    pub(super) fn written(_: &mut BufWriter<std::fs::File>, _: &Path) -> io::Result<()> {
+        Ok(())
+    }
+
+    #[inline(always)]
+    pub(super) fn before_rename(_: &Path) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -16,9 +16,9 @@ mod output;
 mod validate;
 
 use std::fs;
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, ChildStderr, ChildStdin, Command, ExitStatus, Output, Stdio};
 use std::sync::OnceLock;
 
 /// The binary under test, built by Cargo before the tests run.
@@ -63,7 +63,11 @@ fn run_in(dir: &Path, args: &[&str], input: Input) -> Run {
             Vec::new()
         }
     };
-    let output = feed(command, stdin);
+    finished(feed(command, stdin))
+}
+
+/// A finished process as a [`Run`].
+fn finished(output: Output) -> Run {
     Run {
         code: output
             .status
@@ -212,6 +216,87 @@ fn sample_values() -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// A run of the binary stopped at a test hold point: it has written
+/// `held POINT FILE` on stderr and waits for stdin, so a test acts at exactly
+/// that moment instead of polling for it. The points and the
+/// `SPENDSENSE_TEST_HOLD` / `SPENDSENSE_TEST_FAIL` variables are documented
+/// in the binary's `src/output.rs`; they exist in debug builds only.
+struct Held {
+    child: Child,
+    /// Open while the run may hold; its end releases every hold.
+    stdin: Option<ChildStdin>,
+    stderr: BufReader<ChildStderr>,
+    /// What the run wrote on stderr before holding.
+    before: String,
+    /// `POINT FILE` of the hold reached.
+    at: String,
+}
+
+/// Starts `spendsense args` in `dir` with `SPENDSENSE_TEST_HOLD=hold` and
+/// returns once it holds.
+fn start_held(dir: &Path, args: &[&str], hold: &str) -> Held {
+    let mut child = bin()
+        .args(args)
+        .current_dir(dir)
+        .env("SPENDSENSE_TEST_HOLD", hold)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut held = Held {
+        child,
+        stdin,
+        stderr,
+        before: String::new(),
+        at: String::new(),
+    };
+    loop {
+        let mut line = String::new();
+        if held.stderr.read_line(&mut line).unwrap() == 0 {
+            let status = held.child.wait().unwrap();
+            panic!(
+                "spendsense {args:?} ended ({status}) without holding at {hold}; \
+                 a release build has no hold points\n{}",
+                held.before
+            );
+        }
+        if let Some(at) = line.strip_prefix("held ") {
+            held.at = at.trim_end().to_string();
+            return held;
+        }
+        held.before.push_str(&line);
+    }
+}
+
+impl Held {
+    /// Lets the run go on, past this hold and any later one.
+    fn release(&mut self) {
+        self.stdin = None;
+    }
+
+    /// Waits for the run to end, after [`Held::release`] or a signal (a run
+    /// neither released nor signalled waits forever). Returns its status and
+    /// stderr without `held` lines.
+    fn finish(mut self) -> (ExitStatus, String) {
+        let mut rest = String::new();
+        self.stderr.read_to_string(&mut rest).unwrap();
+        let status = self.child.wait().unwrap();
+        // Released only now: ending stdin before a signal is handled would let
+        // the run go on and perhaps commit first.
+        drop(self.stdin);
+        let mut stderr = self.before;
+        for line in rest.split_inclusive('\n') {
+            if !line.starts_with("held ") {
+                stderr.push_str(line);
+            }
+        }
+        (status, stderr)
+    }
+}
+
 /// Files in `dir` whose names look like our temporary files (`.NAME.XXXXXX.tmp`).
 fn stray_temp_files(dir: &Path) -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = fs::read_dir(dir)
@@ -224,6 +309,33 @@ fn stray_temp_files(dir: &Path) -> Vec<PathBuf> {
         .collect();
     found.sort();
     found
+}
+
+/// Runs `command` as `command | head -c 10` would: `stdin` is fed from a
+/// thread and must be read whole, and stdout is closed after its first
+/// `wanted` bytes (asserted to arrive). Returns the exit status and stderr.
+fn close_stdout_early(mut command: Command, stdin: Vec<u8>, wanted: usize) -> (ExitStatus, String) {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || pipe.write_all(&stdin));
+    let mut stdout = child.stdout.take().unwrap();
+    assert_eq!(read_some(&mut stdout, wanted).len(), wanted);
+    drop(stdout);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    writer.join().unwrap().unwrap();
+    (status, stderr)
 }
 
 /// Reads from `reader` until `wanted` bytes arrived (or the end), then returns them.

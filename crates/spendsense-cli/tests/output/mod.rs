@@ -3,12 +3,12 @@
 //! temporary file outlives a clean failure, and a closed stdout is success.
 
 use std::fs;
-use std::io::Read;
 use std::path::Path;
-use std::process::Stdio;
-use std::time::{Duration, Instant};
 
-use crate::{Input, Run, assert_no_panic, assert_run, bin, read_some, run_in, stray_temp_files};
+use crate::{
+    Input, Run, assert_no_panic, assert_run, bin, close_stdout_early, feed, finished, run_in,
+    start_held, stray_temp_files,
+};
 
 const OLD: &[u8] = b"the old file, which no failed run may touch\n";
 
@@ -125,11 +125,7 @@ fn a_failed_write_keeps_the_old_file_and_leaves_no_temporary_file() {
         .current_dir(dir.path())
         .output()
         .unwrap();
-    let run = Run {
-        code: output.status.code().unwrap(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
+    let run = finished(output);
     assert_run(
         &["generate", "over the size limit"],
         &run,
@@ -145,46 +141,28 @@ fn a_failed_write_keeps_the_old_file_and_leaves_no_temporary_file() {
 }
 
 /// The rename itself can fail: here the target becomes a directory while the
-/// run writes. Exit 1, one line, and the temporary file is removed.
+/// run holds just before its rename. Exit 1, one line, and the temporary file
+/// is removed.
 #[test]
 fn a_failed_rename_is_one_line_and_leaves_no_temporary_file() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = bin()
-        .args([
-            "generate",
-            "-n",
-            "30000",
-            "--format",
-            "jsonl",
-            "-o",
-            "out.jsonl",
-        ])
-        .current_dir(dir.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The temporary file exists from before the first profile is drawn to
-    // the rename after the last, about a second in a debug build.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while stray_temp_files(dir.path()).is_empty() {
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the run ended before opening its output"
-        );
-        assert!(Instant::now() < deadline, "no temporary file after 60 s");
-        std::thread::sleep(Duration::from_millis(1));
-    }
+    let args = [
+        "generate",
+        "-n",
+        "3",
+        "--format",
+        "jsonl",
+        "-o",
+        "out.jsonl",
+    ];
+    let mut held = start_held(dir.path(), &args, "rename");
+    assert_eq!(held.at, "rename out.jsonl");
+    assert_eq!(stray_temp_files(dir.path()).len(), 1);
     fs::create_dir(dir.path().join("out.jsonl")).unwrap();
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    held.release();
+    let (status, stderr) = held.finish();
     let run = Run {
-        code: child.wait().unwrap().code().unwrap(),
+        code: status.code().unwrap(),
         stdout: String::new(),
         stderr,
     };
@@ -200,6 +178,40 @@ fn a_failed_rename_is_one_line_and_leaves_no_temporary_file() {
         "{:?}",
         stray_temp_files(dir.path())
     );
+}
+
+/// A rename that fails for any other reason (here injected with
+/// `SPENDSENSE_TEST_FAIL`) takes the same path: exit 1, one line, the old
+/// file byte-identical, no temporary file.
+#[test]
+fn an_injected_rename_failure_keeps_the_old_file_and_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("out.jsonl");
+    fs::write(&target, OLD).unwrap();
+    for point in ["written", "rename"] {
+        let args = [
+            "generate",
+            "-n",
+            "3",
+            "--format",
+            "jsonl",
+            "-o",
+            "out.jsonl",
+        ];
+        let mut command = bin();
+        command
+            .args(args)
+            .current_dir(dir.path())
+            .env("SPENDSENSE_TEST_FAIL", point);
+        let run = finished(feed(command, Vec::new()));
+        let expected = match point {
+            "written" => "error: cannot write out.jsonl: injected failure",
+            _ => "error: cannot replace out.jsonl: injected failure",
+        };
+        assert_run(&args, &run, 1, expected);
+        assert_eq!(fs::read(&target).unwrap(), OLD, "{point}");
+        assert!(stray_temp_files(dir.path()).is_empty(), "{point}");
+    }
 }
 
 /// With or without `--fsync` (which only adds a flush to disk before the rename).
@@ -258,71 +270,67 @@ fn a_symlink_is_written_through_not_replaced() {
     }
 }
 
-/// Starts a long run over `dir/big.jsonl` (holding [`OLD`]) and waits until
-/// its temporary file holds data, so the run is mid-write; returns the run
-/// and the temporary file.
+/// The points at which a run over an existing file is stopped and then
+/// signalled: its temporary file holds the first bytes, or every byte and
+/// the rename is next.
 #[cfg(unix)]
-fn start_long_run_over_old_file(dir: &Path) -> (std::process::Child, std::path::PathBuf) {
+const MID_RUN: [&str; 2] = ["written", "rename"];
+
+/// Starts a run over `dir/big.jsonl` (holding [`OLD`]) that holds at `point`
+/// with its temporary file holding data; returns the run and that file.
+#[cfg(unix)]
+fn start_run_over_old_file(dir: &Path, point: &str) -> (crate::Held, std::path::PathBuf) {
     fs::write(dir.join("big.jsonl"), OLD).unwrap();
-    let mut child = bin()
-        .args([
-            "generate",
-            "-n",
-            "2000000",
-            "--format",
-            "jsonl",
-            "-o",
-            "big.jsonl",
-        ])
-        .current_dir(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let written = stray_temp_files(dir)
-            .into_iter()
-            .find(|path| fs::metadata(path).is_ok_and(|m| m.len() > 0));
-        if let Some(temp) = written {
-            return (child, temp);
-        }
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the run ended before writing"
-        );
-        assert!(
-            Instant::now() < deadline,
-            "no temporary file with data after 60 s"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
+    // Several batches (512 profiles each), so `written` is genuinely mid-write.
+    let args = [
+        "generate",
+        "-n",
+        "2000",
+        "--format",
+        "jsonl",
+        "-o",
+        "big.jsonl",
+    ];
+    let held = start_held(dir, &args, point);
+    assert_eq!(held.at, format!("{point} big.jsonl"));
+    let temps = stray_temp_files(dir);
+    assert_eq!(temps.len(), 1, "{temps:?}");
+    assert!(
+        fs::metadata(&temps[0]).unwrap().len() > 0,
+        "{point}: no data"
+    );
+    (held, temps[0].clone())
 }
 
 /// SIGKILL cannot be caught, so only the rename protects the old file: kill
-/// a long run while it writes its temporary file and compare bytes.
+/// a run while it writes its temporary file, or just before the rename, and
+/// compare bytes.
 #[cfg(unix)]
 #[test]
 fn sigkill_mid_write_leaves_the_old_file_byte_identical() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut child, temp) = start_long_run_over_old_file(dir.path());
-    child.kill().unwrap(); // SIGKILL on Unix
-    let status = child.wait().unwrap();
-    {
-        use std::os::unix::process::ExitStatusExt;
+    use std::os::unix::process::ExitStatusExt;
+    for point in MID_RUN {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut held, temp) = start_run_over_old_file(dir.path(), point);
+        held.child.kill().unwrap(); // SIGKILL on Unix
+        let (status, _) = held.finish();
         assert_eq!(
             status.signal(),
             Some(9),
-            "the run was not killed: {status:?}"
+            "{point}: the run was not killed: {status:?}"
         );
+        let target = dir.path().join("big.jsonl");
+        assert_eq!(
+            fs::read(&target).unwrap(),
+            OLD,
+            "{point}: the old file changed"
+        );
+        // The killed run could not clean up; its partial file is a hidden sibling,
+        // never the target. Remove it as a user would.
+        assert!(temp.exists(), "{point}");
+        assert_ne!(temp, target);
+        fs::remove_file(temp).unwrap();
     }
-    let target = dir.path().join("big.jsonl");
-    assert_eq!(fs::read(&target).unwrap(), OLD, "the old file changed");
-    // The killed run could not clean up; its partial file is a hidden sibling,
-    // never the target. Remove it as a user would.
-    assert!(temp.exists());
-    assert_ne!(temp, target);
-    fs::remove_file(temp).unwrap();
 }
 
 /// Ctrl-C, `kill` and a closed terminal: the run removes its partial file,
@@ -330,25 +338,32 @@ fn sigkill_mid_write_leaves_the_old_file_byte_identical() {
 #[cfg(unix)]
 #[test]
 fn an_interrupt_mid_write_removes_the_partial_file_and_keeps_the_old_one() {
-    for signal in ["INT", "TERM", "HUP"] {
-        let dir = tempfile::tempdir().unwrap();
-        let (child, temp) = start_long_run_over_old_file(dir.path());
-        let sent = std::process::Command::new("kill")
-            .args(["-s", signal, &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(sent.success(), "kill -s {signal} failed");
-        let output = child.wait_with_output().unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(130), "SIG{signal}: {stderr}");
-        assert_no_panic(&stderr, signal);
-        assert!(
-            stderr.contains("interrupted; removed 1 unfinished output file(s)"),
-            "SIG{signal}: {stderr}"
-        );
-        assert!(!temp.exists(), "SIG{signal} left {}", temp.display());
-        assert!(stray_temp_files(dir.path()).is_empty());
-        assert_eq!(fs::read(dir.path().join("big.jsonl")).unwrap(), OLD);
+    for point in MID_RUN {
+        for signal in ["INT", "TERM", "HUP"] {
+            let dir = tempfile::tempdir().unwrap();
+            let (held, temp) = start_run_over_old_file(dir.path(), point);
+            let sent = std::process::Command::new("kill")
+                .args(["-s", signal, &held.child.id().to_string()])
+                .status()
+                .unwrap();
+            assert!(sent.success(), "kill -s {signal} failed");
+            // Never released: only the signal ends the run, so it cannot commit first.
+            let (status, stderr) = held.finish();
+            let context = format!("SIG{signal} at {point}: {stderr}");
+            assert_eq!(status.code(), Some(130), "{context}");
+            assert_no_panic(&stderr, &context);
+            assert!(
+                stderr.contains("interrupted; removed 1 unfinished output file(s)"),
+                "{context}"
+            );
+            assert!(!temp.exists(), "{context}: left {}", temp.display());
+            assert!(stray_temp_files(dir.path()).is_empty(), "{context}");
+            assert_eq!(
+                fs::read(dir.path().join("big.jsonl")).unwrap(),
+                OLD,
+                "{context}"
+            );
+        }
     }
 }
 
@@ -357,24 +372,9 @@ fn an_interrupt_mid_write_removes_the_partial_file_and_keeps_the_old_one() {
 #[test]
 fn a_closed_stdout_pipe_exits_0_quietly() {
     for format in ["json", "jsonl"] {
-        let mut child = bin()
-            .args(["generate", "-n", "20000", "--format", format])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdout = child.stdout.take().unwrap();
-        let head = read_some(&mut stdout, 100);
-        assert_eq!(head.len(), 100);
-        drop(stdout);
-        let mut stderr = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut stderr)
-            .unwrap();
-        let status = child.wait().unwrap();
+        let mut command = bin();
+        command.args(["generate", "-n", "20000", "--format", format]);
+        let (status, stderr) = close_stdout_early(command, Vec::new(), 100);
         assert_no_panic(&stderr, &stderr);
         assert_eq!(status.code(), Some(0), "{format}: {stderr}");
         assert_eq!(stderr, "", "{format}: not quiet");

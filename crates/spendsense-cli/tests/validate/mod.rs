@@ -1,13 +1,11 @@
 //! `validate` on hostile input: every case is a clear one-line error (exit 2)
 //! or a violation report (exit 1), each with its location, never a panic.
 
-use std::io::Read;
-use std::process::Stdio;
-
 use serde_json::{Value, json};
 
 use crate::{
-    Input, assert_no_panic, bin, check, read_some, sample_json, sample_jsonl, sample_values,
+    Input, assert_no_panic, bin, check, close_stdout_early, sample_json, sample_jsonl,
+    sample_values,
 };
 
 /// Deterministic bytes that are not text: a 64-bit LCG, high bytes.
@@ -581,28 +579,9 @@ fn a_closed_stdout_keeps_the_verdict() {
     let bad: Vec<Value> = (0..1500)
         .map(|i| json!({ "user_id": format!("u{i}"), "extra": i }))
         .collect();
-    let mut child = bin()
-        .args(["validate", "--format", "json", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let input = jsonl(&bad);
-    let writer = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, &input));
-    let mut stdout = child.stdout.take().unwrap();
-    assert_eq!(read_some(&mut stdout, 10).len(), 10);
-    drop(stdout);
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    let status = child.wait().unwrap();
-    writer.join().unwrap().unwrap();
+    let mut command = bin();
+    command.args(["validate", "--format", "json", "-"]);
+    let (status, stderr) = close_stdout_early(command, jsonl(&bad), 10);
     assert_no_panic(&stderr, &stderr);
     assert_eq!(status.code(), Some(1), "{stderr}");
     assert_eq!(stderr, "");

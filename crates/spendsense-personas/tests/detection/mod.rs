@@ -1,7 +1,7 @@
 //! Detection thresholds, probed on both sides of each boundary.
 
 use rust_decimal::Decimal;
-use spendsense_personas::{Criteria, Personas, PlannedSignals, classify};
+use spendsense_personas::{Criteria, PersonaSet, Personas, PlannedSignals, classify};
 use spendsense_schema::PersonaId;
 
 use crate::{dec, set};
@@ -50,6 +50,9 @@ fn check(tweak: impl FnOnce(&mut PlannedSignals), expected: &[PersonaId]) {
 #[test]
 fn quiet_signals_are_control() {
     check(|_| {}, &[]);
+    // An empty set is control when one persona must be named.
+    assert_eq!(classify(&quiet()).primary(), PersonaId::Control);
+    assert_eq!(PersonaSet::EMPTY.primary(), PersonaId::Control);
 }
 
 #[test]
@@ -177,4 +180,11 @@ fn signals_can_trigger_several_personas_listed_by_priority() {
     );
     assert_eq!(got.primary(), PersonaId::SubscriptionHeavy);
     assert_eq!(got.to_string(), "{subscription_heavy, savings_builder}");
+    // High Utilization outranks Subscription Heavy: primary, and first in the name.
+    let mut signals = quiet();
+    signals.max_card_utilization = Some(dec("0.70"));
+    signals.recurring_merchants = 7;
+    let got = classify(&signals);
+    assert_eq!(got.primary(), PersonaId::HighUtilization);
+    assert_eq!(got.to_string(), "{high_utilization, subscription_heavy}");
 }
