@@ -170,7 +170,9 @@ impl Shape {
             self.allowed.push(format!("> {min}"));
         }
         match schema["pattern"].as_str() {
-            Some(spendsense_schema::json_schema::NOT_BLANK) => self.allowed.push("not blank".into()),
+            Some(spendsense_schema::json_schema::NOT_BLANK) => {
+                self.allowed.push("not blank".into())
+            }
             Some(pattern) => self.allowed.push(format!("matches `{pattern}`")),
             None => {}
         }

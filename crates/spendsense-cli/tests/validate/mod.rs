@@ -536,7 +536,7 @@ fn extreme_amounts_are_reported_not_a_panic() {
             "the largest income (income times a share overflows)",
             json!(["annual_income"]),
             MAX,
-            "at annual_income: [persona-range]".to_string(),
+            format!("at accounts[{card}].balances.limit: [persona-range]"),
         ),
     ];
     for (name, path, raw, expected) in cases {
