@@ -81,21 +81,12 @@ pub(crate) mod model {
 
     use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
     use serde_json::value::RawValue;
-    use spendsense_generator::{Generator, GeneratorConfig, Overlap};
     use spendsense_schema::UserProfile;
 
-    /// A generated profile that sets every field: the optional overlap keys
-    /// too (every account key is always present, null or not).
+    /// A profile that sets every field, the optional overlap keys too
+    /// (every account key is always present, null or not).
     pub fn profile_with_every_field() -> UserProfile {
-        let config = GeneratorConfig {
-            overlap: Overlap::parse("1").expect("a valid share"),
-            ..GeneratorConfig::new(9, 40)
-        };
-        let generator = Generator::new(&config).expect("a valid configuration");
-        generator
-            .iter()
-            .find(|p| p.matched_personas.is_some() && p.expected_assignment.is_some())
-            .expect("overlap 1 gives overlap scenarios")
+        spendsense_schema::sample::overlap_profile()
     }
 
     /// One leaf of a profile's JSON form: its dotted path (account fields as

@@ -5,8 +5,8 @@ use spendsense_personas::{
     RULE_PERSONA_RANGE,
 };
 use spendsense_schema::{
-    Account, AccountSubtype, Address, Balances, Characteristics, Demographics, HolderCategory,
-    Identity, IncomeStability, PayFrequency, PersonaId, UserProfile, Violation, validate_profile,
+    Account, AccountSubtype, IncomeStability, PayFrequency, PersonaId, UserProfile, Violation,
+    sample, validate_profile,
 };
 
 use crate::dec;
@@ -25,23 +25,17 @@ struct Plan {
     cards: &'static [(&'static str, &'static str)],
 }
 
+/// An account of the sample user's, renumbered to position `id`.
 fn depository(id: usize, subtype: AccountSubtype, current: &str) -> Account {
-    Account {
-        account_id: format!("user_MASKED_007_acct_{id}"),
-        balances: Balances {
-            available: Some(dec(current)),
-            current: Some(dec(current)),
-            limit: None,
-            iso_currency_code: Some("USD".into()),
-            unofficial_currency_code: None,
-        },
-        mask: Some(format!("{:04}", 1000 + id)),
-        name: format!("Plaid {}", subtype.as_str()),
-        official_name: None,
-        account_type: subtype.account_type(),
-        subtype,
-        holder_category: HolderCategory::Personal,
-    }
+    let mut account = sample::profile().accounts[0].clone();
+    account.account_id = format!("user_MASKED_000_acct_{id}");
+    account.balances.available = Some(dec(current));
+    account.balances.current = Some(dec(current));
+    account.mask = Some(format!("{:04}", 1000 + id));
+    account.name = format!("Plaid {}", subtype.as_str());
+    account.account_type = subtype.account_type();
+    account.subtype = subtype;
+    account
 }
 
 fn card(id: usize, limit: &str, current: &str) -> Account {
@@ -51,6 +45,7 @@ fn card(id: usize, limit: &str, current: &str) -> Account {
     account
 }
 
+/// The shared sample profile, changed to what `plan` says.
 fn build(plan: &Plan) -> UserProfile {
     let mut accounts = vec![depository(0, AccountSubtype::Checking, plan.checking)];
     if let Some(savings) = plan.savings {
@@ -60,42 +55,22 @@ fn build(plan: &Plan) -> UserProfile {
         accounts.push(card(accounts.len(), limit, current));
     }
     let (pay_frequency, median_pay_gap_days) = plan.pay;
-    UserProfile {
-        user_id: "user_MASKED_007".into(),
-        name: "Grace Hopper".into(),
-        persona: plan.persona,
-        expected_assignment: None,
-        matched_personas: None,
-        annual_income: dec(plan.annual_income),
-        demographics: Demographics {
-            age: 41,
-            state: "NY".into(),
-        },
-        identity: Identity {
-            email: "grace.hopper.7@example.org".into(),
-            phone_number: "+1-212-555-0107".into(),
-            address: Address {
-                street: "2992 Kuhic Parkway".into(),
-                city: "North Elvieville".into(),
-                region: "NY".into(),
-                postal_code: "94110".into(),
-                country: "US".into(),
-            },
-        },
-        characteristics: Characteristics {
-            target_credit_utilization: dec(plan.target_utilization),
-            target_savings_monthly: dec(plan.savings_monthly),
-            income_stability: if pay_frequency == PayFrequency::Irregular {
-                IncomeStability::Irregular
-            } else {
-                IncomeStability::Regular
-            },
-            pay_frequency,
-            median_pay_gap_days,
-            subscription_count_target: plan.subscriptions,
-        },
-        accounts,
-    }
+    let mut profile = sample::profile();
+    profile.persona = plan.persona;
+    profile.annual_income = dec(plan.annual_income);
+    let traits = &mut profile.characteristics;
+    traits.target_credit_utilization = dec(plan.target_utilization);
+    traits.target_savings_monthly = dec(plan.savings_monthly);
+    traits.income_stability = if pay_frequency == PayFrequency::Irregular {
+        IncomeStability::Irregular
+    } else {
+        IncomeStability::Regular
+    };
+    traits.pay_frequency = pay_frequency;
+    traits.median_pay_gap_days = median_pay_gap_days;
+    traits.subscription_count_target = plan.subscriptions;
+    profile.accounts = accounts;
+    profile
 }
 
 /// $60,000 a year, half a month of checking, one card at 70% of a 40%-of-income limit.
