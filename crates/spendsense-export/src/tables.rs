@@ -311,7 +311,15 @@ mod tests {
                     let (table, column) = column_of(&leaf.path);
                     let text = field_text(&leaf.json);
                     if table == USERS_FILE {
-                        let slot = expected.iter_mut().find(|(c, _)| *c == column).unwrap();
+                        let slot = expected
+                            .iter_mut()
+                            .find(|(c, _)| *c == column)
+                            .unwrap_or_else(|| {
+                                panic!(
+                                    "field `{}` (column `{column}`) is not in USER_COLUMNS",
+                                    leaf.path
+                                )
+                            });
                         slot.1 = text;
                     } else {
                         if column == "account_id" {
