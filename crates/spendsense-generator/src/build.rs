@@ -118,6 +118,7 @@ pub(crate) fn blank_profile() -> UserProfile {
             subscription_count_target: 0,
         },
         accounts: Vec::new(),
+        plan: crate::schedule::blank_plan(),
     }
 }
 

@@ -34,6 +34,7 @@ mod income;
 mod money;
 mod names;
 mod overlap;
+mod schedule;
 mod streams;
 mod text;
 

@@ -13,7 +13,10 @@
 use rust_decimal::Decimal;
 
 use crate::money::{push_decimal, push_integer};
-use crate::{Account, Address, Balances, Characteristics, Demographics, Identity, UserProfile};
+use crate::{
+    Account, Address, Balances, CardPlan, Characteristics, Date, Demographics, Identity, Plan,
+    RecurringCharge, UserProfile,
+};
 
 /// Starts the first entry of an object: `"name":` as one literal.
 macro_rules! first_key {
@@ -96,7 +99,138 @@ impl<'a, const PRETTY: bool> Encoder<'a, PRETTY> {
             self.account(account);
         }
         self.close(b']');
+        key!(self, "plan");
+        self.plan(&profile.plan);
         self.close(b'}');
+    }
+
+    fn plan(&mut self, plan: &Plan) {
+        self.open(b'{');
+        first_key!(self, "as_of");
+        self.date(plan.as_of);
+        key!(self, "history_start");
+        self.date(plan.history_start);
+        key!(self, "income");
+        self.open(b'{');
+        first_key!(self, "employer");
+        self.string(&plan.income.employer);
+        key!(self, "frequency");
+        self.literal(plan.income.frequency.as_str());
+        key!(self, "paychecks");
+        self.open(b'[');
+        for paycheck in &plan.income.paychecks {
+            self.element();
+            self.open(b'{');
+            first_key!(self, "date");
+            self.date(paycheck.date);
+            key!(self, "amount");
+            self.money(&paycheck.amount);
+            self.close(b'}');
+        }
+        self.close(b']');
+        self.close(b'}');
+        key!(self, "monthly_expenses");
+        self.money(&plan.monthly_expenses);
+        key!(self, "recurring");
+        self.open(b'[');
+        for charge in &plan.recurring {
+            self.element();
+            self.recurring(charge);
+        }
+        self.close(b']');
+        key!(self, "cards");
+        self.open(b'[');
+        for card in &plan.cards {
+            self.element();
+            self.card(card);
+        }
+        self.close(b']');
+        key!(self, "savings_transfers");
+        match &plan.savings_transfers {
+            None => self.out.extend_from_slice(b"null"),
+            Some(transfers) => {
+                self.open(b'{');
+                first_key!(self, "from_account_id");
+                self.string(&transfers.from_account_id);
+                key!(self, "to_account_id");
+                self.string(&transfers.to_account_id);
+                key!(self, "amount");
+                self.money(&transfers.amount);
+                key!(self, "cadence");
+                self.literal(transfers.cadence.as_str());
+                key!(self, "first_transfer");
+                self.date(transfers.first_transfer);
+                self.close(b'}');
+            }
+        }
+        self.close(b'}');
+    }
+
+    fn recurring(&mut self, charge: &RecurringCharge) {
+        self.open(b'{');
+        first_key!(self, "merchant");
+        self.string(&charge.merchant);
+        key!(self, "category");
+        self.open(b'{');
+        first_key!(self, "primary");
+        self.string(&charge.category.primary);
+        key!(self, "detailed");
+        self.string(&charge.category.detailed);
+        self.close(b'}');
+        key!(self, "amount");
+        self.money(&charge.amount);
+        key!(self, "cadence");
+        self.literal(charge.cadence.as_str());
+        key!(self, "first_charge");
+        self.date(charge.first_charge);
+        key!(self, "account_id");
+        self.string(&charge.account_id);
+        self.close(b'}');
+    }
+
+    fn card(&mut self, card: &CardPlan) {
+        self.open(b'{');
+        first_key!(self, "account_id");
+        self.string(&card.account_id);
+        key!(self, "purchase_apr");
+        self.money(&card.purchase_apr);
+        key!(self, "statement_day");
+        push_integer(card.statement_day.into(), self.out);
+        key!(self, "payment");
+        self.literal(card.payment.as_str());
+        key!(self, "last_statement_balance");
+        self.money(&card.last_statement_balance);
+        key!(self, "minimum_payment");
+        self.money(&card.minimum_payment);
+        key!(self, "interest_per_statement");
+        self.money(&card.interest_per_statement);
+        key!(self, "next_payment_due_date");
+        self.date(card.next_payment_due_date);
+        key!(self, "is_overdue");
+        self.out
+            .extend_from_slice(if card.is_overdue { b"true" } else { b"false" });
+        self.close(b'}');
+    }
+
+    /// A date as `"YYYY-MM-DD"`: digits and dashes, which never need escaping.
+    fn date(&mut self, date: Date) {
+        let (year, month, day) = date.ymd();
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        let year = year as u32;
+        self.out.extend_from_slice(&[
+            b'"',
+            digit(year / 1000),
+            digit(year / 100),
+            digit(year / 10),
+            digit(year),
+            b'-',
+            digit(u32::from(month) / 10),
+            digit(u32::from(month)),
+            b'-',
+            digit(u32::from(day) / 10),
+            digit(u32::from(day)),
+            b'"',
+        ]);
     }
 
     fn demographics(&mut self, demographics: &Demographics) {

@@ -53,6 +53,11 @@ pub enum Error {
         /// The text, cut to its first 40 characters.
         text: String,
     },
+    /// A date that is not an existing `YYYY-MM-DD` day.
+    InvalidDate {
+        /// The text, escaped and cut to its first 40 characters.
+        text: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -85,6 +90,10 @@ impl fmt::Display for Error {
             Error::AmountNotExact { text } => write!(
                 f,
                 "`{text}` is not an exact decimal amount (plain digits with an optional fraction, no exponent, at most 28 digits)"
+            ),
+            Error::InvalidDate { text } => write!(
+                f,
+                "`{text}` is not a date; expected YYYY-MM-DD, e.g. 2026-11-30"
             ),
         }
     }

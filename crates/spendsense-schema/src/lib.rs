@@ -42,11 +42,13 @@
 
 mod account;
 pub mod codec;
+mod date;
 mod encode;
 mod error;
 #[cfg(feature = "json-schema")]
 pub mod json_schema;
 pub mod money;
+mod plan;
 mod profile;
 pub mod reference;
 pub mod sample;
@@ -56,7 +58,12 @@ pub use account::{Account, AccountSubtype, AccountType, Balances, HolderCategory
 pub use codec::{
     ProfileFormat, ProfileWriter, read_located_profiles, read_profiles, write_profiles,
 };
+pub use date::{Date, days_in_month};
 pub use error::Error;
+pub use plan::{
+    Cadence, CardPayment, CardPlan, Category, DUE_DAYS_AFTER_STATEMENT, IncomePlan,
+    MIN_HISTORY_DAYS, Paycheck, Plan, RecurringCharge, SavingsTransfers, TransferCadence,
+};
 pub use profile::{
     ANNUAL_INCOME_RANGE, Address, Characteristics, Demographics, Identity, IncomeStability,
     PayFrequency, PersonaId, UnknownPersona, UserProfile,

@@ -280,6 +280,8 @@ pub struct UserProfile {
     pub characteristics: Characteristics,
     /// Accounts: always one checking account, then savings and cards as the persona plans.
     pub accounts: Vec<Account>,
+    /// The dated plan the profile's transactions realise.
+    pub plan: crate::Plan,
 }
 
 impl UserProfile {

@@ -20,8 +20,10 @@
 use rust_decimal::Decimal;
 
 use crate::{
-    Account, AccountSubtype, Address, Balances, Characteristics, Demographics, HolderCategory,
-    Identity, IncomeStability, PayFrequency, PersonaId, UserProfile,
+    Account, AccountSubtype, Address, Balances, Cadence, CardPayment, CardPlan, Category,
+    Characteristics, Date, Demographics, HolderCategory, Identity, IncomePlan, IncomeStability,
+    MIN_HISTORY_DAYS, PayFrequency, Paycheck, PersonaId, Plan, RecurringCharge, SavingsTransfers,
+    TransferCadence, UserProfile,
 };
 
 /// Parses an exact amount such as `"1800.00"`; the scale is kept, because it
@@ -107,6 +109,84 @@ pub fn profile() -> UserProfile {
                 )
             },
         ],
+        plan: plan(),
+    }
+}
+
+/// The sample user's plan: as of 2026-11-30 over the 180 days before it, paid
+/// biweekly, rent and two subscriptions, the card paid in full, and $369.23
+/// into savings every other week.
+fn plan() -> Plan {
+    let date = |y, m, d| Date::from_ymd(y, m, d).expect("the sample's dates exist");
+    let as_of = date(2026, 11, 30);
+    let category = |primary: &str, detailed: &str| Category {
+        primary: primary.into(),
+        detailed: detailed.into(),
+    };
+    let charge = |merchant: &str, category, amount, first_charge, account| RecurringCharge {
+        merchant: merchant.into(),
+        category,
+        amount: dec(amount),
+        cadence: Cadence::Monthly,
+        first_charge,
+        account_id: format!("user_MASKED_000_acct_{account}"),
+    };
+    let first_pay = date(2026, 6, 5);
+    Plan {
+        as_of,
+        history_start: as_of.add_days(1 - MIN_HISTORY_DAYS),
+        income: IncomePlan {
+            employer: "Northwind Analytics".into(),
+            frequency: PayFrequency::Biweekly,
+            paychecks: (0..13)
+                .map(|n| Paycheck {
+                    date: first_pay.add_days(14 * n),
+                    amount: dec("2880.00"),
+                })
+                .collect(),
+        },
+        monthly_expenses: dec("4200.00"),
+        recurring: vec![
+            charge(
+                "Maple Court Apartments",
+                category("RENT_AND_UTILITIES", "RENT_AND_UTILITIES_RENT"),
+                "1900.00",
+                date(2026, 7, 1),
+                0,
+            ),
+            charge(
+                "Netflix",
+                category("ENTERTAINMENT", "ENTERTAINMENT_TV_AND_MOVIES"),
+                "15.49",
+                date(2026, 6, 12),
+                2,
+            ),
+            charge(
+                "Spotify",
+                category("ENTERTAINMENT", "ENTERTAINMENT_MUSIC_AND_AUDIO"),
+                "11.99",
+                date(2026, 6, 20),
+                2,
+            ),
+        ],
+        cards: vec![CardPlan {
+            account_id: "user_MASKED_000_acct_2".into(),
+            purchase_apr: dec("19.99"),
+            statement_day: 18,
+            payment: CardPayment::PayInFull,
+            last_statement_balance: dec("1800.00"),
+            minimum_payment: dec("48.00"),
+            interest_per_statement: dec("0.00"),
+            next_payment_due_date: date(2026, 12, 13),
+            is_overdue: false,
+        }],
+        savings_transfers: Some(SavingsTransfers {
+            from_account_id: "user_MASKED_000_acct_0".into(),
+            to_account_id: "user_MASKED_000_acct_1".into(),
+            amount: dec("369.23"),
+            cadence: TransferCadence::Biweekly,
+            first_transfer: first_pay,
+        }),
     }
 }
 
