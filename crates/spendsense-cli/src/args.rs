@@ -106,6 +106,12 @@ pub struct GenerateArgs {
     #[arg(long, value_name = "FRACTION", value_parser = parse_overlap)]
     pub overlap: Option<Overlap>,
 
+    /// Last day of every profile's 180-day plan history, `YYYY-MM-DD` (default
+    /// 2026-11-30, fixed so that output never depends on the day it is made).
+    /// `today` uses the machine's clock (UTC), and only when asked.
+    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
+    pub as_of: Option<AsOf>,
+
     /// Also write a JSON manifest here: seed, count, mix, fingerprint, tool
     /// version and the SHA-256 of the output.
     #[arg(long, value_name = "PATH")]
@@ -213,6 +219,34 @@ pub enum PersonasFormat {
     Table,
     /// JSON, loadable with `generate --personas`.
     Json,
+}
+
+/// The `--as-of` day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AsOf(pub spendsense_schema::Date);
+
+/// Earliest `--as-of`: its history must not reach before year 1.
+const EARLIEST_AS_OF: (i32, u8, u8) = (1900, 1, 1);
+
+fn parse_as_of(text: &str) -> Result<AsOf, String> {
+    use spendsense_schema::Date;
+    let date = if text == "today" {
+        let seconds = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(|_| "the machine's clock is before 1970; give --as-of YYYY-MM-DD".to_string())?
+            .as_secs();
+        let epoch = Date::from_ymd(1970, 1, 1).expect("a real day");
+        epoch.add_days(i32::try_from(seconds / 86_400).unwrap_or(i32::MAX))
+    } else {
+        text.parse::<Date>()
+            .map_err(|err| format!("{err}, or `today`"))?
+    };
+    let (y, m, d) = EARLIEST_AS_OF;
+    let earliest = Date::from_ymd(y, m, d).expect("a real day");
+    if date < earliest {
+        return Err(format!("{date} is before {earliest}, the earliest --as-of"));
+    }
+    Ok(AsOf(date))
 }
 
 fn parse_overlap(text: &str) -> Result<Overlap, String> {

@@ -58,6 +58,8 @@ pub(crate) struct Plan<'a> {
     pub(crate) income_cents: i64,
     /// First and last name, for the email address.
     pub(crate) name_parts: (&'static str, &'static str),
+    /// The last day of the plan's history.
+    pub(crate) as_of: spendsense_schema::Date,
 }
 
 /// A value drawn in hundredths from an inclusive range.
@@ -171,6 +173,9 @@ pub(crate) fn build_into(plan: Plan<'_>, rng: &mut ChaCha8Rng, profile: &mut Use
 
     // Months of income in hundredths: cents = income · months / (12 · 100).
     let months_of_income = |months: i64| div_round_even(income * i128::from(months), 1_200);
+    let expense_share = rng.random_range(crate::schedule::EXPENSE_SHARE_PERCENT);
+    let expenses_cents = crate::schedule::monthly_expenses_cents(plan.income_cents, expense_share);
+    // The buffer is months of expenses, as the detector reads it.
     let buffer_months = hundredths(rng, r.checking_buffer_months);
     let card_count = count(rng, d.credit_cards);
     let target_utilization = if card_count == 0 {
@@ -194,7 +199,10 @@ pub(crate) fn build_into(plan: Plan<'_>, rng: &mut ChaCha8Rng, profile: &mut Use
         accounts: &mut profile.accounts,
         used: 0,
     };
-    let checking = cents(months_of_income(buffer_months));
+    let checking = cents(div_round_even(
+        i128::from(expenses_cents) * i128::from(buffer_months),
+        100,
+    ));
     accounts.add(
         rng,
         AccountSubtype::Checking,
@@ -223,7 +231,11 @@ pub(crate) fn build_into(plan: Plan<'_>, rng: &mut ChaCha8Rng, profile: &mut Use
         let limit_cents = (remaining_limit * share / 100 + 5_000) / 10_000 * 10_000;
         let limit_cents = limit_cents.max(10_000);
         remaining_limit = (remaining_limit - limit_cents).max(0);
-        let utilization = (target_utilization + rng.random_range(-jitter..=jitter)).clamp(0, 100);
+        // Jitter never leaves the persona's target range: every High
+        // Utilization card stays within 60-80%, for instance.
+        let utilization = (target_utilization + rng.random_range(-jitter..=jitter))
+            .clamp(r.target_utilization.min, r.target_utilization.max)
+            .clamp(0, 100);
         // Limits are whole dollars, so the balance is exact in cents.
         let limit = cents(limit_cents);
         let current = cents(limit_cents * utilization / 100);
@@ -249,6 +261,18 @@ pub(crate) fn build_into(plan: Plan<'_>, rng: &mut ChaCha8Rng, profile: &mut Use
         median_pay_gap_days,
         subscription_count_target: subscriptions,
     };
+    let inputs = crate::schedule::Inputs {
+        as_of: plan.as_of,
+        persona: plan.persona,
+        income_cents: plan.income_cents,
+        frequency: pay_frequency,
+        median_gap_days: median_pay_gap_days,
+        monthly_expenses_cents: expenses_cents,
+        subscriptions,
+        savings_monthly_cents: if has_savings { savings_monthly } else { 0 },
+        accounts: &profile.accounts,
+    };
+    crate::schedule::draw_plan(&inputs, rng, &mut profile.plan);
 }
 
 /// The accounts of the profile being built: entries already in the vector

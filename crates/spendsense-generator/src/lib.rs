@@ -64,7 +64,16 @@ pub struct GeneratorConfig {
     pub mix: Mix,
     /// Share of persona users that also meet a lower-priority persona's criteria.
     pub overlap: Overlap,
+    /// Last day of every profile's plan history ([`DEFAULT_AS_OF`] unless moved).
+    pub as_of: spendsense_schema::Date,
 }
+
+/// The default `as_of`: a fixed day, so that output never depends on when it is generated.
+pub const DEFAULT_AS_OF: spendsense_schema::Date =
+    match spendsense_schema::Date::from_ymd(2026, 11, 30) {
+        Some(date) => date,
+        None => panic!("2026-11-30 exists"),
+    };
 
 impl GeneratorConfig {
     /// `count` profiles from `seed` with SpendSense's default personas.
@@ -75,6 +84,7 @@ impl GeneratorConfig {
             personas: Personas::spendsense(),
             mix: Mix::equal(),
             overlap: Overlap::none(),
+            as_of: DEFAULT_AS_OF,
         }
     }
 }
@@ -132,6 +142,7 @@ pub struct Generator {
     personas: Personas,
     mix: Mix,
     overlap: Overlap,
+    as_of: spendsense_schema::Date,
     /// Overlap definitions by `(persona, partner)`, with their ranges.
     overlaps: Vec<(PersonaId, PersonaId, PersonaDefinition, money::DrawRanges)>,
     /// The definitions' ranges in hundredths, in [`PersonaId::ALL`] order.
@@ -157,6 +168,7 @@ impl Generator {
             personas: config.personas.clone(),
             mix: config.mix,
             overlap: config.overlap,
+            as_of: config.as_of,
             overlaps,
             ranges: PersonaId::ALL
                 .iter()
@@ -231,6 +243,7 @@ impl Generator {
             ranges,
             income_cents,
             name_parts: self.names.parts(index),
+            as_of: self.as_of,
         };
         build::build_into(plan, &mut rng, profile);
         self.names.write_name(index, &mut profile.name);
@@ -289,7 +302,7 @@ fn overlap_definitions(
                 .overlap_definition(persona, partner)
                 .expect("a listed partner");
             let expected = Personas::overlap_set(persona, partner);
-            if let Some(corner) = spendsense_personas::corners(&merged)
+            if let Some(corner) = spendsense_personas::corners(&merged, &personas.criteria)
                 .into_iter()
                 .find(|c| personas.classify(c) != expected)
             {

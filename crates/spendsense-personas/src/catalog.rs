@@ -124,7 +124,7 @@ impl Personas {
         at: usize,
     ) -> Vec<DefinitionProblem> {
         let expected = PersonaSet::only(definition.id);
-        corners(definition)
+        corners(definition, &self.criteria)
             .into_iter()
             .filter_map(|signals| {
                 let got = self.classify(&signals);
@@ -274,16 +274,26 @@ fn definition_shape_problems(d: &PersonaDefinition, at: &str) -> Vec<DefinitionP
 /// range ends. Detection criteria are thresholds, monotone in each signal, so a
 /// definition whose corners all classify to its own persona is exclusive
 /// everywhere in between.
-pub fn corners(d: &PersonaDefinition) -> Vec<PlannedSignals> {
+///
+/// Signals the definition does not range over follow the generator's policy
+/// (`docs/personas.md`, "The dated plan"): cards carry utilization within the
+/// target range; only High Utilization cards revolve (which only adds High
+/// Utilization signals, so corners leave them out); three or more
+/// subscriptions cost at least `criteria`'s spend threshold a month; savings
+/// transfers go every 14 days, so a window sees at least 12/13 of the planned
+/// monthly amount a month, and a savings balance that receives any may grow
+/// past any threshold.
+pub fn corners(d: &PersonaDefinition, criteria: &Criteria) -> Vec<PlannedSignals> {
     let utilizations: Vec<Option<Decimal>> = {
         let mut v = Vec::new();
         if d.credit_cards.min == 0 {
             v.push(None);
         }
         if d.credit_cards.max > 0 {
-            let low = (d.target_utilization.min - d.utilization_jitter).max(Decimal::ZERO);
-            let high = (d.target_utilization.max + d.utilization_jitter).min(Decimal::ONE);
-            v.extend([Some(low), Some(high)]);
+            v.extend([
+                Some(d.target_utilization.min),
+                Some(d.target_utilization.max),
+            ]);
         }
         v
     };
@@ -297,15 +307,34 @@ pub fn corners(d: &PersonaDefinition) -> Vec<PlannedSignals> {
         for buffer in d.checking_buffer_months.ends() {
             for &utilization in &utilizations {
                 for merchants in [d.subscriptions.min, d.subscriptions.max] {
+                    let spend = if merchants >= criteria.subscription_heavy_min_merchants {
+                        criteria.subscription_heavy_min_monthly_spend
+                    } else {
+                        Decimal::ZERO
+                    };
                     for &has_savings_account in savings_accounts {
                         for savings in d.savings_monthly.ends() {
+                            let transfers = has_savings_account && savings > Decimal::ZERO;
+                            let (inflow, growth) = if transfers {
+                                (
+                                    savings * Decimal::from(12) / Decimal::from(13),
+                                    Decimal::MAX,
+                                )
+                            } else {
+                                (Decimal::ZERO, Decimal::ZERO)
+                            };
                             out.push(PlannedSignals {
                                 max_card_utilization: utilization,
+                                interest_charged: Decimal::ZERO,
+                                minimum_payment_only: false,
+                                overdue: false,
                                 checking_buffer_months: buffer,
-                                median_pay_gap_days: gap,
+                                median_pay_gap_days: Decimal::from(gap),
                                 recurring_merchants: merchants,
-                                has_savings_account,
-                                savings_transfer_monthly: savings,
+                                recurring_monthly_spend: spend,
+                                recurring_spend_share: Decimal::ZERO,
+                                savings_inflow_monthly: inflow,
+                                savings_growth: growth,
                             });
                         }
                     }

@@ -63,10 +63,16 @@ impl Personas {
         let cards = of_subtype(AccountSubtype::CreditCard);
         if monthly > Decimal::ZERO {
             if let [(at, account)] = checking.as_slice() {
-                out.months(*at, account, monthly, definition.checking_buffer_months);
+                let expenses = (profile.plan.monthly_expenses, "expenses");
+                out.months(*at, account, expenses, definition.checking_buffer_months);
             }
             if let [(at, account)] = savings.as_slice() {
-                out.months(*at, account, monthly, definition.savings_balance_months);
+                out.months(
+                    *at,
+                    account,
+                    (monthly, "income"),
+                    definition.savings_balance_months,
+                );
             }
             if let Some((first_card, _)) = cards.first() {
                 out.range(
@@ -145,7 +151,17 @@ impl Personas {
             let gap = (utilization.round_dp(2))
                 .checked_sub(traits.target_credit_utilization)
                 .map_or(Decimal::MAX, |gap| gap.abs());
-            if gap > definition.utilization_jitter {
+            let rounded = utilization.round_dp(2);
+            if !definition.target_utilization.contains(rounded) {
+                out.push(
+                    &format!("accounts[{at}].balances.current"),
+                    RULE_PERSONA_RANGE,
+                    format!(
+                        "utilization {rounded} is outside {} for {}",
+                        definition.target_utilization, profile.persona
+                    ),
+                );
+            } else if gap > definition.utilization_jitter {
                 out.push(
                     &format!("accounts[{at}].balances.current"),
                     RULE_PERSONA_RANGE,
@@ -211,16 +227,19 @@ impl Personas {
             }
         }
 
-        let classified = self.classify(&PlannedSignals::of(profile));
-        if classified != expected {
-            out.push(
-                "persona",
-                RULE_CLASSIFICATION,
-                format!(
-                    "planned signals classify as {classified}; a `{}` profile must classify as {expected}",
-                    profile.persona
-                ),
-            );
+        for window in crate::Window::BOTH {
+            let classified = self.classify(&PlannedSignals::in_window(profile, window));
+            if classified != expected {
+                out.push(
+                    "plan",
+                    RULE_CLASSIFICATION,
+                    format!(
+                        "the plan's {} signals classify as {classified}; a `{}` profile must classify as {expected}",
+                        window.as_str(),
+                        profile.persona
+                    ),
+                );
+            }
         }
         out.found
     }
@@ -305,11 +324,12 @@ impl Findings {
     }
 
     /// A balance checked as months of income, the unit its range is drawn in.
+    /// Checks a balance as months of `monthly` (`(amount, "income")`).
     fn months(
         &mut self,
         at: usize,
         account: &Account,
-        monthly: Decimal,
+        (monthly, of): (Decimal, &str),
         allowed: crate::DecimalRange,
     ) {
         let current = account.balances.current.unwrap_or_default();
@@ -319,7 +339,7 @@ impl Findings {
             .round_dp(2);
         if !allowed.contains(months) {
             let message = format!(
-                "{} balance {current} is {months:.2} months of income, outside {allowed} months for {}",
+                "{} balance {current} is {months:.2} months of {of}, outside {allowed} months for {}",
                 account.subtype.as_str(),
                 self.persona
             );

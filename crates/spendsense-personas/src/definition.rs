@@ -105,7 +105,9 @@ fn hundredths(min: i64, max: i64) -> DecimalRange {
 /// Ranges keep clear of every detection threshold (see `docs/personas.md`), so
 /// the jitter and rounding of generation cannot tip a profile into another persona.
 pub fn default_definitions() -> Vec<PersonaDefinition> {
-    let no_savings_habit = (hundredths(0, 2), dollars(0, 149));
+    // Savings transfers of any size can grow a small savings balance past 2% in a
+    // window, so users outside Savings Builder move no money to savings.
+    let no_savings_habit = (hundredths(0, 0), dollars(0, 0));
     vec![
         PersonaDefinition {
             id: PersonaId::HighUtilization,

@@ -5,69 +5,45 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use spendsense_schema::{AccountSubtype, PersonaId, UserProfile};
+use spendsense_schema::{PersonaId, UserProfile};
 
-/// The signals detection looks at, as a profile plans them.
+use crate::Window;
+
+/// The signals detection looks at in one window, as a profile's dated plan
+/// produces them (see [`PlannedSignals::in_window`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PlannedSignals {
     /// Highest `current / limit` over the user's credit cards; `None` without cards.
     pub max_card_utilization: Option<Decimal>,
-    /// Checking `current` divided by monthly income, in months.
+    /// Interest charged on the user's cards in the window, in dollars.
+    pub interest_charged: Decimal,
+    /// Whether some card is paid only its minimum each month.
+    pub minimum_payment_only: bool,
+    /// Whether some card is overdue (Plaid's `is_overdue`).
+    pub overdue: bool,
+    /// Checking balance divided by average monthly expenses, in months.
     pub checking_buffer_months: Decimal,
-    /// Median days between paychecks.
-    pub median_pay_gap_days: u16,
-    /// Distinct recurring merchants.
+    /// Median days between the paychecks of the history ending with the window;
+    /// 0 with fewer than two paychecks.
+    pub median_pay_gap_days: Decimal,
+    /// Recurring subscription merchants: at least three charges in the 90 days
+    /// ending with the window, at a monthly or weekly cadence, housing and
+    /// bills excluded.
     pub recurring_merchants: u16,
-    /// Whether the user has a savings account.
-    pub has_savings_account: bool,
-    /// Planned monthly savings transfer; it is an inflow only into a savings account.
-    pub savings_transfer_monthly: Decimal,
+    /// What the recurring merchants cost a month, in dollars.
+    pub recurring_monthly_spend: Decimal,
+    /// `recurring_monthly_spend` as a share of the window's total monthly spend.
+    pub recurring_spend_share: Decimal,
+    /// Net inflow into savings accounts, per 30 days of the window, in dollars.
+    pub savings_inflow_monthly: Decimal,
+    /// Growth of the savings balance over the window (0.02 = 2%); 0 without savings.
+    pub savings_growth: Decimal,
 }
 
 impl PlannedSignals {
-    /// Reads the planned signals off a profile.
+    /// The signals of the 180-day window ending at the plan's `as_of`.
     pub fn of(profile: &UserProfile) -> PlannedSignals {
-        let max_card_utilization = profile
-            .accounts
-            .iter()
-            .filter(|a| a.is_credit_card())
-            .map(|a| a.utilization().unwrap_or(Decimal::ZERO))
-            .max();
-        let checking: Decimal = profile
-            .accounts_of(AccountSubtype::Checking)
-            .filter_map(|a| a.balances.current)
-            .try_fold(Decimal::ZERO, Decimal::checked_add)
-            .unwrap_or(Decimal::MAX);
-        let checking_buffer_months = if profile.annual_income > Decimal::ZERO {
-            // Absurd balances saturate rather than overflow: they are far
-            // outside every persona's range either way.
-            (checking.checked_mul(Decimal::from(12)))
-                .and_then(|yearly| yearly.checked_div(profile.annual_income))
-                .unwrap_or(Decimal::MAX)
-        } else {
-            Decimal::ZERO
-        };
-        let traits = &profile.characteristics;
-        PlannedSignals {
-            max_card_utilization,
-            checking_buffer_months,
-            median_pay_gap_days: traits.median_pay_gap_days,
-            recurring_merchants: u16::from(traits.subscription_count_target),
-            has_savings_account: profile
-                .accounts_of(AccountSubtype::Savings)
-                .next()
-                .is_some(),
-            savings_transfer_monthly: traits.target_savings_monthly,
-        }
-    }
-
-    /// Monthly savings inflow: the planned transfer when there is a savings account, else 0.
-    pub fn savings_inflow_monthly(&self) -> Decimal {
-        if self.has_savings_account {
-            self.savings_transfer_monthly
-        } else {
-            Decimal::ZERO
-        }
+        PlannedSignals::in_window(profile, Window::Long)
     }
 }
 
@@ -79,16 +55,21 @@ impl fmt::Display for PlannedSignals {
         }
         write!(
             f,
-            ", checking buffer {} months, median pay gap {} days, {} recurring merchants, {}, savings transfer ${}/month",
+            ", interest ${}, {}{}checking buffer {} months, median pay gap {} days, {} recurring merchants at ${}/month ({} of spend), savings inflow ${}/month, savings growth {}",
+            self.interest_charged,
+            if self.minimum_payment_only {
+                "minimum payments only, "
+            } else {
+                ""
+            },
+            if self.overdue { "overdue, " } else { "" },
             self.checking_buffer_months,
             self.median_pay_gap_days,
             self.recurring_merchants,
-            if self.has_savings_account {
-                "a savings account"
-            } else {
-                "no savings account"
-            },
-            self.savings_transfer_monthly
+            self.recurring_monthly_spend,
+            self.recurring_spend_share,
+            self.savings_inflow_monthly,
+            self.savings_growth,
         )
     }
 }
@@ -107,9 +88,18 @@ pub struct Criteria {
     pub variable_income_buffer_below_months: Decimal,
     /// Subscription-Heavy: at least this many recurring merchants (3).
     pub subscription_heavy_min_merchants: u16,
-    /// Savings Builder: savings inflow of at least this many dollars a month (200).
+    /// Subscription-Heavy: and recurring spend of at least this many dollars a month (50)…
+    #[serde(with = "spendsense_schema::money")]
+    pub subscription_heavy_min_monthly_spend: Decimal,
+    /// …or at least this share of total spend (0.10).
+    #[serde(with = "spendsense_schema::money")]
+    pub subscription_heavy_min_spend_share: Decimal,
+    /// Savings Builder: savings inflow of at least this many dollars a month (200)…
     #[serde(with = "spendsense_schema::money")]
     pub savings_builder_min_inflow: Decimal,
+    /// …or savings growth of at least this share over the window (0.02).
+    #[serde(with = "spendsense_schema::money")]
+    pub savings_builder_min_growth: Decimal,
     /// Savings Builder: every card strictly below this utilization (0.30).
     #[serde(with = "spendsense_schema::money")]
     pub savings_builder_utilization_below: Decimal,
@@ -123,7 +113,10 @@ impl Criteria {
             variable_income_gap_above_days: 45,
             variable_income_buffer_below_months: Decimal::ONE,
             subscription_heavy_min_merchants: 3,
+            subscription_heavy_min_monthly_spend: Decimal::from(50),
+            subscription_heavy_min_spend_share: Decimal::new(10, 2),
             savings_builder_min_inflow: Decimal::from(200),
+            savings_builder_min_growth: Decimal::new(2, 2),
             savings_builder_utilization_below: Decimal::new(30, 2),
         }
     }
@@ -131,19 +124,27 @@ impl Criteria {
     /// Whether `signals` meet `persona`'s criteria. Control matches when no persona does.
     pub fn matches(&self, persona: PersonaId, signals: &PlannedSignals) -> bool {
         match persona {
-            PersonaId::HighUtilization => signals
-                .max_card_utilization
-                .is_some_and(|u| u >= self.high_utilization_min),
+            PersonaId::HighUtilization => {
+                signals
+                    .max_card_utilization
+                    .is_some_and(|u| u >= self.high_utilization_min)
+                    || signals.interest_charged > Decimal::ZERO
+                    || signals.minimum_payment_only
+                    || signals.overdue
+            }
             PersonaId::VariableIncome => {
-                signals.median_pay_gap_days > self.variable_income_gap_above_days
+                signals.median_pay_gap_days > Decimal::from(self.variable_income_gap_above_days)
                     && signals.checking_buffer_months < self.variable_income_buffer_below_months
             }
             PersonaId::SubscriptionHeavy => {
                 signals.recurring_merchants >= self.subscription_heavy_min_merchants
+                    && (signals.recurring_monthly_spend
+                        >= self.subscription_heavy_min_monthly_spend
+                        || signals.recurring_spend_share >= self.subscription_heavy_min_spend_share)
             }
             PersonaId::SavingsBuilder => {
-                signals.has_savings_account
-                    && signals.savings_inflow_monthly() >= self.savings_builder_min_inflow
+                (signals.savings_inflow_monthly >= self.savings_builder_min_inflow
+                    || signals.savings_growth >= self.savings_builder_min_growth)
                     && signals
                         .max_card_utilization
                         .is_none_or(|u| u < self.savings_builder_utilization_below)

@@ -3,7 +3,8 @@
 //! Each persona (and the control group) has a [`PersonaDefinition`]: the ranges
 //! its profiles are drawn from and its account structure. [`Criteria`] holds
 //! the detection thresholds the downstream pipeline applies to a profile's
-//! [`PlannedSignals`]. The generator draws inside the definitions; the
+//! [`PlannedSignals`], which [`PlannedSignals::in_window`] computes from the
+//! profile's dated plan for each [`Window`] (30 and 180 days). The generator draws inside the definitions; the
 //! validator checks profiles with [`Personas::check_profile`]; and
 //! [`Personas::problems`] proves that every corner of every range classifies to
 //! its own persona only.
@@ -18,13 +19,19 @@
 //! let personas = Personas::spendsense();
 //! assert!(personas.problems().is_empty());
 //!
+//! // A card at 72% of its limit makes a user High Utilization in any window.
 //! let signals = PlannedSignals {
 //!     max_card_utilization: Some(Decimal::new(72, 2)),
+//!     interest_charged: Decimal::ZERO,
+//!     minimum_payment_only: false,
+//!     overdue: false,
 //!     checking_buffer_months: Decimal::new(40, 2),
-//!     median_pay_gap_days: 14,
+//!     median_pay_gap_days: Decimal::from(14),
 //!     recurring_merchants: 1,
-//!     has_savings_account: false,
-//!     savings_transfer_monthly: Decimal::ZERO,
+//!     recurring_monthly_spend: Decimal::new(1549, 2),
+//!     recurring_spend_share: Decimal::new(1, 2),
+//!     savings_inflow_monthly: Decimal::ZERO,
+//!     savings_growth: Decimal::ZERO,
 //! };
 //! assert_eq!(classify(&signals), PersonaSet::only(PersonaId::HighUtilization));
 //! ```
@@ -38,6 +45,7 @@ mod error;
 mod mix;
 mod overlap;
 mod range;
+mod window;
 
 pub use catalog::{DefinitionProblem, INCOME_LIMITS, Personas, corners};
 pub use conformance::{
@@ -49,3 +57,6 @@ pub use error::Error;
 pub use mix::{MAX_PERIOD, Mix};
 pub use overlap::overlap_partners;
 pub use range::{CountRange, DecimalRange};
+pub use window::{
+    NOT_SUBSCRIPTIONS, RECURRING_LOOKBACK_DAYS, RECURRING_MIN_CHARGES, Window, median,
+};

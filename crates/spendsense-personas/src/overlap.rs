@@ -81,7 +81,7 @@ mod tests {
                 assert!(partner > persona, "partners have lower priority");
                 let merged = personas.overlap_definition(persona, partner).unwrap();
                 let expected = Personas::overlap_set(persona, partner);
-                for signals in corners(&merged) {
+                for signals in corners(&merged, &personas.criteria) {
                     assert_eq!(
                         personas.classify(&signals),
                         expected,

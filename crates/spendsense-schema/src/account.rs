@@ -213,6 +213,17 @@ pub struct Account {
     pub holder_category: HolderCategory,
 }
 
+impl AccountSubtype {
+    /// Whether SpendSense's savings signals count this account: savings,
+    /// money market and HSA, as the detection rules name them.
+    pub fn is_savings_like(self) -> bool {
+        matches!(
+            self,
+            AccountSubtype::Savings | AccountSubtype::MoneyMarket | AccountSubtype::Hsa
+        )
+    }
+}
+
 impl Account {
     /// `current / limit` for a credit account with a positive limit (saturating
     /// at `Decimal::MAX` or `MIN`), `None` for any other account.

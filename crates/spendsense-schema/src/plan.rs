@@ -145,14 +145,29 @@ impl Cadence {
 impl RecurringCharge {
     /// Every charge date from `first_charge` to `until`, oldest first.
     pub fn dates(&self, until: Date) -> impl Iterator<Item = Date> + '_ {
+        self.dates_between(self.first_charge, until)
+    }
+
+    /// The charge dates within `from..=until`, oldest first. It starts near
+    /// `from` rather than at `first_charge`, so a plan spanning centuries
+    /// costs no more than one spanning months.
+    pub fn dates_between(&self, from: Date, until: Date) -> impl Iterator<Item = Date> + '_ {
         let first = self.first_charge;
         let cadence = self.cadence;
-        (0..)
+        let (y0, m0, _) = first.ymd();
+        let (y1, m1, _) = from.ymd();
+        let skip = match cadence {
+            Cadence::Monthly => (y1 - y0) * 12 + (i32::from(m1) - i32::from(m0)) - 1,
+            Cadence::Weekly => first.days_until(from) / 7 - 1,
+        }
+        .max(0);
+        (skip..)
             .map(move |n: i32| match cadence {
                 Cadence::Monthly => first.months_later(n, first.day()),
-                Cadence::Weekly => first.add_days(7 * n),
+                Cadence::Weekly => first.add_days(n.saturating_mul(7)),
             })
-            .take_while(move |date| *date <= until)
+            .skip_while(move |date| *date < from)
+            .take_while(move |date| *date <= until && *date < Date::MAX)
     }
 
     /// What the charge costs in a 30-day month: the amount for monthly
@@ -259,7 +274,7 @@ impl CardPlan {
         };
         (0..)
             .map(move |n| first.months_later(n, day))
-            .take_while(move |date| *date <= until)
+            .take_while(move |date| *date <= until && *date < Date::MAX)
     }
 }
 
@@ -308,12 +323,19 @@ impl TransferCadence {
 impl SavingsTransfers {
     /// Every transfer date from `first_transfer` to `until`, oldest first.
     pub fn dates(&self, until: Date) -> impl Iterator<Item = Date> + '_ {
+        self.dates_between(self.first_transfer, until)
+    }
+
+    /// The transfer dates within `from..=until`, oldest first, starting near `from`.
+    pub fn dates_between(&self, from: Date, until: Date) -> impl Iterator<Item = Date> + '_ {
         let step = match self.cadence {
             TransferCadence::Biweekly => 14,
         };
         let first = self.first_transfer;
-        (0..)
-            .map(move |n: i32| first.add_days(step * n))
-            .take_while(move |date| *date <= until)
+        let skip = (first.days_until(from) / step - 1).max(0);
+        (skip..)
+            .map(move |n: i32| first.add_days(n.saturating_mul(step)))
+            .skip_while(move |date| *date < from)
+            .take_while(move |date| *date <= until && *date < Date::MAX)
     }
 }

@@ -55,6 +55,9 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
         personas,
         mix: args.mix.unwrap_or_default(),
         overlap: args.overlap.unwrap_or_default(),
+        as_of: args
+            .as_of
+            .map_or(spendsense_generator::DEFAULT_AS_OF, |as_of| as_of.0),
     };
     let generator = Generator::new(&config).map_err(|err| Failure::Usage(err.into()))?;
     let range = args
@@ -123,6 +126,7 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
             "count": args.num_users,
             "mix": generator.mix().to_string(),
             "overlap": config.overlap.to_string(),
+            "as_of": config.as_of.to_string(),
             "shard": args.shard.map(|s| s.to_string()),
             "profiles": { "start": range.start, "end": range.end },
             "format": format.as_str(),

@@ -460,7 +460,7 @@ fn broken_rules_are_reported_with_the_profile_and_field_path() {
             "persona swapped",
             changed(0, |p| p["persona"] = json!("control")),
             1,
-            "user_MASKED_000 (line 1) at persona",
+            "user_MASKED_000 (line 1) at plan: [classification-mismatch] the plan's 30d signals classify as",
         ),
     ];
     for (name, values, line, expected) in cases {

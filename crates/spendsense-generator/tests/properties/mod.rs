@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 use spendsense_generator::{Generator, GeneratorConfig, Overlap, generate};
-use spendsense_personas::{PersonaSet, Personas, PlannedSignals};
+use spendsense_personas::{PersonaSet, Personas, PlannedSignals, Window};
 use spendsense_schema::{AccountSubtype, PersonaId, UserProfile};
 use spendsense_validate::validate;
 
@@ -36,12 +36,71 @@ fn every_profile_is_valid_and_classifies_to_exactly_its_persona() {
             profiles.len()
         );
         for profile in profiles {
-            let classified = personas.classify(&PlannedSignals::of(profile));
-            assert_eq!(classified, PersonaSet::only(profile.persona), "{profile:?}");
+            for window in Window::BOTH {
+                let classified = personas.classify(&PlannedSignals::in_window(profile, window));
+                assert_eq!(
+                    classified,
+                    PersonaSet::only(profile.persona),
+                    "{window:?} {profile:?}"
+                );
+            }
         }
         checked += 1;
     });
     assert_eq!(checked, SEEDS.count() * SIZES.len());
+}
+
+/// The bar: for 24 seeds and sizes up to 10,000, with and without
+/// overlap, the dated plan of every profile classifies under the full rules to
+/// exactly its persona (or its `matched_personas`) in both windows, and every
+/// High Utilization card sits at 60-80% of its limit.
+#[test]
+fn every_plan_classifies_to_its_personas_in_both_windows() {
+    let personas = Personas::spendsense();
+    let mut checked = 0u64;
+    for seed in SEEDS {
+        // The largest size on a quarter of the seeds keeps the suite quick;
+        // every smaller size is a prefix of it.
+        let largest = if seed % 6 == 0 { 10_000 } else { 1_000 };
+        for overlap in ["0", "0.5"] {
+            let config = GeneratorConfig {
+                overlap: Overlap::parse(overlap).unwrap(),
+                ..GeneratorConfig::new(seed, largest)
+            };
+            let generator = Generator::new(&config).unwrap();
+            for profile in generator.iter() {
+                let expected = match &profile.matched_personas {
+                    Some(matched) => {
+                        let mut set = PersonaSet::EMPTY;
+                        matched.iter().for_each(|p| set.insert(*p));
+                        set
+                    }
+                    None => PersonaSet::only(profile.persona),
+                };
+                for window in Window::BOTH {
+                    let signals = PlannedSignals::in_window(&profile, window);
+                    assert_eq!(
+                        personas.classify(&signals),
+                        expected,
+                        "seed {seed} overlap {overlap} {window:?} {} {signals}",
+                        profile.user_id
+                    );
+                }
+                if profile.persona == PersonaId::HighUtilization {
+                    for card in profile.accounts.iter().filter(|a| a.is_credit_card()) {
+                        let utilization = card.utilization().unwrap();
+                        assert!(
+                            (Decimal::new(60, 2)..=Decimal::new(80, 2)).contains(&utilization),
+                            "{} card at {utilization}",
+                            profile.user_id
+                        );
+                    }
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100_000, "{checked}");
 }
 
 #[test]

@@ -70,7 +70,71 @@ fn build(plan: &Plan) -> UserProfile {
     traits.median_pay_gap_days = median_pay_gap_days;
     traits.subscription_count_target = plan.subscriptions;
     profile.accounts = accounts;
+    profile.plan = plan_of(&profile, plan);
     profile
+}
+
+/// A dated plan that realises `plan` for `profile`: the sample's dates, pay on
+/// `plan.pay`, expenses equal to the monthly income (so the buffer in months of
+/// expenses is the buffer in months of income), `plan.subscriptions` $15
+/// subscriptions billed in the last weeks, cards paid in full, and savings
+/// transfers only for a savings target with a savings account.
+fn plan_of(profile: &UserProfile, plan: &Plan) -> spendsense_schema::Plan {
+    use spendsense_schema::{CardPayment, CardPlan, Paycheck};
+    let mut dated = sample::profile().plan;
+    let (frequency, gap) = plan.pay;
+    dated.income.frequency = frequency;
+    let gap = if frequency == PayFrequency::Irregular {
+        i32::from(gap)
+    } else {
+        14
+    };
+    let first = dated.history_start.add_days(1);
+    dated.income.paychecks = (0..)
+        .map(|n| first.add_days(gap * n))
+        .take_while(|date| *date <= dated.as_of)
+        .map(|date| Paycheck {
+            date,
+            amount: dec("1000.00"),
+        })
+        .collect();
+    dated.monthly_expenses = profile.monthly_income().round_dp(2);
+    let template = dated.recurring[1].clone();
+    dated.recurring = (0..plan.subscriptions)
+        .map(|n| {
+            let mut charge = template.clone();
+            charge.merchant = format!("Streaming {n}");
+            charge.amount = dec("15.00");
+            charge.first_charge = dated.history_start.with_day(20).months_later(1, 20);
+            charge.account_id = profile.accounts[0].account_id.clone();
+            charge
+        })
+        .collect();
+    let card_template: CardPlan = dated.cards[0].clone();
+    dated.cards = profile
+        .accounts
+        .iter()
+        .filter(|a| a.is_credit_card())
+        .map(|a| CardPlan {
+            account_id: a.account_id.clone(),
+            payment: CardPayment::PayInFull,
+            ..card_template.clone()
+        })
+        .collect();
+    let savings = profile
+        .accounts
+        .iter()
+        .find(|a| a.subtype == AccountSubtype::Savings);
+    dated.savings_transfers = match (savings, dec(plan.savings_monthly)) {
+        (Some(savings), monthly) if !monthly.is_zero() => {
+            let mut transfers = dated.savings_transfers.clone().expect("the sample saves");
+            transfers.to_account_id = savings.account_id.clone();
+            transfers.amount = (monthly * dec("12") / dec("26")).round_dp(2);
+            Some(transfers)
+        }
+        _ => None,
+    };
+    dated
 }
 
 /// $60,000 a year, half a month of checking, one card at 70% of a 40%-of-income limit.
@@ -94,7 +158,7 @@ const CONFORMING: &[Plan] = &[
         annual_income: "100000.00",
         pay: (PayFrequency::Weekly, 7),
         target_utilization: "0.65",
-        savings_monthly: "120.00",
+        savings_monthly: "0.00",
         subscriptions: 2,
         checking: "5000.00",
         savings: Some("5000.00"),
@@ -116,7 +180,7 @@ const CONFORMING: &[Plan] = &[
         annual_income: "24000.00",
         pay: (PayFrequency::Irregular, 46),
         target_utilization: "0.00",
-        savings_monthly: "149.00",
+        savings_monthly: "0.00",
         subscriptions: 0,
         checking: "200.00",
         savings: Some("1000.00"),
@@ -127,7 +191,7 @@ const CONFORMING: &[Plan] = &[
         annual_income: "90000.00",
         pay: (PayFrequency::Semimonthly, 15),
         target_utilization: "0.25",
-        savings_monthly: "100.00",
+        savings_monthly: "0.00",
         subscriptions: 7,
         checking: "15000.00",
         savings: Some("7500.00"),
@@ -160,7 +224,7 @@ const CONFORMING: &[Plan] = &[
         annual_income: "48000.00",
         pay: (PayFrequency::Weekly, 7),
         target_utilization: "0.30",
-        savings_monthly: "149.00",
+        savings_monthly: "0.00",
         subscriptions: 0,
         checking: "6000.00",
         savings: Some("8000.00"),
@@ -219,12 +283,17 @@ fn a_high_utilization_card_at_thirty_percent_is_reported() {
             (
                 "accounts[1].balances.current",
                 RULE_PERSONA_RANGE,
-                "from the target 0.70; at most 0.04 allowed",
+                "utilization 0.30 is outside 0.60–0.80 for high_utilization",
             ),
             (
-                "persona",
+                "plan",
                 RULE_CLASSIFICATION,
-                "planned signals classify as {}; a `high_utilization` profile must classify as {high_utilization}",
+                "30d signals classify as {}; a `high_utilization` profile must classify as {high_utilization}",
+            ),
+            (
+                "plan",
+                RULE_CLASSIFICATION,
+                "180d signals classify as {}; a `high_utilization` profile must classify as {high_utilization}",
             ),
         ],
     );
@@ -245,7 +314,13 @@ fn a_high_utilization_target_of_thirty_percent_is_reported() {
                 RULE_PERSONA_RANGE,
                 "0.30 is outside 0.60–0.80 for high_utilization",
             ),
-            ("persona", RULE_CLASSIFICATION, "classify as {}"),
+            (
+                "accounts[1].balances.current",
+                RULE_PERSONA_RANGE,
+                "utilization 0.30 is outside 0.60–0.80 for high_utilization",
+            ),
+            ("plan", RULE_CLASSIFICATION, "30d signals classify as {}"),
+            ("plan", RULE_CLASSIFICATION, "180d signals classify as {}"),
         ],
     );
 }
@@ -268,9 +343,14 @@ fn a_saver_without_savings_account_breaks_structure_and_classification() {
                 "0 savings accounts; savings_builder allows 1..=1",
             ),
             (
-                "persona",
+                "plan",
                 RULE_CLASSIFICATION,
-                "classify as {}; a `savings_builder` profile must classify as {savings_builder}",
+                "30d signals classify as {}; a `savings_builder` profile must classify as {savings_builder}",
+            ),
+            (
+                "plan",
+                RULE_CLASSIFICATION,
+                "180d signals classify as {}; a `savings_builder` profile must classify as {savings_builder}",
             ),
         ],
     );
@@ -288,17 +368,12 @@ fn values_outside_the_persona_ranges_are_reported() {
             (
                 "characteristics.target_savings_monthly",
                 RULE_PERSONA_RANGE,
-                "150.00 is outside 0–149 for high_utilization",
+                "150.00 is outside 0 for high_utilization",
             ),
             (
                 "characteristics.subscription_count_target",
                 RULE_PERSONA_RANGE,
                 "3 is outside 0–2 for high_utilization",
-            ),
-            (
-                "persona",
-                RULE_CLASSIFICATION,
-                "classify as {high_utilization, subscription_heavy}",
             ),
         ],
     );
@@ -311,7 +386,7 @@ fn values_outside_the_persona_ranges_are_reported() {
         &[(
             "accounts[0].balances.current",
             RULE_PERSONA_RANGE,
-            "checking balance 5000.00 is 1.00 months of income, outside 0.20–0.90 months for high_utilization",
+            "checking balance 5000.00 is 1.00 months of expenses, outside 0.20–0.90 months for high_utilization",
         )],
     );
 }

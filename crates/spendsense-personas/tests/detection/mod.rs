@@ -6,16 +6,22 @@ use spendsense_schema::PersonaId;
 
 use crate::{dec, set};
 
-/// Signals that trigger nothing: a card at 10%, two months of buffer,
-/// biweekly pay, one merchant, a savings account receiving $50 a month.
+/// Signals that trigger nothing: a card at 10% paid in full, two months of
+/// buffer, biweekly pay, one $15 subscription, $50 a month into savings
+/// growing 1% over the window.
 fn quiet() -> PlannedSignals {
     PlannedSignals {
         max_card_utilization: Some(dec("0.10")),
+        interest_charged: Decimal::ZERO,
+        minimum_payment_only: false,
+        overdue: false,
         checking_buffer_months: dec("2.00"),
-        median_pay_gap_days: 14,
+        median_pay_gap_days: dec("14"),
         recurring_merchants: 1,
-        has_savings_account: true,
-        savings_transfer_monthly: dec("50.00"),
+        recurring_monthly_spend: dec("15.49"),
+        recurring_spend_share: dec("0.005"),
+        savings_inflow_monthly: dec("50.00"),
+        savings_growth: dec("0.01"),
     }
 }
 
@@ -74,15 +80,31 @@ fn high_utilization_starts_at_exactly_fifty_percent() {
 }
 
 #[test]
+fn any_interest_minimum_payments_or_overdue_card_is_high_utilization() {
+    check(
+        |s| s.interest_charged = dec("0.01"),
+        &[PersonaId::HighUtilization],
+    );
+    check(|s| s.interest_charged = dec("0.00"), &[]);
+    check(
+        |s| s.minimum_payment_only = true,
+        &[PersonaId::HighUtilization],
+    );
+    check(|s| s.overdue = true, &[PersonaId::HighUtilization]);
+}
+
+#[test]
 fn variable_income_needs_a_gap_above_45_days() {
-    let thin = |gap: u16| {
+    let thin = |gap: &str| {
+        let gap = dec(gap);
         move |s: &mut PlannedSignals| {
             (s.median_pay_gap_days, s.checking_buffer_months) = (gap, dec("0.50"));
         }
     };
-    check(thin(45), &[]);
-    check(thin(46), &[PersonaId::VariableIncome]);
-    check(thin(90), &[PersonaId::VariableIncome]);
+    check(thin("45"), &[]);
+    check(thin("45.5"), &[PersonaId::VariableIncome]);
+    check(thin("46"), &[PersonaId::VariableIncome]);
+    check(thin("90"), &[PersonaId::VariableIncome]);
 }
 
 #[test]
@@ -90,7 +112,7 @@ fn variable_income_needs_a_buffer_below_one_month() {
     let long_gap = |buffer: &str| {
         let buffer = dec(buffer);
         move |s: &mut PlannedSignals| {
-            (s.median_pay_gap_days, s.checking_buffer_months) = (46, buffer);
+            (s.median_pay_gap_days, s.checking_buffer_months) = (dec("46"), buffer);
         }
     };
     check(long_gap("0.99"), &[PersonaId::VariableIncome]);
@@ -100,44 +122,61 @@ fn variable_income_needs_a_buffer_below_one_month() {
     check(long_gap("1"), &[]);
 }
 
+/// `merchants` recurring merchants costing `spend` a month, `share` of all spend.
+fn subscriptions(merchants: u16, spend: &str, share: &str) -> impl FnOnce(&mut PlannedSignals) {
+    let (spend, share) = (dec(spend), dec(share));
+    move |s: &mut PlannedSignals| {
+        (
+            s.recurring_merchants,
+            s.recurring_monthly_spend,
+            s.recurring_spend_share,
+        ) = (merchants, spend, share)
+    }
+}
+
 #[test]
 fn subscription_heavy_starts_at_three_merchants() {
-    check(|s| s.recurring_merchants = 2, &[]);
+    check(subscriptions(2, "500.00", "0.50"), &[]);
     check(
-        |s| s.recurring_merchants = 3,
+        subscriptions(3, "50.00", "0.01"),
         &[PersonaId::SubscriptionHeavy],
     );
     check(
-        |s| s.recurring_merchants = 10,
+        subscriptions(10, "90.00", "0.02"),
+        &[PersonaId::SubscriptionHeavy],
+    );
+}
+
+#[test]
+fn subscription_heavy_needs_50_dollars_a_month_or_a_tenth_of_spend() {
+    check(subscriptions(3, "49.99", "0.0999"), &[]);
+    check(subscriptions(3, "50", "0"), &[PersonaId::SubscriptionHeavy]);
+    check(
+        subscriptions(3, "10.00", "0.10"),
         &[PersonaId::SubscriptionHeavy],
     );
 }
 
 #[test]
 fn savings_builder_starts_at_200_dollars_a_month() {
-    check(|s| s.savings_transfer_monthly = dec("199.99"), &[]);
+    check(|s| s.savings_inflow_monthly = dec("199.99"), &[]);
     check(
-        |s| s.savings_transfer_monthly = dec("200.00"),
+        |s| s.savings_inflow_monthly = dec("200.00"),
         &[PersonaId::SavingsBuilder],
     );
     check(
-        |s| s.savings_transfer_monthly = dec("200"),
+        |s| s.savings_inflow_monthly = dec("200"),
         &[PersonaId::SavingsBuilder],
     );
 }
 
 #[test]
-fn savings_transfers_without_a_savings_account_are_no_inflow() {
-    let no_account = |s: &mut PlannedSignals| {
-        s.has_savings_account = false;
-        s.savings_transfer_monthly = dec("5000.00");
-    };
-    check(no_account, &[]);
-    let mut signals = quiet();
-    no_account(&mut signals);
-    assert_eq!(signals.savings_inflow_monthly(), Decimal::ZERO);
-    signals.has_savings_account = true;
-    assert_eq!(signals.savings_inflow_monthly(), dec("5000.00"));
+fn savings_builder_starts_at_two_percent_growth() {
+    check(|s| s.savings_growth = dec("0.0199"), &[]);
+    check(
+        |s| s.savings_growth = dec("0.02"),
+        &[PersonaId::SavingsBuilder],
+    );
 }
 
 #[test]
@@ -145,7 +184,7 @@ fn savings_builder_needs_every_card_below_thirty_percent() {
     let saver = |utilization: Option<&str>| {
         let utilization = utilization.map(dec);
         move |s: &mut PlannedSignals| {
-            s.savings_transfer_monthly = dec("500.00");
+            s.savings_inflow_monthly = dec("500.00");
             s.max_card_utilization = utilization;
         }
     };
@@ -161,8 +200,8 @@ fn signals_can_trigger_several_personas_listed_by_priority() {
     check(
         |s| {
             s.max_card_utilization = Some(dec("0.90"));
-            (s.median_pay_gap_days, s.checking_buffer_months) = (60, dec("0.20"));
-            s.recurring_merchants = 8;
+            (s.median_pay_gap_days, s.checking_buffer_months) = (dec("60"), dec("0.20"));
+            (s.recurring_merchants, s.recurring_monthly_spend) = (8, dec("120.00"));
         },
         &[
             PersonaId::HighUtilization,
@@ -171,8 +210,8 @@ fn signals_can_trigger_several_personas_listed_by_priority() {
         ],
     );
     let mut signals = quiet();
-    signals.recurring_merchants = 4;
-    signals.savings_transfer_monthly = dec("300.00");
+    (signals.recurring_merchants, signals.recurring_monthly_spend) = (4, dec("60.00"));
+    signals.savings_inflow_monthly = dec("300.00");
     let got = classify(&signals);
     assert_eq!(
         got.iter().collect::<Vec<_>>(),
@@ -183,7 +222,7 @@ fn signals_can_trigger_several_personas_listed_by_priority() {
     // High Utilization outranks Subscription Heavy: primary, and first in the name.
     let mut signals = quiet();
     signals.max_card_utilization = Some(dec("0.70"));
-    signals.recurring_merchants = 7;
+    (signals.recurring_merchants, signals.recurring_monthly_spend) = (7, dec("99.00"));
     let got = classify(&signals);
     assert_eq!(got.primary(), PersonaId::HighUtilization);
     assert_eq!(got.to_string(), "{high_utilization, subscription_heavy}");
