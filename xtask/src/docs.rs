@@ -207,6 +207,9 @@ impl Docs {
         }
         let body = match name {
             "sandbox profile fields" => return Ok(sandbox_fields_table().trim_end().to_string()),
+            "signal margins" => {
+                return Ok(crate::margins::of_run(42, 1_000).trim_end().to_string());
+            }
             "first canonical profile" => {
                 let profile = &canonical::profiles(seed, count)[0];
                 let json = serde_json::to_string_pretty(profile)?;
@@ -221,7 +224,7 @@ impl Docs {
                 .collect::<Vec<_>>(),
             other => bail!(
                 "unknown region `{other}`; known: `fields of TYPE`, `first canonical profile`, \
-                 `start of cargo xtask summary`, `sandbox profile fields` (between \
+                 `start of cargo xtask summary`, `sandbox profile fields`, `signal margins` (between \
                  `{REGION_START}NAME -->` and `{REGION_END}`)"
             ),
         };

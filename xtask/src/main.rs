@@ -7,6 +7,7 @@
 
 mod canonical;
 mod docs;
+mod margins;
 mod summary;
 #[cfg(test)]
 mod tidy;
@@ -27,6 +28,8 @@ tasks:
                     naming the file and line
   check-data        the freshness check alone
   summary           print the reviewable summary of data/synthetic/users/profiles.json
+  margins [SEED N]  print how far each persona's signals stay from the thresholds, per window
+                    (default: the first 10000 users of seed 42)
   bench             run the throughput and memory benchmark (cargo bench -p spendsense-cli)";
 
 fn main() -> ExitCode {
@@ -60,6 +63,16 @@ fn run(args: Vec<String>) -> Result<()> {
             if !status.success() {
                 bail!("cargo bench failed: {status}");
             }
+            Ok(())
+        }
+        ["margins"] => {
+            print!("{}", margins::of_run(42, 10_000));
+            Ok(())
+        }
+        ["margins", seed, count] => {
+            let seed = seed.parse().context("SEED must be a whole number")?;
+            let count = count.parse().context("N must be a whole number")?;
+            print!("{}", margins::of_run(seed, count));
             Ok(())
         }
         ["summary"] => {

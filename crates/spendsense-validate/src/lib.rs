@@ -34,5 +34,6 @@
 mod report;
 
 pub use report::{
-    BandCount, INCOME_BANDS, PersonaSummary, Report, ReportViolation, Validator, validate,
+    BandCount, COVERAGE_EXTREMES, COVERAGE_FROM_USERS, INCOME_BANDS, PersonaSummary, Report,
+    ReportViolation, Validator, validate,
 };

@@ -303,7 +303,8 @@ impl<'p> Validator<'p> {
     }
 
     /// The report over everything pushed.
-    pub fn finish(self) -> Report {
+    pub fn finish(mut self) -> Report {
+        self.check_income_coverage();
         let total = self.total;
         let personas = PersonaId::ALL
             .into_iter()
@@ -336,6 +337,66 @@ impl<'p> Validator<'p> {
         }
     }
 }
+
+impl Validator<'_> {
+    /// The story's distribution requirement, for datasets it applies to: 50
+    /// or more readable users of the default personas and mix must cover
+    /// incomes from $20K to $200K, every band included (the generator
+    /// guarantees an income of at most $25K and one of at least $180K).
+    fn check_income_coverage(&mut self) {
+        let applies = self.total >= COVERAGE_FROM_USERS
+            && self.unreadable == 0
+            && *self.personas == Personas::spendsense()
+            && self.mix == Mix::equal();
+        if !applies {
+            return;
+        }
+        let total = self.total;
+        let (lowest, highest) = COVERAGE_EXTREMES;
+        let min = self
+            .incomes
+            .iter()
+            .filter_map(|h| h.keys().next())
+            .min()
+            .copied();
+        let max = self
+            .incomes
+            .iter()
+            .filter_map(|h| h.keys().next_back())
+            .max()
+            .copied();
+        let mut gaps = Vec::new();
+        if min.is_none_or(|m| m > Decimal::from(lowest)) {
+            gaps.push(format!(
+                "no income at or below {lowest} (lowest {})",
+                min.unwrap_or_default()
+            ));
+        }
+        if max.is_none_or(|m| m < Decimal::from(highest)) {
+            gaps.push(format!(
+                "no income at or above {highest} (highest {})",
+                max.unwrap_or_default()
+            ));
+        }
+        for ((band, _, _), count) in INCOME_BANDS.iter().zip(self.bands) {
+            if count == 0 {
+                gaps.push(format!("no income in the {band} band"));
+            }
+        }
+        for gap in gaps {
+            let message = format!(
+                "{gap}; {total} users of the default personas must cover $20K to $200K and every band"
+            );
+            self.record(total, "", "income-coverage", "annual_income", message);
+        }
+    }
+}
+
+/// Datasets of at least this many users must cover the income range.
+pub const COVERAGE_FROM_USERS: u64 = 50;
+
+/// The lowest income must be at most the first, the highest at least the second (dollars).
+pub const COVERAGE_EXTREMES: (i64, i64) = (25_000, 180_000);
 
 /// Longest text a listed violation keeps per field: hostile inputs can carry
 /// megabyte-long ids, and the report must stay small and one line per entry.

@@ -298,3 +298,35 @@ fn savings_builders_hold_high_savings_and_every_user_has_one_checking() {
         }
     });
 }
+
+#[test]
+fn validate_enforces_income_coverage_from_fifty_default_users() {
+    let personas = Personas::spendsense();
+    for seed in SEEDS {
+        let mut profiles = dataset(seed, 60);
+        assert!(validate(&personas, &profiles).is_valid());
+        // Move the highest earner into the middle: the top band empties.
+        let richest = profiles
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.annual_income >= Decimal::from(120_000))
+            .map(|(i, _)| i)
+            .collect::<Vec<_>>();
+        for i in richest {
+            profiles[i].annual_income = Decimal::from(100_000);
+        }
+        let report = validate(&personas, &profiles);
+        assert!(
+            report.violations.iter().any(|v| v.rule == "income-coverage"
+                && v.message.contains("no income in the 120-200K band")),
+            "seed {seed}:\n{report}"
+        );
+        // Under 50 users the requirement does not apply.
+        assert!(
+            !validate(&personas, &profiles[..49])
+                .violations
+                .iter()
+                .any(|v| v.rule == "income-coverage")
+        );
+    }
+}
