@@ -190,8 +190,12 @@ pub(crate) fn build_into(plan: Plan<'_>, rng: &mut ChaCha8Rng, profile: &mut Use
     let savings_share = hundredths(rng, r.savings_income_share);
     // Whole dollars: income · share / (12 · 100) cents, rounded to dollars.
     let savings_dollars = div_round_even(income * i128::from(savings_share), 120_000);
-    let savings_monthly =
-        (savings_dollars * 100).clamp(r.savings_monthly.min, r.savings_monthly.max);
+    // No savings target without a savings account to receive it.
+    let savings_monthly = if has_savings {
+        (savings_dollars * 100).clamp(r.savings_monthly.min, r.savings_monthly.max)
+    } else {
+        0
+    };
     let savings_months = hundredths(rng, r.savings_balance_months);
 
     let mut accounts = Accounts {
@@ -269,7 +273,7 @@ pub(crate) fn build_into(plan: Plan<'_>, rng: &mut ChaCha8Rng, profile: &mut Use
         median_gap_days: median_pay_gap_days,
         monthly_expenses_cents: expenses_cents,
         subscriptions,
-        savings_monthly_cents: if has_savings { savings_monthly } else { 0 },
+        savings_monthly_cents: savings_monthly,
         accounts: &profile.accounts,
     };
     crate::schedule::draw_plan(&inputs, rng, &mut profile.plan);

@@ -13,6 +13,8 @@ pub const RULE_ACCOUNT_STRUCTURE: &str = "account-structure";
 pub const RULE_OVERLAP: &str = "overlap-fields";
 /// Rule name for a profile that does not classify to exactly its own persona.
 pub const RULE_CLASSIFICATION: &str = "classification-mismatch";
+/// Rule name for `characteristics` that disagree with the dated plan.
+pub const RULE_PLAN_MISMATCH: &str = "plan-mismatch";
 
 impl Personas {
     /// Checks `profile` against its persona's ranges and account structure, and
@@ -227,6 +229,7 @@ impl Personas {
             }
         }
 
+        check_plan_agrees(profile, &mut out);
         for window in crate::Window::BOTH {
             let classified = self.classify(&PlannedSignals::in_window(profile, window));
             if classified != expected {
@@ -243,7 +246,77 @@ impl Personas {
         }
         out.found
     }
+}
 
+/// The days a regular schedule's real gaps can take: calendar months vary.
+fn calendar_gaps(frequency: spendsense_schema::PayFrequency) -> Option<(Decimal, Decimal)> {
+    use spendsense_schema::PayFrequency::*;
+    let days = |low: i64, high: i64| Some((Decimal::from(low), Decimal::from(high)));
+    match frequency {
+        Weekly => days(7, 7),
+        Biweekly => days(14, 14),
+        Semimonthly => days(13, 16),
+        Monthly => days(28, 31),
+        Irregular => None,
+    }
+}
+
+/// `characteristics` summarise the plan; every summary figure must agree with
+/// the schedule it summarises.
+fn check_plan_agrees(profile: &UserProfile, out: &mut Findings) {
+    let traits = &profile.characteristics;
+    let plan = &profile.plan;
+    let signals = PlannedSignals::in_window(profile, crate::Window::Long);
+    let median = signals.median_pay_gap_days;
+    let gap_agrees = match calendar_gaps(traits.pay_frequency) {
+        Some((low, high)) => plan.income.paychecks.len() < 2 || (low..=high).contains(&median),
+        None => median == Decimal::from(traits.median_pay_gap_days),
+    };
+    if !gap_agrees {
+        out.push(
+            "characteristics.median_pay_gap_days",
+            RULE_PLAN_MISMATCH,
+            format!(
+                "{} days, but the plan's paychecks are a median {median} days apart",
+                traits.median_pay_gap_days
+            ),
+        );
+    }
+    let subscriptions = plan
+        .recurring
+        .iter()
+        .filter(|c| !crate::NOT_SUBSCRIPTIONS.contains(&c.category.primary.as_str()))
+        .count();
+    if subscriptions != usize::from(traits.subscription_count_target) {
+        out.push(
+            "characteristics.subscription_count_target",
+            RULE_PLAN_MISMATCH,
+            format!(
+                "{} subscriptions, but the plan has {subscriptions}",
+                traits.subscription_count_target
+            ),
+        );
+    }
+    // The plan moves `target × 12 / 26` every 14 days, rounded to the cent.
+    let planned = plan
+        .savings_transfers
+        .as_ref()
+        .map_or(Decimal::ZERO, |t| t.amount);
+    let expected = (traits.target_savings_monthly * Decimal::from(12) / Decimal::from(26))
+        .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointNearestEven);
+    if planned != expected {
+        out.push(
+            "characteristics.target_savings_monthly",
+            RULE_PLAN_MISMATCH,
+            format!(
+                "{} a month, but the plan moves {planned} every 14 days (expected {expected})",
+                traits.target_savings_monthly
+            ),
+        );
+    }
+}
+
+impl Personas {
     /// The overlap definition and expected classification of `profile`:
     /// `(None, only(persona))` for an ordinary profile.
     fn overlap_of(

@@ -50,6 +50,7 @@ mod window;
 pub use catalog::{DefinitionProblem, INCOME_LIMITS, Personas, corners};
 pub use conformance::{
     RULE_ACCOUNT_STRUCTURE, RULE_CLASSIFICATION, RULE_OVERLAP, RULE_PERSONA_RANGE,
+    RULE_PLAN_MISMATCH,
 };
 pub use definition::{PayPlan, PersonaDefinition, default_definitions};
 pub use detect::{Criteria, PersonaSet, PlannedSignals, classify};

@@ -2,7 +2,7 @@
 
 use spendsense_personas::{
     PersonaSet, Personas, PlannedSignals, RULE_ACCOUNT_STRUCTURE, RULE_CLASSIFICATION,
-    RULE_PERSONA_RANGE,
+    RULE_PERSONA_RANGE, RULE_PLAN_MISMATCH,
 };
 use spendsense_schema::{
     Account, AccountSubtype, IncomeStability, PayFrequency, PersonaId, UserProfile, Violation,
@@ -84,11 +84,9 @@ fn plan_of(profile: &UserProfile, plan: &Plan) -> spendsense_schema::Plan {
     let mut dated = sample::profile().plan;
     let (frequency, gap) = plan.pay;
     dated.income.frequency = frequency;
-    let gap = if frequency == PayFrequency::Irregular {
-        i32::from(gap)
-    } else {
-        14
-    };
+    // Paychecks exactly `gap` days apart: the nominal gap of a regular
+    // schedule lies inside its calendar range (monthly 28-31, semimonthly 13-16).
+    let gap = i32::from(gap);
     let first = dated.history_start.add_days(1);
     dated.income.paychecks = (0..)
         .map(|n| first.add_days(gap * n))
@@ -374,6 +372,16 @@ fn values_outside_the_persona_ranges_are_reported() {
                 "characteristics.subscription_count_target",
                 RULE_PERSONA_RANGE,
                 "3 is outside 0–2 for high_utilization",
+            ),
+            (
+                "characteristics.subscription_count_target",
+                RULE_PLAN_MISMATCH,
+                "3 subscriptions, but the plan has 1",
+            ),
+            (
+                "characteristics.target_savings_monthly",
+                RULE_PLAN_MISMATCH,
+                "150.00 a month, but the plan moves 0 every 14 days (expected 69.23)",
             ),
         ],
     );
