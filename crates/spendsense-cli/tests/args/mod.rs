@@ -6,6 +6,18 @@ use crate::{Input, check};
 /// `(arguments, what the one-line error must say)`, every one exit 2.
 const USAGE_ERRORS: &[(&[&str], &str)] = &[
     (
+        &["generate", "--as-of", "2026-02-30"],
+        "invalid value '2026-02-30' for '--as-of <DATE>': `2026-02-30` is not a date; expected YYYY-MM-DD, e.g. 2026-11-30, or `today`",
+    ),
+    (
+        &["generate", "--as-of", "yesterday"],
+        "invalid value 'yesterday' for '--as-of <DATE>': `yesterday` is not a date; expected YYYY-MM-DD, e.g. 2026-11-30, or `today`",
+    ),
+    (
+        &["generate", "--as-of", "1899-12-31"],
+        "invalid value '1899-12-31' for '--as-of <DATE>': 1899-12-31 is before 1900-01-01, the earliest --as-of",
+    ),
+    (
         &["generate", "--num-users", "0"],
         "invalid value '0' for '--num-users <N>': 0 users is not allowed; use a whole number from 1 to 1000000000",
     ),
@@ -122,6 +134,45 @@ const USAGE_ERRORS: &[(&[&str], &str)] = &[
 fn every_usage_error_is_one_line_naming_the_value_and_exit_2() {
     for (args, expected) in USAGE_ERRORS {
         check(args, Input::Nothing, 2, expected);
+    }
+}
+
+/// `--as-of` moves every plan: the history ends on that day, every dated
+/// event falls inside it, and the manifest records it; the default is fixed.
+#[test]
+fn as_of_moves_every_plan_and_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    for (as_of, expected) in [(None, "2026-11-30"), (Some("2025-03-01"), "2025-03-01")] {
+        let mut args = vec![
+            "generate", "-n", "20", "--format", "jsonl", "-q", "-o", "p.jsonl",
+        ];
+        args.extend(["--manifest", "m.json"]);
+        if let Some(as_of) = as_of {
+            args.extend(["--as-of", as_of]);
+        }
+        let run = crate::bin()
+            .args(&args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{run:?}");
+        let data = std::fs::read_to_string(dir.path().join("p.jsonl")).unwrap();
+        for line in data.lines() {
+            let profile: serde_json::Value = serde_json::from_str(line).unwrap();
+            let plan = &profile["plan"];
+            assert_eq!(plan["as_of"], expected);
+            let start = plan["history_start"].as_str().unwrap();
+            for paycheck in plan["income"]["paychecks"].as_array().unwrap() {
+                let date = paycheck["date"].as_str().unwrap();
+                assert!(
+                    start <= date && date <= expected,
+                    "{date} outside {start}..={expected}"
+                );
+            }
+        }
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join("m.json")).unwrap()).unwrap();
+        assert_eq!(manifest["as_of"], expected);
     }
 }
 
