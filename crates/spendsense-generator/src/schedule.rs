@@ -250,27 +250,32 @@ pub(crate) fn draw_plan(inputs: &Inputs<'_>, rng: &mut ChaCha8Rng, plan: &mut Pl
     let share = |rng: &mut ChaCha8Rng, range: std::ops::RangeInclusive<i64>| {
         (expenses * i128::from(rng.random_range(range)) / 100) as i64
     };
-    plan.recurring.clear();
+    let mut used = 0;
+    let charges = &mut plan.recurring;
     let rent = share(rng, RENT_SHARE_PERCENT);
     let rent_day = rng.random_range(1..=5u8);
     let landlord = LANDLORDS[rng.random_range(0..LANDLORDS.len())];
-    plan.recurring.push(monthly(
+    monthly(
+        charges,
+        &mut used,
         landlord,
         ("RENT_AND_UTILITIES", "RENT_AND_UTILITIES_RENT"),
         rent,
         first_on_day(start, rent_day),
         checking,
-    ));
+    );
     for (merchant, detailed, range) in BILLS {
         let amount = share(rng, range);
         let day = rng.random_range(6..=25u8);
-        plan.recurring.push(monthly(
+        monthly(
+            charges,
+            &mut used,
             merchant,
             ("RENT_AND_UTILITIES", detailed),
             amount,
             first_on_day(start, day),
             checking,
-        ));
+        );
     }
     let order = crate::streams::permutation::<{ SUBSCRIPTIONS.len() }>(rng);
     let funding = first_card.map_or(checking, |card| &card.account_id);
@@ -285,14 +290,17 @@ pub(crate) fn draw_plan(inputs: &Inputs<'_>, rng: &mut ChaCha8Rng, plan: &mut Pl
         } else {
             last
         };
-        plan.recurring.push(monthly(
+        monthly(
+            charges,
+            &mut used,
             merchant,
             (primary, detailed),
             price,
             first_on_day(start, last.day()),
             funding,
-        ));
+        );
     }
+    charges.truncate(used);
 
     plan.cards.clear();
     for card in inputs.accounts.iter().filter(|a| a.is_credit_card()) {
@@ -319,26 +327,39 @@ pub(crate) fn draw_plan(inputs: &Inputs<'_>, rng: &mut ChaCha8Rng, plan: &mut Pl
     };
 }
 
+/// Writes a monthly charge into the next slot of `charges` (`used` counts
+/// the slots written so far), reusing the strings of an earlier profile's.
 fn monthly(
+    charges: &mut Vec<RecurringCharge>,
+    used: &mut usize,
     merchant: &str,
     (primary, detailed): (&str, &str),
     amount_cents: i64,
     first_charge: Date,
     account_id: &str,
-) -> RecurringCharge {
-    let mut text = String::new();
-    set(&mut text, merchant);
-    RecurringCharge {
-        merchant: text,
-        category: Category {
-            primary: primary.to_string(),
-            detailed: detailed.to_string(),
-        },
-        amount: cents(amount_cents),
-        cadence: Cadence::Monthly,
-        first_charge,
-        account_id: account_id.to_string(),
+) {
+    if *used == charges.len() {
+        charges.push(RecurringCharge {
+            merchant: String::new(),
+            category: Category {
+                primary: String::new(),
+                detailed: String::new(),
+            },
+            amount: Decimal::ZERO,
+            cadence: Cadence::Monthly,
+            first_charge,
+            account_id: String::new(),
+        });
     }
+    let charge = &mut charges[*used];
+    *used += 1;
+    set(&mut charge.merchant, merchant);
+    set(&mut charge.category.primary, primary);
+    set(&mut charge.category.detailed, detailed);
+    charge.amount = cents(amount_cents);
+    charge.cadence = Cadence::Monthly;
+    charge.first_charge = first_charge;
+    set(&mut charge.account_id, account_id);
 }
 
 /// The first day `day` (1 to 28) on or after `start`.
