@@ -297,6 +297,28 @@ fn check_plan_agrees(profile: &UserProfile, out: &mut Findings) {
             ),
         );
     }
+    // The savings balance holds what the transfers of the history brought in:
+    // before them it was positive, so the growth of each window is defined.
+    if let Some(transfers) = &plan.savings_transfers {
+        let received = PlannedSignals::in_window(profile, crate::Window::Long)
+            .savings_inflow_monthly
+            * Decimal::from(6);
+        let balance = profile
+            .accounts
+            .iter()
+            .find(|a| a.account_id == transfers.to_account_id)
+            .and_then(|a| a.balances.current);
+        // A missing account is a structural fault, reported by validation.
+        if let Some(balance) = balance.filter(|b| *b <= received) {
+            out.push(
+                "plan.savings_transfers",
+                RULE_PLAN_MISMATCH,
+                format!(
+                    "the savings balance {balance} is not more than the {received} the plan transfers in over 180 days"
+                ),
+            );
+        }
+    }
     // The plan moves `target × 12 / 26` every 14 days, rounded to the cent.
     let planned = plan
         .savings_transfers
