@@ -415,3 +415,30 @@ fn a_utilization_target_without_cards_is_reported() {
         )],
     );
 }
+
+#[test]
+fn a_savings_balance_smaller_than_its_transfers_is_reported() {
+    let saver = CONFORMING
+        .iter()
+        .find(|p| p.persona == PersonaId::SavingsBuilder)
+        .unwrap();
+    check(
+        saver,
+        |p| {
+            let savings = &mut p.accounts[1].balances;
+            (savings.current, savings.available) = (Some(dec("100.00")), Some(dec("100.00")));
+        },
+        &[
+            (
+                "accounts[1].balances.current",
+                RULE_PERSONA_RANGE,
+                "savings balance 100.00 is 0.01 months of income",
+            ),
+            (
+                "plan.savings_transfers",
+                RULE_PLAN_MISMATCH,
+                "the savings balance 100.00 is not more than the",
+            ),
+        ],
+    );
+}
