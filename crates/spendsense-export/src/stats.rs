@@ -1,15 +1,15 @@
 //! What `spendsense report` plots, gathered in one pass in bounded memory.
 //!
-//! Counts and income bins are fixed-size arrays; the scatter keeps at most
-//! [`SCATTER_CAP`] points; savings targets are a histogram per persona keyed
-//! by the exact amount (generated targets are whole dollars, so a few thousand
-//! keys at most per persona).
-
-use std::collections::BTreeMap;
+//! Every signal is read through [`PlannedSignals::in_window`], for the 30-day
+//! and the 180-day window, never recomputed here. Memory does not grow with
+//! the input: counts and histograms are fixed-size arrays (income in $10K
+//! bins, recurring merchants by count, money and shares in seven [`Bands`]
+//! around each threshold), and each scatter keeps at most [`SCATTER_CAP`]
+//! points. Values stay `Decimal` (exact) until the report draws them.
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use spendsense_personas::PlannedSignals;
+use spendsense_personas::{Criteria, PlannedSignals, Window};
 use spendsense_schema::{AccountSubtype, PersonaId, UserProfile};
 
 /// Lowest income the histograms bin, in dollars.
@@ -20,47 +20,243 @@ pub const INCOME_BIN: i64 = 10_000;
 pub const INCOME_BINS: usize = 18;
 /// Highest income the histograms bin, in dollars.
 pub const INCOME_TO: i64 = INCOME_FROM + INCOME_BIN * INCOME_BINS as i64;
-/// Profiles with cards kept for the utilization scatter.
+/// Points kept per scatter: the first profiles that have the plotted signals.
 pub const SCATTER_CAP: usize = 5_000;
+/// Bins of the recurring-merchant histogram: 0 to 14 merchants, then 15 or more.
+pub const MERCHANT_BINS: usize = 16;
+/// Bands of every banded histogram.
+pub const BANDS: usize = 7;
+/// Lower bounds of the interest-charged bands after `$0`, in dollars; the
+/// High Utilization rule (interest > $0) separates the first two bands.
+pub const INTEREST_BOUNDS: [i64; BANDS - 1] = [0, 100, 250, 500, 1_000, 2_500];
 
 /// Account kinds counted in the account mix, in display order.
 pub const ACCOUNT_KINDS: [&str; 4] = ["checking", "savings", "credit card", "other"];
 
+/// The ways a profile can meet the High Utilization rule, in the order of
+/// [`Stats::triggers`].
+pub const TRIGGERS: [&str; 5] = [
+    "some card at the utilization threshold",
+    "interest charged (30d)",
+    "interest charged (180d)",
+    "minimum payments only",
+    "overdue",
+];
+
+/// The windows in the order every per-window array uses: 30 days, then 180.
+pub const WINDOWS: [Window; 2] = Window::BOTH;
+
+/// Per persona, in [`PersonaId::ALL`] order.
+pub type PerPersona<T> = [T; 5];
+/// Profiles per band, per persona.
+pub type Banded = PerPersona<[u64; BANDS]>;
+
 /// One profile on the utilization-vs-income scatter.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Point {
     /// The profile's persona.
     pub persona: PersonaId,
     /// Annual income in dollars.
-    pub income: f64,
-    /// Highest card utilization as a percentage (55.0 = 55%).
-    pub utilization: f64,
+    pub income: Decimal,
+    /// Highest card utilization (0.55 = 55%).
+    pub utilization: Decimal,
+}
+
+/// One profile on the pay-gap-vs-buffer scatter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PayPoint {
+    /// The profile's persona.
+    pub persona: PersonaId,
+    /// Median days between paychecks.
+    pub gap_days: Decimal,
+    /// Checking balance in months of expenses.
+    pub buffer_months: Decimal,
+}
+
+/// Seven bands of a signal: `0` (or less), then from each lower bound up to
+/// the next, the last one open. Each band includes its lower bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bands {
+    /// Lower bounds of the bands after the first one.
+    bounds: [Decimal; BANDS - 1],
+    /// The band the persona threshold starts.
+    threshold_index: usize,
+}
+
+impl Bands {
+    /// Bands scaled to a threshold `t` that a signal must reach: 0, under
+    /// t/2, t/2 to t, t to 2.5t, 2.5t to 5t, 5t to 10t, and 10t or more, so
+    /// the threshold starts the fourth band. A non-positive threshold is
+    /// scaled as 1 (no band is empty of meaning, nothing panics).
+    pub fn around(threshold: Decimal) -> Bands {
+        let t = if threshold > Decimal::ZERO {
+            threshold
+        } else {
+            Decimal::ONE
+        };
+        let scaled = |num: i64, den: i64| {
+            t.checked_mul(Decimal::from(num))
+                .map_or(Decimal::MAX, |x| x / Decimal::from(den))
+        };
+        Bands {
+            bounds: [
+                Decimal::ZERO,
+                scaled(1, 2),
+                t,
+                scaled(5, 2),
+                scaled(5, 1),
+                scaled(10, 1),
+            ],
+            threshold_index: 3,
+        }
+    }
+
+    /// The interest-charged bands ([`INTEREST_BOUNDS`]): anything above $0
+    /// meets High Utilization, so the threshold starts the second band.
+    pub fn interest() -> Bands {
+        Bands {
+            bounds: INTEREST_BOUNDS.map(Decimal::from),
+            threshold_index: 1,
+        }
+    }
+
+    /// Lower bounds of the bands after the first one.
+    pub fn bounds(&self) -> &[Decimal; BANDS - 1] {
+        &self.bounds
+    }
+
+    /// The band the persona threshold starts.
+    pub fn threshold_index(&self) -> usize {
+        self.threshold_index
+    }
+
+    /// The band of `value`: 0 for 0 (or less), else after the last bound not above it.
+    pub fn band(&self, value: Decimal) -> usize {
+        if value <= Decimal::ZERO {
+            return 0;
+        }
+        self.bounds
+            .iter()
+            .rposition(|b| value >= *b)
+            .map_or(0, |i| i + 1)
+    }
+
+    /// A short label with values written by `show`: `0`, `< a`, `a–b`, `≥ z`.
+    pub fn label(&self, band: usize, show: impl Fn(Decimal) -> String) -> String {
+        match band {
+            0 => show(Decimal::ZERO),
+            1 => format!("< {}", show(self.bounds[1])),
+            b if b >= BANDS - 1 => format!("≥ {}", show(self.bounds[BANDS - 2])),
+            b => format!("{}–{}", show(self.bounds[b - 1]), show(self.bounds[b])),
+        }
+    }
+}
+
+/// The bands of every banded signal, fixed by the criteria before the first profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignalBands {
+    /// Recurring monthly spend, around the Subscription-Heavy spend threshold.
+    pub recurring_spend: Bands,
+    /// Recurring spend share, around the Subscription-Heavy share threshold.
+    pub spend_share: Bands,
+    /// Savings inflow a month, around the Savings Builder inflow threshold.
+    pub savings_inflow: Bands,
+    /// Savings growth, around the Savings Builder growth threshold.
+    pub savings_growth: Bands,
+    /// Interest charged ([`Bands::interest`]).
+    pub interest: Bands,
+}
+
+impl SignalBands {
+    /// The bands for `criteria`.
+    pub fn new(criteria: &Criteria) -> SignalBands {
+        SignalBands {
+            recurring_spend: Bands::around(criteria.subscription_heavy_min_monthly_spend),
+            spend_share: Bands::around(criteria.subscription_heavy_min_spend_share),
+            savings_inflow: Bands::around(criteria.savings_builder_min_inflow),
+            savings_growth: Bands::around(criteria.savings_builder_min_growth),
+            interest: Bands::interest(),
+        }
+    }
 }
 
 /// Aggregates over every readable profile.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Stats {
+    /// The thresholds the rules table and the charts use.
+    pub criteria: Criteria,
+    /// The bands of the banded histograms.
+    pub bands: SignalBands,
     /// Readable profiles seen.
     pub profiles: u64,
-    /// Profiles per persona, in [`PersonaId::ALL`] order.
-    pub counts: [u64; 5],
+    /// Profiles per persona.
+    pub counts: PerPersona<u64>,
     /// Profiles per $10K income bin, per persona.
-    pub income_bins: [[u64; INCOME_BINS]; 5],
+    pub income_bins: PerPersona<[u64; INCOME_BINS]>,
     /// Profiles with an income below [`INCOME_FROM`], per persona.
-    pub income_below: [u64; 5],
+    pub income_below: PerPersona<u64>,
     /// Profiles with an income above [`INCOME_TO`], per persona.
-    pub income_above: [u64; 5],
+    pub income_above: PerPersona<u64>,
     /// Profiles holding at least one credit card.
     pub with_cards: u64,
     /// The first [`SCATTER_CAP`] profiles with cards.
     pub points: Vec<Point>,
-    /// Monthly savings target → number of profiles, per persona.
-    pub savings: [BTreeMap<Decimal, u64>; 5],
+    /// The first [`SCATTER_CAP`] profiles, by pay gap and buffer (180-day window).
+    pub pay_points: Vec<PayPoint>,
+    /// Per window, per persona of the file: profiles whose signals meet each
+    /// persona's rule (index 4, control, counts profiles meeting none).
+    pub matched: [PerPersona<PerPersona<u64>>; 2],
+    /// Per persona, profiles meeting each High Utilization trigger ([`TRIGGERS`]).
+    pub triggers: PerPersona<[u64; 5]>,
+    /// Per window, interest charged by [`SignalBands::interest`].
+    pub interest: [Banded; 2],
+    /// Recurring merchants by count ([`MERCHANT_BINS`]), 180-day window.
+    pub merchants: PerPersona<[u64; MERCHANT_BINS]>,
+    /// Recurring monthly spend by band, 180-day window.
+    pub recurring_spend: Banded,
+    /// Per window, recurring spend share by band.
+    pub spend_share: [Banded; 2],
+    /// Per window, savings inflow a month by band.
+    pub savings_inflow: [Banded; 2],
+    /// Per window, savings growth by band.
+    pub savings_growth: [Banded; 2],
     /// Accounts per persona, by [`ACCOUNT_KINDS`].
-    pub accounts: [[u64; 4]; 5],
+    pub accounts: PerPersona<[u64; 4]>,
+}
+
+impl Default for Stats {
+    /// Statistics for SpendSense's own criteria.
+    fn default() -> Stats {
+        Stats::new(&Criteria::spendsense())
+    }
 }
 
 impl Stats {
+    /// Empty statistics banded for `criteria`.
+    pub fn new(criteria: &Criteria) -> Stats {
+        Stats {
+            criteria: *criteria,
+            bands: SignalBands::new(criteria),
+            profiles: 0,
+            counts: [0; 5],
+            income_bins: [[0; INCOME_BINS]; 5],
+            income_below: [0; 5],
+            income_above: [0; 5],
+            with_cards: 0,
+            points: Vec::new(),
+            pay_points: Vec::new(),
+            matched: [[[0; 5]; 5]; 2],
+            triggers: [[0; 5]; 5],
+            interest: [[[0; BANDS]; 5]; 2],
+            merchants: [[0; MERCHANT_BINS]; 5],
+            recurring_spend: [[0; BANDS]; 5],
+            spend_share: [[[0; BANDS]; 5]; 2],
+            savings_inflow: [[[0; BANDS]; 5]; 2],
+            savings_growth: [[[0; BANDS]; 5]; 2],
+            accounts: [[0; 4]; 5],
+        }
+    }
+
     /// Counts one profile.
     pub fn push(&mut self, profile: &UserProfile) {
         let p = profile.persona.index();
@@ -80,23 +276,57 @@ impl Stats {
             self.income_bins[p][bin.min(INCOME_BINS - 1)] += 1;
         }
 
-        if let Some(utilization) = PlannedSignals::of(profile).max_card_utilization {
+        let signals = WINDOWS.map(|w| PlannedSignals::in_window(profile, w));
+        let long = &signals[1];
+        for (w, s) in signals.iter().enumerate() {
+            let met = self.criteria.classify(s);
+            if met.is_empty() {
+                self.matched[w][p][PersonaId::Control.index()] += 1;
+            }
+            for persona in met.iter() {
+                self.matched[w][p][persona.index()] += 1;
+            }
+            self.interest[w][p][self.bands.interest.band(s.interest_charged)] += 1;
+            self.spend_share[w][p][self.bands.spend_share.band(s.recurring_spend_share)] += 1;
+            self.savings_inflow[w][p][self.bands.savings_inflow.band(s.savings_inflow_monthly)] +=
+                1;
+            self.savings_growth[w][p][self.bands.savings_growth.band(s.savings_growth)] += 1;
+        }
+
+        let triggers = [
+            long.max_card_utilization
+                .is_some_and(|u| u >= self.criteria.high_utilization_min),
+            signals[0].interest_charged > Decimal::ZERO,
+            long.interest_charged > Decimal::ZERO,
+            long.minimum_payment_only,
+            long.overdue,
+        ];
+        for (count, met) in self.triggers[p].iter_mut().zip(triggers) {
+            *count += u64::from(met);
+        }
+        self.merchants[p][usize::from(long.recurring_merchants).min(MERCHANT_BINS - 1)] += 1;
+        self.recurring_spend[p][self
+            .bands
+            .recurring_spend
+            .band(long.recurring_monthly_spend)] += 1;
+
+        if self.pay_points.len() < SCATTER_CAP {
+            self.pay_points.push(PayPoint {
+                persona: profile.persona,
+                gap_days: long.median_pay_gap_days,
+                buffer_months: long.checking_buffer_months,
+            });
+        }
+        if let Some(utilization) = long.max_card_utilization {
             self.with_cards += 1;
             if self.points.len() < SCATTER_CAP {
-                let percent = utilization
-                    .checked_mul(Decimal::ONE_HUNDRED)
-                    .unwrap_or(Decimal::MAX);
                 self.points.push(Point {
                     persona: profile.persona,
-                    income: income.to_f64().unwrap_or(0.0),
-                    utilization: percent.to_f64().unwrap_or(0.0),
+                    income,
+                    utilization,
                 });
             }
         }
-
-        *self.savings[p]
-            .entry(profile.characteristics.target_savings_monthly)
-            .or_default() += 1;
 
         for account in &profile.accounts {
             let kind = match account.subtype {
@@ -115,141 +345,18 @@ impl Stats {
     }
 }
 
-/// Min, quartiles and max of one persona's savings targets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Spread {
-    /// Lowest value.
-    pub min: Decimal,
-    /// Lower quartile.
-    pub p25: Decimal,
-    /// Median (the lower middle value for even counts).
-    pub median: Decimal,
-    /// Upper quartile.
-    pub p75: Decimal,
-    /// Highest value.
-    pub max: Decimal,
-}
-
-impl Spread {
-    /// The spread of a value → count histogram, `None` when it is empty.
-    pub fn of(histogram: &BTreeMap<Decimal, u64>) -> Option<Spread> {
-        let total: u64 = histogram.values().sum();
-        if total == 0 {
-            return None;
-        }
-        // The value at rank ⌊(n − 1)·q⌋ (from 0), with q = num / 4.
-        let at = |num: u64| {
-            let rank = (total - 1) * num / 4;
-            let mut seen = 0;
-            for (value, count) in histogram {
-                seen += count;
-                if seen > rank {
-                    return *value;
-                }
-            }
-            unreachable!("rank {rank} is below the total {total}")
-        };
-        Some(Spread {
-            min: at(0),
-            p25: at(1),
-            median: at(2),
-            p75: at(3),
-            max: at(4),
-        })
-    }
-}
-
-/// Savings-target bands for the savings histogram, scaled to the Savings
-/// Builder threshold `t`: $0, under t/2, t/2 to t, t to 2.5t, 2.5t to 5t,
-/// 5t to 10t, and 10t or more (each band includes its lower bound). With the
-/// default $200 the threshold falls between the third and fourth band.
-#[derive(Debug, Clone)]
-pub struct SavingsBands {
-    /// The Savings Builder inflow threshold.
-    pub threshold: Decimal,
-    /// Lower bounds of the bands after the first ($0) one.
-    bounds: [Decimal; 6],
-}
-
-impl SavingsBands {
-    /// The bands around `threshold` (a non-positive threshold falls back to $200).
-    pub fn new(threshold: Decimal) -> SavingsBands {
-        let t = if threshold > Decimal::ZERO {
-            threshold
-        } else {
-            Decimal::from(200)
-        };
-        let scaled = |num: i64, den: i64| t * Decimal::from(num) / Decimal::from(den);
-        SavingsBands {
-            threshold: t,
-            bounds: [
-                Decimal::ZERO,
-                scaled(1, 2),
-                t,
-                scaled(5, 2),
-                scaled(5, 1),
-                scaled(10, 1),
-            ],
-        }
-    }
-
-    /// Number of bands.
-    pub fn band_count(&self) -> usize {
-        self.bounds.len() + 1
-    }
-
-    /// The band the threshold starts.
-    pub fn threshold_index(&self) -> usize {
-        3
-    }
-
-    /// The band of `value`: 0 for $0 (or less), else the last bound not above it.
-    pub fn band(&self, value: Decimal) -> usize {
-        if value <= Decimal::ZERO {
-            return 0;
-        }
-        self.bounds
-            .iter()
-            .rposition(|b| value >= *b)
-            .map_or(0, |i| i + 1)
-    }
-
-    /// Profiles per band of a value → count histogram.
-    pub fn counts(&self, histogram: &BTreeMap<Decimal, u64>) -> Vec<u64> {
-        let mut counts = vec![0; self.band_count()];
-        for (value, count) in histogram {
-            counts[self.band(*value)] += count;
-        }
-        counts
-    }
-
-    /// A short label: `$0`, `< $100`, `$100–$200`, …, `≥ $2K`.
-    pub fn label(&self, band: usize) -> String {
-        let money = |d: Decimal| {
-            let d = d.round_dp(2).normalize();
-            if d >= Decimal::from(1000) && (d % Decimal::from(1000)).is_zero() {
-                format!("${}K", d / Decimal::from(1000))
-            } else {
-                format!("${d}")
-            }
-        };
-        match band {
-            0 => "$0".to_string(),
-            1 => format!("< {}", money(self.bounds[1])),
-            b if b == self.band_count() - 1 => format!("≥ {}", money(self.bounds[b - 1])),
-            b => format!("{}–{}", money(self.bounds[b - 1]), money(self.bounds[b])),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn money(d: Decimal) -> String {
+        format!("${}", d.normalize())
+    }
+
     #[test]
-    fn savings_bands_split_at_the_threshold() {
-        let bands = SavingsBands::new(Decimal::from(200));
-        let labels: Vec<String> = (0..bands.band_count()).map(|b| bands.label(b)).collect();
+    fn bands_split_at_the_threshold() {
+        let bands = Bands::around(Decimal::from(200));
+        let labels: Vec<String> = (0..BANDS).map(|b| bands.label(b, money)).collect();
         assert_eq!(
             labels,
             [
@@ -257,12 +364,13 @@ mod tests {
                 "< $100",
                 "$100–$200",
                 "$200–$500",
-                "$500–$1K",
-                "$1K–$2K",
-                "≥ $2K"
+                "$500–$1000",
+                "$1000–$2000",
+                "≥ $2000"
             ]
         );
         for (value, band) in [
+            (-5, 0),
             (0, 0),
             (1, 1),
             (99, 1),
@@ -279,27 +387,63 @@ mod tests {
             assert_eq!(bands.band(Decimal::from(value)), band, "${value}");
         }
         assert_eq!(bands.band(Decimal::new(19999, 2)), 2);
-        assert_eq!(bands.label(bands.threshold_index()), "$200–$500");
+        assert_eq!(bands.band(Decimal::MAX), 6);
+        assert_eq!(bands.band(Decimal::MIN), 0);
+        assert_eq!(bands.threshold_index(), 3);
+        assert_eq!(bands.band(Decimal::from(200)), bands.threshold_index());
     }
 
     #[test]
-    fn spread_picks_lower_middle_values() {
-        let histogram: BTreeMap<Decimal, u64> = [(1, 1), (2, 2), (10, 1)]
-            .into_iter()
-            .map(|(v, c)| (Decimal::from(v), c))
-            .collect();
-        let spread = Spread::of(&histogram).unwrap();
-        let d = Decimal::from;
-        assert_eq!(
-            (
-                spread.min,
-                spread.p25,
-                spread.median,
-                spread.p75,
-                spread.max
-            ),
-            (d(1), d(1), d(2), d(2), d(10))
-        );
-        assert_eq!(Spread::of(&BTreeMap::new()), None);
+    fn interest_bands_put_any_interest_past_the_threshold() {
+        let bands = Bands::interest();
+        assert_eq!(bands.band(Decimal::ZERO), 0);
+        assert_eq!(bands.band(Decimal::new(1, 2)), bands.threshold_index());
+        assert_eq!(bands.label(1, money), "< $100");
+        assert_eq!(bands.label(6, money), "≥ $2500");
+    }
+
+    #[test]
+    fn extreme_thresholds_band_without_panicking() {
+        for t in [
+            Decimal::MAX,
+            Decimal::MIN,
+            Decimal::ZERO,
+            Decimal::new(1, 28),
+        ] {
+            let bands = Bands::around(t);
+            for v in [Decimal::MIN, Decimal::ZERO, Decimal::ONE, Decimal::MAX] {
+                assert!(bands.band(v) < BANDS);
+            }
+        }
+    }
+
+    #[test]
+    fn every_profile_lands_in_each_histogram_once() {
+        let config = spendsense_generator::GeneratorConfig::new(42, 200);
+        let mut stats = Stats::default();
+        for profile in spendsense_generator::Generator::new(&config)
+            .unwrap()
+            .iter()
+        {
+            stats.push(&profile);
+        }
+        let total = |banded: &Banded| banded.iter().flatten().sum::<u64>();
+        for w in 0..2 {
+            for banded in [
+                &stats.interest[w],
+                &stats.spend_share[w],
+                &stats.savings_inflow[w],
+                &stats.savings_growth[w],
+            ] {
+                assert_eq!(total(banded), 200);
+            }
+            // A generated dataset meets exactly its own personas' rules.
+            for p in 0..5 {
+                assert_eq!(stats.matched[w][p][p], stats.counts[p], "window {w}");
+            }
+        }
+        assert_eq!(total(&stats.recurring_spend), 200);
+        assert_eq!(stats.merchants.iter().flatten().sum::<u64>(), 200);
+        assert_eq!(stats.pay_points.len(), 200);
     }
 }

@@ -69,7 +69,7 @@ fn gather(
     mix: Mix,
 ) -> Result<(Stats, Report), ReadError> {
     let mut validator = Validator::with_mix(personas, mix);
-    let mut stats = Stats::default();
+    let mut stats = Stats::new(&personas.criteria);
     read_located_profiles(input, format, |at, record: Record| match record {
         Ok(profile) => {
             validator.push_at(&profile, at.line);
@@ -94,6 +94,22 @@ mod tests {
     use spendsense_export::stats::SCATTER_CAP;
 
     const SVG_NS: &str = "http://www.w3.org/2000/svg";
+
+    /// The `id` of every chart's `<figure>`, in page order.
+    const CHARTS: [&str; 12] = [
+        "persona-counts",
+        "income",
+        "utilization",
+        "high-utilization-triggers",
+        "interest",
+        "pay-gap",
+        "recurring-merchants",
+        "recurring-spend",
+        "spend-share",
+        "savings-inflow",
+        "savings-growth",
+        "account-mix",
+    ];
 
     fn profiles(seed: u64, count: u64, mix: Mix) -> Vec<UserProfile> {
         let config = GeneratorConfig {
@@ -143,7 +159,7 @@ mod tests {
             .descendants()
             .filter(|n| n.tag_name().name() == "svg")
             .collect();
-        assert_eq!(svgs.len(), 5, "one <svg> per chart");
+        assert_eq!(svgs.len(), CHARTS.len(), "one <svg> per chart");
         for figure in doc
             .descendants()
             .filter(|n| n.tag_name().name() == "figure")
@@ -154,6 +170,12 @@ mod tests {
                 .count();
             assert_eq!(inner, 1, "each figure holds exactly one chart");
         }
+        let ids: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.tag_name().name() == "figure")
+            .filter_map(|n| n.attribute("id"))
+            .collect();
+        assert_eq!(ids, CHARTS, "every chart, in page order");
         for block in svg_blocks(page) {
             let svg = roxmltree::Document::parse(block)
                 .unwrap_or_else(|err| panic!("a chart is not well-formed SVG: {err}"));
@@ -177,9 +199,19 @@ mod tests {
         }
     }
 
-    /// The text of every `<text>` element of chart `index` (0-based, in page order).
-    fn chart_texts(page: &str, index: usize) -> Vec<String> {
+    /// The `<svg>` of the chart whose figure is `id`.
+    fn chart<'p>(page: &'p str, id: &str) -> &'p str {
+        let index = CHARTS.iter().position(|c| *c == id).expect("a known chart");
         let block = svg_blocks(page)[index];
+        let figure = format!("<figure id=\"{id}\">");
+        let at = page.find(&figure).expect("the chart's figure");
+        assert!(page[at..].starts_with(&format!("{figure}\n{block}")));
+        block
+    }
+
+    /// The text of every `<text>` element of the chart whose figure is `id`.
+    fn chart_texts(page: &str, id: &str) -> Vec<String> {
+        let block = chart(page, id);
         let svg = roxmltree::Document::parse(block).unwrap();
         svg.descendants()
             .filter(|n| n.tag_name().name() == "text")
@@ -211,7 +243,7 @@ mod tests {
         let page = page(&profiles(11, 200, mix), mix);
         check(&page);
         let expected = [80, 30, 30, 30, 30];
-        let texts = chart_texts(&page, 0);
+        let texts = chart_texts(&page, "persona-counts");
         for (i, persona) in PersonaId::ALL.into_iter().enumerate() {
             let label = bar_label(expected[i], 200);
             assert_eq!(
@@ -223,7 +255,7 @@ mod tests {
         }
         assert_eq!(bar_label(80, 200), "80 (40.0%)");
         // One filled bar per persona, in its colour.
-        let block = svg_blocks(&page)[0];
+        let block = chart(&page, "persona-counts");
         let svg = roxmltree::Document::parse(block).unwrap();
         for color in PERSONA_COLORS {
             let bars = svg
@@ -246,26 +278,115 @@ mod tests {
             .filter(|p| p.accounts.iter().any(|a| a.is_credit_card()))
             .count();
         let page = page(&all, Mix::equal());
-        let scatter = chart_texts(&page, 2);
-        assert!(
-            scatter
-                .iter()
-                .any(|t| t == "High Utilization: some card ≥ 50%")
-        );
-        assert!(
-            scatter
-                .iter()
-                .any(|t| t == "Savings Builder: every card < 30%")
-        );
+        let has = |id: &str, label: &str| {
+            let texts = chart_texts(&page, id);
+            assert!(
+                texts.iter().any(|t| t == label),
+                "chart {id} names `{label}`: {texts:?}"
+            );
+        };
+        has("utilization", "High Utilization: some card ≥ 50%");
+        has("utilization", "Savings Builder: every card < 30%");
         assert!(page.contains(&format!("all {with_cards} profiles with a credit card")));
-        let savings = chart_texts(&page, 3);
-        assert!(savings.iter().any(|t| t == "Savings Builder: ≥ $200/month"));
-        let accounts = chart_texts(&page, 4);
+        for label in [
+            "some card ≥ 50%",
+            "interest > $0 (30d)",
+            "interest > $0 (180d)",
+            "minimum payments only",
+            "overdue",
+        ] {
+            has("high-utilization-triggers", label);
+        }
+        has("interest", "High Utilization: interest > $0");
+        has("pay-gap", "Variable Income: median pay gap > 45 days");
+        has("pay-gap", "Variable Income: buffer < 1 month");
+        has("pay-gap", "Variable Income: both");
+        has("recurring-merchants", "Subscription-Heavy: ≥ 3 merchants");
+        has("recurring-spend", "Subscription-Heavy: ≥ $50/month");
+        has("spend-share", "Subscription-Heavy: ≥ 10% of spend");
+        has("savings-inflow", "Savings Builder: ≥ $200/month");
+        has("savings-growth", "Savings Builder: ≥ 2% growth");
+        // Signals that differ by window get a panel per window, each with its line.
+        for id in [
+            "interest",
+            "spend-share",
+            "savings-inflow",
+            "savings-growth",
+        ] {
+            let texts = chart_texts(&page, id);
+            for title in ["30-day window", "180-day window"] {
+                assert_eq!(texts.iter().filter(|t| *t == title).count(), 1, "{id}");
+            }
+            let lines = texts.iter().filter(|t| t.contains(": ")).count();
+            assert_eq!(lines, 2, "{id} draws its threshold in both panels");
+        }
+        // Every persona is named in the legend of each rule chart.
+        for id in &CHARTS[4..11] {
+            let texts = chart_texts(&page, id);
+            for persona in PersonaId::ALL {
+                assert!(
+                    texts.iter().any(|t| t == charts::persona_label(persona)),
+                    "{id}"
+                );
+            }
+        }
+        let accounts = chart_texts(&page, "account-mix");
         for kind in ["checking", "savings", "credit card"] {
             assert!(accounts.iter().any(|t| t == kind), "legend names {kind}");
         }
         // Every profile has one checking account, so each persona's checking bar reads 20.
         assert!(accounts.iter().filter(|t| *t == "20").count() >= 5);
+    }
+
+    #[test]
+    fn rules_table_shows_each_persona_meeting_its_own_rule() {
+        let page = page(&profiles(42, 100, Mix::equal()), Mix::equal());
+        check(&page);
+        let start = page.find("<section id=\"rules\">").unwrap();
+        let end = start + page[start..].find("</section>").unwrap();
+        let table = &page[start..end];
+        // Ten rows (five personas × two windows), each with 20 on its diagonal.
+        assert_eq!(table.matches("<tr><td>").count(), 10);
+        for row in table.split("<tr><td>").skip(1) {
+            let cells: Vec<&str> = row
+                .split("<td class=\"n\">")
+                .skip(1)
+                .map(|c| c.split('<').next().unwrap())
+                .collect();
+            assert_eq!(cells.iter().filter(|c| **c == "20").count(), 1, "{row}");
+            assert_eq!(cells.iter().filter(|c| **c == "0").count(), 4, "{row}");
+        }
+    }
+
+    #[test]
+    fn charts_follow_the_criteria_of_the_definitions() {
+        use rust_decimal::Decimal;
+        let mut criteria = spendsense_personas::Criteria::spendsense();
+        criteria.variable_income_gap_above_days = 40;
+        criteria.variable_income_buffer_below_months = Decimal::new(15, 1);
+        criteria.subscription_heavy_min_merchants = 4;
+        criteria.savings_builder_min_inflow = Decimal::from(300);
+        criteria.savings_builder_min_growth = Decimal::new(25, 3);
+        let mut stats = Stats::new(&criteria);
+        for profile in profiles(42, 50, Mix::equal()) {
+            stats.push(&profile);
+        }
+        let texts = |svg: String| {
+            let svg = roxmltree::Document::parse(&svg).unwrap();
+            svg.descendants()
+                .filter_map(|n| n.text().map(|t| t.trim().to_string()))
+                .collect::<Vec<_>>()
+        };
+        let pay = texts(charts::pay_gap_scatter(&stats).unwrap());
+        assert!(pay.contains(&"Variable Income: median pay gap > 40 days".to_string()));
+        assert!(pay.contains(&"Variable Income: buffer < 1.5 months".to_string()));
+        let merchants = texts(charts::recurring_merchants(&stats).unwrap());
+        assert!(merchants.contains(&"Subscription-Heavy: ≥ 4 merchants".to_string()));
+        let inflow = texts(charts::savings_inflow(&stats).unwrap());
+        assert!(inflow.contains(&"Savings Builder: ≥ $300/month".to_string()));
+        assert!(inflow.contains(&"$300–$750".to_string()));
+        let growth = texts(charts::savings_growth(&stats).unwrap());
+        assert!(growth.contains(&"Savings Builder: ≥ 2.5% growth".to_string()));
     }
 
     #[test]
@@ -321,13 +442,17 @@ mod tests {
     #[test]
     fn hostile_values_are_drawn_without_panicking() {
         use rust_decimal::Decimal;
+        use spendsense_schema::Date;
         let mut hostile = profiles(42, 10, Mix::equal());
-        for (i, profile) in hostile.iter_mut().enumerate() {
-            profile.annual_income = if i % 2 == 0 {
+        let extreme = |i: usize| {
+            if i.is_multiple_of(2) {
                 Decimal::MAX
             } else {
                 Decimal::MIN
-            };
+            }
+        };
+        for (i, profile) in hostile.iter_mut().enumerate() {
+            profile.annual_income = extreme(i);
             profile.characteristics.target_savings_monthly = Decimal::MIN;
             for account in &mut profile.accounts {
                 account.balances.current = Some(if i % 3 == 0 {
@@ -336,6 +461,35 @@ mod tests {
                     Decimal::MAX
                 });
                 account.balances.limit = Some(Decimal::new(1, 28));
+            }
+            let plan = &mut profile.plan;
+            // Absurd dates: the end of the calendar, its start, or a history
+            // that ends before it begins.
+            match i % 3 {
+                0 => plan.as_of = Date::MAX,
+                1 => plan.as_of = Date::MIN,
+                _ => std::mem::swap(&mut plan.as_of, &mut plan.history_start),
+            }
+            plan.monthly_expenses = if i.is_multiple_of(4) {
+                Decimal::ZERO
+            } else {
+                extreme(i + 1)
+            };
+            for paycheck in &mut plan.income.paychecks {
+                paycheck.amount = extreme(i);
+            }
+            plan.income.paychecks.reverse();
+            for charge in &mut plan.recurring {
+                charge.amount = extreme(i);
+                charge.first_charge = Date::MIN;
+            }
+            for card in &mut plan.cards {
+                card.interest_per_statement = extreme(i);
+                card.payment = spendsense_schema::CardPayment::MinimumOnly;
+            }
+            if let Some(transfers) = &mut plan.savings_transfers {
+                transfers.amount = extreme(i + 1);
+                transfers.first_transfer = Date::MIN;
             }
         }
         let mut stats = Stats::default();
@@ -356,6 +510,24 @@ mod tests {
         .unwrap();
         check(&page);
         assert!(page.contains("5 profiles below $20K and 5 above $200K are not shown"));
+        assert!(page.contains("profiles outside the axes are drawn on their edge"));
+        // A dataset of nothing but extremes still draws every chart.
+        let mut only_extremes = Stats::default();
+        only_extremes.push(&hostile[0]);
+        check(
+            &html::render(&Page {
+                stats: &only_extremes,
+                ..Page {
+                    source: "one.json",
+                    stats: &stats,
+                    report: &report,
+                    personas: &personas,
+                    personas_source: "the built-in",
+                    mix: Mix::equal(),
+                }
+            })
+            .unwrap(),
+        );
     }
 
     #[test]
@@ -369,7 +541,9 @@ mod tests {
             stats.push(&one);
         }
         assert_eq!(stats.points.len(), SCATTER_CAP);
+        assert_eq!(stats.pay_points.len(), SCATTER_CAP);
         assert_eq!(stats.with_cards, SCATTER_CAP as u64 + 7);
+        assert_eq!(stats.profiles, SCATTER_CAP as u64 + 7);
         assert!(charts::scatter_caption(&stats).contains(&format!(
             "the first {SCATTER_CAP} of {} profiles",
             SCATTER_CAP + 7

@@ -16,9 +16,10 @@ use spendsense_personas::Criteria;
 use spendsense_schema::PersonaId;
 
 use spendsense_export::stats::{
-    ACCOUNT_KINDS, INCOME_BIN, INCOME_BINS, INCOME_FROM, INCOME_TO, SCATTER_CAP, SavingsBands,
-    Stats,
+    ACCOUNT_KINDS, BANDS, Banded, Bands, INCOME_BIN, INCOME_BINS, INCOME_FROM, INCOME_TO,
+    MERCHANT_BINS, SCATTER_CAP, Stats, WINDOWS,
 };
+use spendsense_personas::Window;
 
 /// Width of every chart, in pixels; the page is laid out for it.
 pub const WIDTH: u32 = 960;
@@ -215,28 +216,26 @@ pub fn income_histograms(stats: &Stats) -> Result<String> {
 
 /// Highest card utilization against income, one dot per profile, with the
 /// High Utilization and Savings Builder thresholds.
-pub fn utilization_scatter(stats: &Stats, criteria: &Criteria) -> Result<String> {
+pub fn utilization_scatter(stats: &Stats) -> Result<String> {
+    let criteria = &stats.criteria;
+    // Plotting coordinates: dollars and percentages as f64, made only here.
+    let points: Vec<(PersonaId, f64, f64)> = stats
+        .points
+        .iter()
+        .map(|p| {
+            let income = p.income.to_f64().unwrap_or(0.0);
+            let utilization = p.utilization.to_f64().unwrap_or(0.0) * 100.0;
+            (p.persona, income, utilization)
+        })
+        .collect();
     render((WIDTH, 500), |root| {
-        let low = stats
-            .points
+        let low = points
             .iter()
-            .map(|p| p.income)
+            .map(|p| p.1)
             .fold(INCOME_FROM as f64, f64::min);
-        let high = stats
-            .points
-            .iter()
-            .map(|p| p.income)
-            .fold(INCOME_TO as f64, f64::max);
-        let y_low = stats
-            .points
-            .iter()
-            .map(|p| p.utilization)
-            .fold(0.0, f64::min);
-        let y_high = stats
-            .points
-            .iter()
-            .map(|p| p.utilization)
-            .fold(100.0, f64::max);
+        let high = points.iter().map(|p| p.1).fold(INCOME_TO as f64, f64::max);
+        let y_low = points.iter().map(|p| p.2).fold(0.0, f64::min);
+        let y_high = points.iter().map(|p| p.2).fold(100.0, f64::max);
         let mut chart = ChartBuilder::on(root)
             .margin(16)
             .x_label_area_size(44)
@@ -291,13 +290,11 @@ pub fn utilization_scatter(stats: &Stats, criteria: &Criteria) -> Result<String>
 
         for (i, persona) in PersonaId::ALL.into_iter().enumerate() {
             let color = PERSONA_COLORS[i];
-            let points = stats.points.iter().filter(|p| p.persona == persona);
+            let mine = points.iter().filter(|p| p.0 == persona);
             chart
-                .draw_series(
-                    points.map(|p| {
-                        Circle::new((p.income, p.utilization), 2, color.mix(0.7).filled())
-                    }),
-                )?
+                .draw_series(mine.map(|&(_, income, utilization)| {
+                    Circle::new((income, utilization), 2, color.mix(0.7).filled())
+                }))?
                 .label(persona_label(persona))
                 .legend(move |(x, y)| Circle::new((x + 8, y), 4, color.filled()));
         }
@@ -312,7 +309,7 @@ pub fn utilization_scatter(stats: &Stats, criteria: &Criteria) -> Result<String>
     })
 }
 
-/// The caption under the scatter: what it shows and whether it is capped.
+/// The caption under the utilization scatter: what it shows and whether it is capped.
 pub fn scatter_caption(stats: &Stats) -> String {
     let shown = stats.points.len() as u64;
     let whose = if stats.with_cards > shown {
@@ -324,103 +321,523 @@ pub fn scatter_caption(stats: &Stats) -> String {
         format!("all {} profiles with a credit card", stats.with_cards)
     };
     format!(
-        "One dot per profile: {whose}. Profiles without cards are not shown. \
+        "One dot per profile: {whose}, at its highest card. Profiles without cards are not shown. \
          Dashed lines are the detection thresholds."
     )
 }
 
-/// A grouped histogram: the share of each persona's profiles in each savings
-/// band, with the Savings Builder inflow threshold between two bands.
-pub fn savings_targets(stats: &Stats, criteria: &Criteria) -> Result<String> {
-    render((WIDTH, 400), |root| {
-        let bands = SavingsBands::new(criteria.savings_builder_min_inflow);
-        let shares: Vec<Vec<f64>> = stats
-            .savings
+/// Width of the legend column on the right of the rule charts, in pixels.
+const LEGEND_WIDTH: u32 = 190;
+
+/// One colour per High Utilization trigger (Paul Tol's bright scheme), in
+/// [`Stats::triggers`] order.
+pub const TRIGGER_COLORS: [RGBColor; 5] = [
+    RGBColor(170, 51, 119),
+    RGBColor(102, 204, 238),
+    RGBColor(68, 119, 170),
+    RGBColor(204, 187, 68),
+    RGBColor(238, 102, 119),
+];
+
+/// Dollars as a label: `$50`, `$12.50`, `$1K`, `$2.5K`.
+pub fn money(d: Decimal) -> String {
+    let d = d.round_dp(2).normalize();
+    if d.abs() >= Decimal::from(1000) {
+        format!("${}K", (d / Decimal::from(1000)).round_dp(1).normalize())
+    } else {
+        format!("${d}")
+    }
+}
+
+/// A share as a percentage: `2%`, `12.5%`.
+pub fn percent(d: Decimal) -> String {
+    let p = d
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .unwrap_or(Decimal::MAX)
+        .round_dp(2)
+        .normalize();
+    format!("{p}%")
+}
+
+/// Months as a label: `1 month`, `1.5 months`.
+pub fn months(d: Decimal) -> String {
+    let d = d.round_dp(2).normalize();
+    if d == Decimal::ONE {
+        "1 month".to_string()
+    } else {
+        format!("{d} months")
+    }
+}
+
+/// A column of coloured swatches and names, drawn in its own area so it
+/// never covers data.
+fn legend(area: &Area<'_>, entries: &[(String, ShapeStyle)]) -> Result<()> {
+    for (i, (label, style)) in entries.iter().enumerate() {
+        let y = 40 + 22 * i as i32;
+        area.draw(&Rectangle::new([(6, y - 6), (18, y + 6)], *style))?;
+        area.draw(&Text::new(
+            label.clone(),
+            (26, y),
+            text_style(13, &INK, HPos::Left, VPos::Center),
+        ))?;
+    }
+    Ok(())
+}
+
+fn persona_entries() -> Vec<(String, ShapeStyle)> {
+    PersonaId::ALL
+        .into_iter()
+        .map(|p| {
+            (
+                persona_label(p).to_string(),
+                PERSONA_COLORS[p.index()].filled(),
+            )
+        })
+        .collect()
+}
+
+fn persona_legend(area: &Area<'_>) -> Result<()> {
+    legend(area, &persona_entries())
+}
+
+/// A vertical dashed threshold line at `x` from 0 to `top`, named at its top.
+fn vertical_rule<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    x: f64,
+    top: f64,
+    label: String,
+    color: RGBColor,
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    chart.draw_series([DashedPathElement::new(
+        [(x, 0.0), (x, top)],
+        8,
+        5,
+        color.stroke_width(2),
+    )])?;
+    chart.draw_series([Text::new(
+        label,
+        (x, top),
+        text_style(13, &color, HPos::Left, VPos::Bottom),
+    )])?;
+    Ok(())
+}
+
+/// One histogram of a signal: per persona, the share of its profiles in each
+/// bin, with the persona threshold as a dashed line before the bin it starts.
+#[derive(Debug)]
+pub struct Histogram<'a> {
+    /// Bin labels, left to right.
+    pub labels: Vec<String>,
+    /// The panels, top to bottom: a title (the window) and one count row per persona.
+    pub panels: Vec<(Option<&'a str>, [&'a [u64]; 5])>,
+    /// The bin the rule starts (the line is drawn on its left edge).
+    pub threshold: usize,
+    /// The rule, written on the line: `Savings Builder: ≥ $200/month`.
+    pub rule: String,
+    /// Whose rule it is (the line's colour).
+    pub persona: PersonaId,
+    /// What the x axis counts.
+    pub x_desc: &'a str,
+}
+
+fn shares(row: &[u64], bins: usize) -> Vec<f64> {
+    let total: u64 = row.iter().sum();
+    (0..bins)
+        .map(|b| {
+            let n = row.get(b).copied().unwrap_or(0);
+            if total == 0 {
+                0.0
+            } else {
+                n as f64 * 100.0 / total as f64
+            }
+        })
+        .collect()
+}
+
+/// Draws `histogram`: stacked panels sharing one y scale, the persona legend on the right.
+pub fn histogram(h: &Histogram<'_>) -> Result<String> {
+    let bins = h.labels.len().max(1);
+    let panel_height = if h.panels.len() > 1 { 270 } else { 330 };
+    let height = panel_height * h.panels.len().max(1) as u32;
+    render((WIDTH, height), |root| {
+        let (plots, key) = root.split_horizontally(WIDTH - LEGEND_WIDTH);
+        persona_legend(&key)?;
+        let all: Vec<Vec<Vec<f64>>> = h
+            .panels
             .iter()
-            .map(|histogram| {
-                let counts = bands.counts(histogram);
-                let total: u64 = counts.iter().sum();
-                counts
-                    .iter()
-                    .map(|&n| {
-                        if total == 0 {
-                            0.0
-                        } else {
-                            n as f64 * 100.0 / total as f64
-                        }
-                    })
-                    .collect()
-            })
+            .map(|(_, rows)| rows.iter().map(|row| shares(row, bins)).collect())
             .collect();
-        let top = shares.iter().flatten().copied().fold(10.0, f64::max);
-        let last = bands.band_count() as f64 - 0.5;
-        let labels: Vec<String> = (0..bands.band_count()).map(|b| bands.label(b)).collect();
-        let band_at = |x: &f64| {
+        let top = all.iter().flatten().flatten().copied().fold(10.0, f64::max);
+        let areas = plots.split_evenly((h.panels.len().max(1), 1));
+        let bin_at = |x: &f64| {
             let index = x.round();
-            if (x - index).abs() < 1e-6 && (0.0..labels.len() as f64).contains(&index) {
-                labels[index as usize].clone()
+            if (x - index).abs() < 1e-6 && (0.0..bins as f64).contains(&index) {
+                h.labels[index as usize].clone()
             } else {
                 String::new()
             }
         };
-        let mut chart = ChartBuilder::on(root)
+        for ((area, (title, _)), shares) in areas.iter().zip(&h.panels).zip(&all) {
+            let mut builder = ChartBuilder::on(area);
+            builder
+                .margin(12)
+                .margin_right(20)
+                .x_label_area_size(44)
+                .y_label_area_size(64);
+            if let Some(title) = title {
+                builder.caption(*title, (FONT, 15).into_font().color(&INK));
+            }
+            let mut chart = builder.build_cartesian_2d(-0.5..bins as f64 - 0.5, 0.0..top * 1.3)?;
+            chart
+                .configure_mesh()
+                .disable_x_mesh()
+                .light_line_style(WHITE)
+                .bold_line_style(GRID)
+                .x_labels(bins)
+                .y_labels(5)
+                .x_label_formatter(&bin_at)
+                .y_label_formatter(&|y| format!("{y:.0}%"))
+                .x_desc(h.x_desc)
+                .y_desc("share of the persona's profiles")
+                .label_style((FONT, 13))
+                .axis_desc_style((FONT, 13))
+                .draw()?;
+            let width = 0.8 / 5.0;
+            for (p, row) in shares.iter().enumerate() {
+                let color = PERSONA_COLORS[p];
+                let offset = -0.4 + width * p as f64;
+                chart.draw_series(row.iter().enumerate().filter(|(_, s)| **s > 0.0).map(
+                    |(b, &share)| {
+                        let x = b as f64 + offset;
+                        Rectangle::new([(x + 0.01, 0.0), (x + width - 0.01, share)], color.filled())
+                    },
+                ))?;
+            }
+            let x = h.threshold.min(bins) as f64 - 0.5;
+            vertical_rule(
+                &mut chart,
+                x,
+                top * 1.2,
+                h.rule.clone(),
+                PERSONA_COLORS[h.persona.index()],
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// The labels of a banded histogram, values written by `show`.
+pub fn band_labels(bands: &Bands, show: fn(Decimal) -> String) -> Vec<String> {
+    (0..BANDS).map(|b| bands.label(b, show)).collect()
+}
+
+/// The two window panels of a per-window banded signal.
+fn windows(banded: &[Banded; 2]) -> Vec<(Option<&'static str>, [&[u64]; 5])> {
+    WINDOWS
+        .iter()
+        .zip(banded)
+        .map(|(window, rows)| {
+            let title = match window {
+                Window::Short => "30-day window",
+                Window::Long => "180-day window",
+            };
+            (Some(title), rows.each_ref().map(|r| r.as_slice()))
+        })
+        .collect()
+}
+
+/// Interest charged in each window, banded, with the High Utilization rule (> $0).
+pub fn interest(stats: &Stats) -> Result<String> {
+    histogram(&Histogram {
+        labels: band_labels(&stats.bands.interest, money),
+        panels: windows(&stats.interest),
+        threshold: stats.bands.interest.threshold_index(),
+        rule: "High Utilization: interest > $0".to_string(),
+        persona: PersonaId::HighUtilization,
+        x_desc: "interest charged on card statements in the window",
+    })
+}
+
+/// The legend names of the High Utilization triggers, in [`Stats::triggers`] order.
+pub fn trigger_labels(criteria: &Criteria) -> [String; 5] {
+    [
+        format!("some card ≥ {}", percent(criteria.high_utilization_min)),
+        "interest > $0 (30d)".to_string(),
+        "interest > $0 (180d)".to_string(),
+        "minimum payments only".to_string(),
+        "overdue".to_string(),
+    ]
+}
+
+/// Grouped bars: per persona, profiles meeting each High Utilization trigger.
+pub fn high_utilization_triggers(stats: &Stats) -> Result<String> {
+    render((WIDTH, 360), |root| {
+        let (plot, key) = root.split_horizontally(WIDTH - LEGEND_WIDTH);
+        let labels = trigger_labels(&stats.criteria);
+        let entries: Vec<(String, ShapeStyle)> = labels
+            .iter()
+            .cloned()
+            .zip(TRIGGER_COLORS.map(|c| c.filled()))
+            .collect();
+        legend(&key, &entries)?;
+        let top = stats
+            .triggers
+            .iter()
+            .flatten()
+            .copied()
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        let mut chart = persona_chart(&plot, top, "profiles")?;
+        let width = 0.8 / TRIGGER_COLORS.len() as f64;
+        for (t, color) in TRIGGER_COLORS.into_iter().enumerate() {
+            let offset = -0.4 + width * t as f64;
+            chart.draw_series((0..5).map(|p| {
+                let x = p as f64 + offset;
+                Rectangle::new(
+                    [(x + 0.01, 0), (x + width - 0.01, stats.triggers[p][t])],
+                    color.filled(),
+                )
+            }))?;
+            chart.draw_series((0..5).map(|p| {
+                let count = stats.triggers[p][t];
+                Text::new(
+                    count.to_string(),
+                    (p as f64 + offset + width / 2.0, count),
+                    text_style(11, &INK, HPos::Center, VPos::Bottom),
+                )
+            }))?;
+        }
+        Ok(())
+    })
+}
+
+/// A value as a plotting coordinate, kept inside `low..=high`; whether it was moved.
+fn clamp(value: Decimal, low: f64, high: f64) -> (f64, bool) {
+    let v = value.to_f64().unwrap_or(0.0);
+    let c = v.clamp(low, high);
+    (c, c != v)
+}
+
+/// The `q` quantile (0..=1) of `values`, 0 when empty.
+fn quantile(mut values: Vec<f64>, q: f64) -> f64 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    values.sort_by(f64::total_cmp);
+    values[((values.len() - 1) as f64 * q) as usize]
+}
+
+/// The axis ends of the pay-gap scatter: gaps up to a little past the
+/// longest (at least 20 days past the threshold, at most four times it),
+/// buffers up to the 95th percentile (at least three times the threshold).
+fn pay_axes(stats: &Stats) -> (f64, f64) {
+    let gap = f64::from(stats.criteria.variable_income_gap_above_days).max(1.0);
+    let buffer = stats
+        .criteria
+        .variable_income_buffer_below_months
+        .to_f64()
+        .unwrap_or(1.0)
+        .max(0.1);
+    let longest = stats
+        .pay_points
+        .iter()
+        .map(|p| p.gap_days.to_f64().unwrap_or(0.0))
+        .fold(0.0, f64::max);
+    let x_high = (longest + 5.0).clamp(gap + 20.0, gap * 4.0 + 20.0);
+    let buffers = stats
+        .pay_points
+        .iter()
+        .map(|p| p.buffer_months.to_f64().unwrap_or(0.0))
+        .collect();
+    let y_high = (quantile(buffers, 0.95) * 1.15).clamp(buffer * 3.0, buffer * 24.0);
+    (x_high, y_high)
+}
+
+/// Profiles drawn on the edge of the pay-gap scatter because a value lies outside its axes.
+pub fn pay_points_on_edge(stats: &Stats) -> usize {
+    let (x_high, y_high) = pay_axes(stats);
+    stats
+        .pay_points
+        .iter()
+        .filter(|p| clamp(p.gap_days, 0.0, x_high).1 || clamp(p.buffer_months, 0.0, y_high).1)
+        .count()
+}
+
+/// Median pay gap against checking buffer, one dot per profile, with the
+/// Variable Income thresholds and the quadrant that meets both.
+pub fn pay_gap_scatter(stats: &Stats) -> Result<String> {
+    let criteria = &stats.criteria;
+    render((WIDTH, 480), |root| {
+        let vi = PERSONA_COLORS[PersonaId::VariableIncome.index()];
+        let quadrant = vi.mix(0.15).filled();
+        let (plot, key) = root.split_horizontally(WIDTH - LEGEND_WIDTH);
+        let mut entries = persona_entries();
+        entries.push(("Variable Income: both".to_string(), quadrant));
+        legend(&key, &entries)?;
+        let gap = f64::from(criteria.variable_income_gap_above_days);
+        let buffer = criteria
+            .variable_income_buffer_below_months
+            .to_f64()
+            .unwrap_or(0.0);
+        let (x_high, y_high) = pay_axes(stats);
+        let mut chart = ChartBuilder::on(&plot)
             .margin(16)
+            .margin_right(20)
             .x_label_area_size(44)
             .y_label_area_size(64)
-            .build_cartesian_2d(-0.5..last, 0.0..top * 1.3)?;
+            .build_cartesian_2d(0.0..x_high, 0.0..y_high)?;
         chart
             .configure_mesh()
-            .disable_x_mesh()
             .light_line_style(WHITE)
             .bold_line_style(GRID)
-            .x_labels(bands.band_count())
-            .x_label_formatter(&band_at)
-            .y_label_formatter(&|y| format!("{y:.0}%"))
-            .x_desc("planned monthly transfer into savings")
-            .y_desc("share of the persona's profiles")
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .y_label_formatter(&|y| format!("{y:.1}"))
+            .x_desc("median days between paychecks")
+            .y_desc("checking buffer (months of expenses)")
             .label_style((FONT, 14))
             .axis_desc_style((FONT, 14))
             .draw()?;
 
-        let sb = PERSONA_COLORS[PersonaId::SavingsBuilder.index()];
-        let x = bands.threshold_index() as f64 - 0.5;
+        chart.draw_series([Rectangle::new(
+            [(gap, 0.0), (x_high, buffer.min(y_high))],
+            quadrant,
+        )])?;
+        for (i, persona) in PersonaId::ALL.into_iter().enumerate() {
+            let color = PERSONA_COLORS[i];
+            chart.draw_series(
+                stats
+                    .pay_points
+                    .iter()
+                    .filter(|p| p.persona == persona)
+                    .map(|p| {
+                        let x = clamp(p.gap_days, 0.0, x_high).0;
+                        let y = clamp(p.buffer_months, 0.0, y_high).0;
+                        Circle::new((x, y), 2, color.mix(0.6).filled())
+                    }),
+            )?;
+        }
+        vertical_rule(
+            &mut chart,
+            gap,
+            y_high * 0.97,
+            format!(
+                "Variable Income: median pay gap > {} days",
+                criteria.variable_income_gap_above_days
+            ),
+            vi,
+        )?;
         chart.draw_series([DashedPathElement::new(
-            [(x, 0.0), (x, top * 1.22)],
+            [(0.0, buffer), (x_high, buffer)],
             8,
             5,
-            sb.stroke_width(2),
+            vi.stroke_width(2),
         )])?;
         chart.draw_series([Text::new(
             format!(
-                "Savings Builder: ≥ ${}/month",
-                bands.threshold.round_dp(2).normalize()
+                "Variable Income: buffer < {}",
+                months(criteria.variable_income_buffer_below_months)
             ),
-            (x, top * 1.22),
-            text_style(13, &sb, HPos::Left, VPos::Bottom),
+            (x_high, buffer),
+            text_style(13, &vi, HPos::Right, VPos::Bottom),
         )])?;
-
-        let width = 0.8 / 5.0;
-        for (p, persona) in PersonaId::ALL.into_iter().enumerate() {
-            let color = PERSONA_COLORS[p];
-            let offset = -0.4 + width * p as f64;
-            chart
-                .draw_series(shares[p].iter().enumerate().map(|(b, &share)| {
-                    let x = b as f64 + offset;
-                    Rectangle::new([(x + 0.01, 0.0), (x + width - 0.01, share)], color.filled())
-                }))?
-                .label(persona_label(persona))
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled())
-                });
-        }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(GRID)
-            .label_font((FONT, 13))
-            .draw()?;
         Ok(())
+    })
+}
+
+/// Recurring subscription merchants per profile, with the Subscription-Heavy count rule.
+pub fn recurring_merchants(stats: &Stats) -> Result<String> {
+    let rule = usize::from(stats.criteria.subscription_heavy_min_merchants);
+    let last_used = stats
+        .merchants
+        .iter()
+        .filter_map(|row| row.iter().rposition(|n| *n > 0))
+        .max()
+        .unwrap_or(0);
+    let bins = (last_used.max(rule) + 1).min(MERCHANT_BINS);
+    let labels = (0..bins)
+        .map(|b| {
+            if b == MERCHANT_BINS - 1 {
+                format!("{b}+")
+            } else {
+                b.to_string()
+            }
+        })
+        .collect();
+    histogram(&Histogram {
+        labels,
+        panels: vec![(None, stats.merchants.each_ref().map(|r| &r[..bins]))],
+        threshold: rule,
+        rule: format!("Subscription-Heavy: ≥ {rule} merchants"),
+        persona: PersonaId::SubscriptionHeavy,
+        x_desc: "recurring subscription merchants (3+ charges in 90 days)",
+    })
+}
+
+/// What the recurring merchants cost a month, banded, with the Subscription-Heavy spend rule.
+pub fn recurring_spend(stats: &Stats) -> Result<String> {
+    let bands = &stats.bands.recurring_spend;
+    histogram(&Histogram {
+        labels: band_labels(bands, money),
+        panels: vec![(None, stats.recurring_spend.each_ref().map(|r| r.as_slice()))],
+        threshold: bands.threshold_index(),
+        rule: format!(
+            "Subscription-Heavy: ≥ {}/month",
+            money(stats.criteria.subscription_heavy_min_monthly_spend)
+        ),
+        persona: PersonaId::SubscriptionHeavy,
+        x_desc: "recurring subscription spend a month",
+    })
+}
+
+/// Recurring spend as a share of total spend, per window, with the Subscription-Heavy share rule.
+pub fn spend_share(stats: &Stats) -> Result<String> {
+    let bands = &stats.bands.spend_share;
+    histogram(&Histogram {
+        labels: band_labels(bands, percent),
+        panels: windows(&stats.spend_share),
+        threshold: bands.threshold_index(),
+        rule: format!(
+            "Subscription-Heavy: ≥ {} of spend",
+            percent(stats.criteria.subscription_heavy_min_spend_share)
+        ),
+        persona: PersonaId::SubscriptionHeavy,
+        x_desc: "recurring subscription spend ÷ total spend",
+    })
+}
+
+/// Savings inflow a month, per window, with the Savings Builder inflow rule.
+pub fn savings_inflow(stats: &Stats) -> Result<String> {
+    let bands = &stats.bands.savings_inflow;
+    histogram(&Histogram {
+        labels: band_labels(bands, money),
+        panels: windows(&stats.savings_inflow),
+        threshold: bands.threshold_index(),
+        rule: format!(
+            "Savings Builder: ≥ {}/month",
+            money(stats.criteria.savings_builder_min_inflow)
+        ),
+        persona: PersonaId::SavingsBuilder,
+        x_desc: "net transfers into savings per 30 days",
+    })
+}
+
+/// Savings growth over each window, with the Savings Builder growth rule.
+pub fn savings_growth(stats: &Stats) -> Result<String> {
+    let bands = &stats.bands.savings_growth;
+    histogram(&Histogram {
+        labels: band_labels(bands, percent),
+        panels: windows(&stats.savings_growth),
+        threshold: bands.threshold_index(),
+        rule: format!(
+            "Savings Builder: ≥ {} growth",
+            percent(stats.criteria.savings_builder_min_growth)
+        ),
+        persona: PersonaId::SavingsBuilder,
+        x_desc: "growth of the savings balance over the window",
     })
 }
 

@@ -12,8 +12,13 @@ use spendsense_personas::Personas;
 use spendsense_schema::PersonaId;
 use spendsense_validate::Report;
 
-use super::charts::{self, ACCOUNT_COLORS, PERSONA_COLORS, hex, persona_label, scatter_caption};
-use spendsense_export::stats::{ACCOUNT_KINDS, INCOME_FROM, INCOME_TO, Spread, Stats};
+use super::charts::{
+    self, ACCOUNT_COLORS, PERSONA_COLORS, hex, money, months, pay_points_on_edge, percent,
+    persona_label, scatter_caption,
+};
+use spendsense_export::stats::{
+    ACCOUNT_KINDS, INCOME_FROM, INCOME_TO, SCATTER_CAP, Stats, WINDOWS,
+};
 
 /// Violations listed in full on the page; the rest are counted.
 pub const LISTED: usize = 20;
@@ -80,10 +85,10 @@ fn swatch(color: plotters::style::RGBColor) -> String {
     )
 }
 
-fn figure(out: &mut String, svg: &str, caption: &str) {
+fn figure(out: &mut String, id: &str, svg: &str, caption: &str) {
     let _ = write!(
         out,
-        "<figure>\n{svg}<figcaption>{}</figcaption>\n</figure>\n",
+        "<figure id=\"{id}\">\n{svg}<figcaption>{}</figcaption>\n</figure>\n",
         escape(caption)
     );
 }
@@ -131,13 +136,17 @@ pub fn render(page: &Page<'_>) -> Result<String> {
 
     validation(&mut out, report);
 
+    let criteria = &stats.criteria;
     out.push_str("<section id=\"personas\">\n<h2>Persona counts</h2>\n");
     figure(
         &mut out,
+        "persona-counts",
         &charts::persona_counts(stats)?,
         "Profiles per persona, with their share of the readable profiles.",
     );
     out.push_str("</section>\n");
+
+    rules_table(&mut out, stats);
 
     out.push_str("<section id=\"income\">\n<h2>Income distribution per persona</h2>\n");
     let outside: u64 = stats.income_below.iter().chain(&stats.income_above).sum();
@@ -157,29 +166,116 @@ pub fn render(page: &Page<'_>) -> Result<String> {
             INCOME_TO / 1000
         );
     }
-    figure(&mut out, &charts::income_histograms(stats)?, &caption);
-    out.push_str("</section>\n");
-
-    out.push_str("<section id=\"utilization\">\n<h2>Card utilization vs income</h2>\n");
     figure(
         &mut out,
-        &charts::utilization_scatter(stats, &personas.criteria)?,
+        "income",
+        &charts::income_histograms(stats)?,
+        &caption,
+    );
+    out.push_str("</section>\n");
+
+    let _ = write!(
+        out,
+        "<section id=\"high-utilization\">\n<h2>High Utilization</h2>\n<p>Some card's utilization ≥ {}, <strong>or</strong> interest charged &gt; $0, <strong>or</strong> minimum payments only, <strong>or</strong> overdue.</p>\n",
+        percent(criteria.high_utilization_min)
+    );
+    figure(
+        &mut out,
+        "utilization",
+        &charts::utilization_scatter(stats)?,
         &scatter_caption(stats),
     );
-    out.push_str("</section>\n");
-
-    out.push_str("<section id=\"savings\">\n<h2>Savings targets per persona</h2>\n");
     figure(
         &mut out,
-        &charts::savings_targets(stats, &personas.criteria)?,
-        "Planned monthly transfer into savings, as a share of each persona's profiles per band (each band includes its lower bound). The table gives exact quantiles.",
+        "high-utilization-triggers",
+        &charts::high_utilization_triggers(stats)?,
+        "Profiles of each persona meeting each High Utilization trigger (180-day window unless named; a profile can meet several).",
     );
-    savings_table(&mut out, stats);
+    figure(
+        &mut out,
+        "interest",
+        &charts::interest(stats)?,
+        "Interest charged on the card statements dated in each window, as a share of each persona's profiles per band (each band includes its lower bound); any interest meets High Utilization.",
+    );
+    out.push_str("</section>\n");
+
+    let _ = write!(
+        out,
+        "<section id=\"variable-income\">\n<h2>Variable Income</h2>\n<p>Median pay gap &gt; {} days <strong>and</strong> checking buffer &lt; {} of expenses. The gap is taken over the 180-day history and the buffer at the window's end, so both windows agree.</p>\n",
+        criteria.variable_income_gap_above_days,
+        months(criteria.variable_income_buffer_below_months)
+    );
+    let edge = pay_points_on_edge(stats);
+    let mut caption = format!(
+        "One dot per profile: {}. The shaded corner meets both rules.",
+        capped("profiles", stats.pay_points.len() as u64, stats.profiles)
+    );
+    if edge > 0 {
+        let _ = write!(
+            caption,
+            " {edge} profiles outside the axes are drawn on their edge."
+        );
+    }
+    figure(
+        &mut out,
+        "pay-gap",
+        &charts::pay_gap_scatter(stats)?,
+        &caption,
+    );
+    out.push_str("</section>\n");
+
+    let _ = write!(
+        out,
+        "<section id=\"subscription-heavy\">\n<h2>Subscription-Heavy</h2>\n<p>At least {} recurring merchants <strong>and</strong> (recurring spend ≥ {} a month <strong>or</strong> ≥ {} of total spend). A merchant recurs with three charges in the 90 days ending with the window, so the count and the monthly spend are the same in both windows; the share divides by each window's spend.</p>\n",
+        criteria.subscription_heavy_min_merchants,
+        money(criteria.subscription_heavy_min_monthly_spend),
+        percent(criteria.subscription_heavy_min_spend_share)
+    );
+    figure(
+        &mut out,
+        "recurring-merchants",
+        &charts::recurring_merchants(stats)?,
+        "Recurring subscription merchants per profile (housing and bills excluded), as a share of each persona's profiles.",
+    );
+    figure(
+        &mut out,
+        "recurring-spend",
+        &charts::recurring_spend(stats)?,
+        "What those merchants cost a month (a weekly charge × 30 / 7), as a share of each persona's profiles per band (each band includes its lower bound).",
+    );
+    figure(
+        &mut out,
+        "spend-share",
+        &charts::spend_share(stats)?,
+        "Recurring subscription spend as a share of each window's total monthly spend.",
+    );
+    out.push_str("</section>\n");
+
+    let _ = write!(
+        out,
+        "<section id=\"savings-builder\">\n<h2>Savings Builder</h2>\n<p>(Savings inflow ≥ {} a month <strong>or</strong> savings growth ≥ {}) <strong>and</strong> every card's utilization &lt; {} (or no card).</p>\n",
+        money(criteria.savings_builder_min_inflow),
+        percent(criteria.savings_builder_min_growth),
+        percent(criteria.savings_builder_utilization_below)
+    );
+    figure(
+        &mut out,
+        "savings-inflow",
+        &charts::savings_inflow(stats)?,
+        "Net transfers into savings accounts dated in each window, per 30 days, as a share of each persona's profiles per band (each band includes its lower bound).",
+    );
+    figure(
+        &mut out,
+        "savings-growth",
+        &charts::savings_growth(stats)?,
+        "Those transfers ÷ the savings balance before them: the growth of savings over each window.",
+    );
     out.push_str("</section>\n");
 
     out.push_str("<section id=\"accounts\">\n<h2>Account mix</h2>\n");
     figure(
         &mut out,
+        "account-mix",
         &charts::account_mix(stats)?,
         "Accounts of each kind held by each persona's profiles.",
     );
@@ -227,27 +323,51 @@ fn validation(out: &mut String, report: &Report) {
     out.push_str("</tbody>\n</table>\n</section>\n");
 }
 
-fn savings_table(out: &mut String, stats: &Stats) {
+/// `all N what`, or `the first CAP of N what (capped …)`.
+fn capped(what: &str, shown: u64, total: u64) -> String {
+    if total > shown {
+        format!("the first {SCATTER_CAP} of {total} {what} (capped to keep the page small)")
+    } else {
+        format!("all {total} {what}")
+    }
+}
+
+/// Per window, how many of each persona's profiles meet each rule.
+fn rules_table(out: &mut String, stats: &Stats) {
     out.push_str(
-        "<table>\n<thead><tr><th>persona</th><th class=\"n\">profiles</th><th class=\"n\">min</th><th class=\"n\">25th</th><th class=\"n\">median</th><th class=\"n\">75th</th><th class=\"n\">max</th></tr></thead>\n<tbody>\n",
+        "<section id=\"rules\">\n<h2>Detection rules met</h2>\n<p>Each profile's signals in the 30-day and the 180-day window, classified with the criteria of the definitions (each persona's section below draws its rule); a persona's own rule should hold for all its profiles, and no other rule except for deliberate overlap (control profiles meet none).</p>\n",
     );
+    out.push_str("<table>\n<thead><tr><th>persona</th><th>window</th>");
     for (i, persona) in PersonaId::ALL.into_iter().enumerate() {
-        let cells = match Spread::of(&stats.savings[i]) {
-            Some(s) => [s.min, s.p25, s.median, s.p75, s.max]
-                .iter()
-                .map(|v| format!("<td class=\"n\">${v}</td>"))
-                .collect::<String>(),
-            None => "<td class=\"n\">–</td>".repeat(5),
+        let name = if persona == PersonaId::Control {
+            "none"
+        } else {
+            persona_label(persona)
         };
-        let _ = writeln!(
+        let _ = write!(
             out,
-            "<tr><td>{}{}</td><td class=\"n\">{}</td>{cells}</tr>",
+            "<th class=\"n\">{}{}</th>",
             swatch(PERSONA_COLORS[i]),
-            persona_label(persona),
-            stats.counts[i]
+            name
         );
     }
-    out.push_str("</tbody>\n</table>\n");
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for (i, persona) in PersonaId::ALL.into_iter().enumerate() {
+        for (w, window) in WINDOWS.into_iter().enumerate() {
+            let _ = write!(
+                out,
+                "<tr><td>{}{}</td><td>{}</td>",
+                swatch(PERSONA_COLORS[i]),
+                persona_label(persona),
+                window.as_str()
+            );
+            for count in stats.matched[w][i] {
+                let _ = write!(out, "<td class=\"n\">{count}</td>");
+            }
+            out.push_str("</tr>\n");
+        }
+    }
+    out.push_str("</tbody>\n</table>\n</section>\n");
 }
 
 fn accounts_table(out: &mut String, stats: &Stats) {
