@@ -361,6 +361,9 @@ mod tests {
     use rust_decimal::Decimal;
     use spendsense_generator::{Generator, GeneratorConfig};
 
+    /// How many rows of a list table a profile has.
+    type ItemCount = fn(&UserProfile) -> usize;
+
     /// Every table of `profiles`, in the order of [`FILES`].
     fn tables(profiles: &[UserProfile]) -> [String; 5] {
         let mut tables = Tables::new(std::array::from_fn(|_| Vec::new())).unwrap();
@@ -418,7 +421,7 @@ mod tests {
                 .collect();
             let got: Vec<(&str, &str)> = accounts.iter().map(|r| (&r[0], &r[1])).collect();
             assert_eq!(got, expected, "seed {seed}");
-            let lists: [(&str, fn(&UserProfile) -> usize); 3] = [
+            let lists: [(&str, ItemCount); 3] = [
                 (PAYCHECKS_FILE, |p| p.plan.income.paychecks.len()),
                 (RECURRING_FILE, |p| p.plan.recurring.len()),
                 (CARDS_FILE, |p| p.plan.cards.len()),
