@@ -18,7 +18,9 @@ know nothing about SpendSense:
   Plaid's own schemas from <repo>/../shared/plaid: every account of 21 datasets
   against `AccountBase`, and every `--format plaid-sandbox` file against
   `UserCustomPassword` with `required` relaxed and unknown keys forbidden, plus
-  the file's balances, income, APR and minimum payment against the profile.
+  the file's balances, income, APR, minimum payment and overdue flag against
+  the profile and its plan; CSV: every table (users, accounts and the plan's
+  lists) against the JSONL, field by field.
 
 Prints one line per check and, last, `N passed, M failed`; exits 1 on any failure.
 """
@@ -35,6 +37,7 @@ import tempfile
 import time
 import traceback
 from collections import defaultdict
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -75,14 +78,14 @@ PLAID_URI = "https://spendsense.invalid/plaid-account-and-sandbox-schemas.json"
 PLAID_ACCOUNT_DATASETS = [(seed, 200, []) for seed in range(1, 21)] + [(2025, 200, ["--overlap", "0.5"])]
 # `--format plaid-sandbox` exports checked file by file against UserCustomPassword and the profiles.
 SANDBOX_DATASETS = [(42, 100, []), (7, 200, []), (11, 240, ["--overlap", "0.5"])]
-# Purchase APR ranges by persona (docs/plaid-sandbox.md).
-APR_RANGES = {
-    "high_utilization": (Decimal("24.99"), Decimal("29.99")),
-    "variable_income": (Decimal("22.99"), Decimal("27.99")),
-    "subscription_heavy": (Decimal("19.99"), Decimal("24.99")),
-    "control": (Decimal("19.99"), Decimal("24.99")),
-    "savings_builder": (Decimal("14.99"), Decimal("19.99")),
-}
+PERSONAS = {"high_utilization", "variable_income", "subscription_heavy", "savings_builder", "control"}
+# The CSV tables of the plan's lists: (file, path of the list in a profile).
+PLAN_TABLES = [
+    ("paychecks.csv", ("plan", "income", "paychecks")),
+    ("recurring.csv", ("plan", "recurring")),
+    ("cards.csv", ("plan", "cards")),
+]
+CSV_TABLES = ["users.csv", "accounts.csv", *(file for file, _ in PLAN_TABLES)]
 # Key paths SpendSense writes that Plaid's example files never use, though the schema defines them.
 KEYS_BEYOND_THE_EXAMPLES = {".override_accounts[].meta.mask"}
 
@@ -143,9 +146,29 @@ def text(value):
     """A JSON value as the CSV tables write it."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, list):
         return ";".join(value)
     return str(value)
+
+
+def flat(value, prefix=""):
+    """A JSON object's leaves as `a_b` keys, in order (nested objects joined by `_`)."""
+    out = {}
+    for key, item in value.items():
+        if isinstance(item, dict):
+            out.update(flat(item, f"{prefix}{key}_"))
+        else:
+            out[f"{prefix}{key}"] = item
+    return out
+
+
+def list_at(profile, path):
+    value = profile
+    for key in path:
+        value = value[key]
+    return value
 
 
 def same_totals(actual, expected, exact):
@@ -214,6 +237,13 @@ def check_csv_carries_the_same_facts(data):
             **{f"address_{k}": v for k, v in profile["identity"]["address"].items()},
             **profile["characteristics"],
         }
+        plan = profile["plan"]
+        expected.update({k: plan[k] for k in ("as_of", "history_start")})
+        expected.update({f"income_{k}": v for k, v in plan["income"].items() if k != "paychecks"})
+        expected["monthly_expenses"] = plan["monthly_expenses"]
+        transfers = plan["savings_transfers"]
+        for key in ("from_account_id", "to_account_id", "amount", "cadence", "first_transfer"):
+            expected[f"savings_transfers_{key}"] = transfers[key] if transfers else None
         assert user == {k: text(v) for k, v in expected.items()}, (user, expected)
         for account in profile["accounts"]:
             flat = {"user_id": profile["user_id"], "account_id": account["account_id"]}
@@ -222,6 +252,13 @@ def check_csv_carries_the_same_facts(data):
             row = next(rows)
             assert row == {k: text(v) for k, v in flat.items()}, (row, flat)
             assert list(row) == list(flat), "column order follows the JSON keys"
+    for file, path in PLAN_TABLES:
+        with open(data.dir / file, newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        expected = [
+            {"user_id": profile["user_id"], **flat(item)} for profile in data.profiles for item in list_at(profile, path)
+        ]
+        assert rows == [{k: text(v) for k, v in e.items()} for e in expected], (file, rows[:2], expected[:2])
 
 
 def check_duckdb_reads_numbers_and_counts(data):
@@ -285,7 +322,7 @@ def snippets(language):
 
 def check_doc_lists_the_csv_columns(data):
     doc = FORMAT_DOC.read_text(encoding="utf-8")
-    for table in ["users.csv", "accounts.csv"]:
+    for table in CSV_TABLES:
         section = doc[doc.index(f"### `{table}`") :]
         section = section[: section.index("\n\n", section.index("|"))]
         documented = re.findall(r"^\| `([a-z_]+)` \|", section, flags=re.M)
@@ -620,11 +657,13 @@ def cents(value):
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
-def minimum_payment(balance, apr):
-    """max($25, 1% of the balance + a month's interest), never above the balance (docs/plaid-sandbox.md)."""
-    if balance <= 0:
+def monthly_net_income(plan):
+    """The paychecks' total per 30 days of history (docs/plaid-sandbox.md)."""
+    start, end = (date.fromisoformat(plan[k]) for k in ("history_start", "as_of"))
+    days = (end - start).days + 1
+    if days <= 0:
         return Decimal("0.00")
-    return cents(min(balance, max(Decimal("25.00"), cents(balance / 100) + cents(balance * apr / 1200))))
+    return cents(sum((p["amount"] for p in plan["income"]["paychecks"]), Decimal(0)) * 30 / days)
 
 
 def exact(actual, expected, what):
@@ -656,12 +695,12 @@ def check_sandbox_matches_profiles(export):
             if balances["limit"] is not None:
                 exact(entry["meta"]["limit"], balances["limit"], where)
             assert entry["identity"] == owner, where
-            if account["subtype"] == "credit card":
+            plan = next((c for c in profile["plan"]["cards"] if c["account_id"] == account["account_id"]), None)
+            if account["subtype"] == "credit card" and plan is not None:
                 liability = entry["liability"]
-                low, high = APR_RANGES[profile["persona"]]
-                assert liability["type"] == "credit" and liability["is_overdue"] is False, where
-                assert low <= liability["purchase_apr"] <= high, (where, liability["purchase_apr"])
-                exact(liability["minimum_payment_amount"], minimum_payment(balances["current"], liability["purchase_apr"]), where)
+                assert liability["type"] == "credit" and liability["is_overdue"] is plan["is_overdue"], where
+                exact(liability["purchase_apr"], plan["purchase_apr"], where)
+                exact(liability["minimum_payment_amount"], plan["minimum_payment"], where)
             else:
                 assert "liability" not in entry, where
             if "inflow_model" in entry:
@@ -670,7 +709,7 @@ def check_sandbox_matches_profiles(export):
         inflow = inflows[0][1]
         traits = profile["characteristics"]
         assert inflow["type"] == "monthly-income"
-        exact(inflow["income_amount"], cents(profile["annual_income"] / 12), profile["user_id"])
+        exact(inflow["income_amount"], monthly_net_income(profile["plan"]), profile["user_id"])
         assert inflow["payment_day_of_month"] == min(max(traits["median_pay_gap_days"], 1), 28), (profile["user_id"], inflow)
         regular = traits["income_stability"] == "regular"
         assert inflow["transaction_name"] == ("DIRECT DEPOSIT PAYROLL" if regular else "DIRECT DEPOSIT CONTRACT PAYMENT"), inflow
@@ -685,7 +724,8 @@ def check_sandbox_personas_look_right(exports):
             seen[persona] += 1
             accounts = config["override_accounts"]
             cards = [a for a in accounts if a["subtype"] == "credit card"]
-            income = next(a["inflow_model"]["income_amount"] for a in accounts if "inflow_model" in a)
+            # Persona buffers are months of gross income, not of the net `income_amount`.
+            income = profile["annual_income"] / 12
             checking = next(a["starting_balance"] for a in accounts if a["subtype"] == "checking")
             savings = sum((a["starting_balance"] for a in accounts if a["subtype"] == "savings"), Decimal(0))
             utilizations = [a["starting_balance"] / a["meta"]["limit"] for a in cards]
@@ -695,7 +735,7 @@ def check_sandbox_personas_look_right(exports):
                 assert checking < income, (profile["user_id"], checking, income)
             if persona == "savings_builder":
                 assert savings >= Decimal("2.99") * income and max(utilizations) < Decimal("0.3"), (profile["user_id"], savings, utilizations)
-    assert set(seen) == set(APR_RANGES), dict(seen)
+    assert set(seen) == PERSONAS, dict(seen)
 
 
 def check_sandbox_doc_example(export):
@@ -713,7 +753,7 @@ def sandbox_mutations():
     """(name, change) pairs; each puts a key or value UserCustomPassword does not define into a file."""
 
     def card(c):
-        return next(a for a in c["override_accounts"] if "liability" in a)
+        return next(a for a in c["override_accounts"] if a["subtype"] == "credit card")
 
     def checking(c):
         return next(a for a in c["override_accounts"] if "inflow_model" in a)
@@ -721,7 +761,7 @@ def sandbox_mutations():
     return [
         ("unknown top-level key user_id", lambda c: c.__setitem__("user_id", "user_MASKED_000")),
         ("holder_category on an override account", lambda c: checking(c).__setitem__("holder_category", "personal")),
-        ("last_statement_balance in a liability", lambda c: card(c)["liability"].__setitem__("last_statement_balance", 10.0)),
+        ("last_statement_balance in a liability", lambda c: card(c).setdefault("liability", {"type": "credit"}).__setitem__("last_statement_balance", 10.0)),
         ("account_id in meta", lambda c: checking(c)["meta"].__setitem__("account_id", "x")),
         ("subtype credit_card", lambda c: card(c).__setitem__("subtype", "credit_card")),
         ("type investments", lambda c: checking(c).__setitem__("type", "investments")),

@@ -23,7 +23,8 @@
 //! table makes its first column list exactly TYPE's fields, so notes the model
 //! cannot carry (how the generator fills a field) still cannot miss a field.
 //! TYPE `validation rules` makes it list exactly `spendsense_schema::Rule::ALL`.
-//! TYPE `users.csv` or `accounts.csv` checks a table of CSV columns instead:
+//! TYPE `users.csv`, `accounts.csv` or another file of the export's `FILES`
+//! checks a table of CSV columns instead:
 //! exactly the export's columns, each with (third cell) the JSON key the
 //! export's naming rule turns into it.
 
@@ -282,13 +283,9 @@ fn check_tables(schema: &Value, file: &str, text: &str) -> Result<()> {
 
 /// The columns of a CSV table of `spendsense_export::tables`, by file name.
 fn csv_columns(table: &str) -> Option<Vec<String>> {
-    use spendsense_export::tables::{ACCOUNT_COLUMNS, ACCOUNTS_FILE, USER_COLUMNS, USERS_FILE};
-    let columns: &[&str] = match table {
-        USERS_FILE => &USER_COLUMNS,
-        ACCOUNTS_FILE => &ACCOUNT_COLUMNS,
-        _ => return None,
-    };
-    Some(columns.iter().map(|c| c.to_string()).collect())
+    use spendsense_export::tables::{COLUMNS, FILES};
+    let index = FILES.iter().position(|file| *file == table)?;
+    Some(COLUMNS[index].iter().map(|c| c.to_string()).collect())
 }
 
 /// The names of `validate_profile`'s rules, in the order it checks them.
@@ -308,8 +305,8 @@ fn check_column_sources(table: &str, rows: &[Vec<String>]) -> Result<()> {
         let (Some(column), Some(key)) = (row.first(), row.get(2)) else {
             bail!("a row of the {table} table has no JSON key cell");
         };
-        if table == spendsense_export::tables::ACCOUNTS_FILE && column == "user_id" {
-            continue; // The owner's id, not a field of the account.
+        if table != spendsense_export::tables::USERS_FILE && column == "user_id" {
+            continue; // The owner's id, not a field of the list's item.
         }
         let path = key.replace("[*]", "[]");
         let (file, derived) = spendsense_export::tables::column_of(&path);

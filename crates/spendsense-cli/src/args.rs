@@ -70,7 +70,8 @@ pub struct GenerateArgs {
     pub seed: u64,
 
     /// Output layout: `json` is one pretty-printed array, `jsonl` one profile per line,
-    /// `csv` two tables (users.csv, accounts.csv) in the directory given by -o,
+    /// `csv` five tables (users.csv, accounts.csv, paychecks.csv, recurring.csv, cards.csv)
+    /// in the directory given by -o,
     /// `plaid-sandbox` one Plaid Sandbox custom-user file per profile there.
     #[arg(short, long, value_enum, default_value_t = DataFormat::Json)]
     pub format: DataFormat,
@@ -189,7 +190,7 @@ pub enum DataFormat {
     Json,
     /// JSON Lines: one compact profile per line.
     Jsonl,
-    /// Two CSV tables, users.csv and accounts.csv joined by user_id, in the -o directory.
+    /// Five CSV tables joined by user_id (users, accounts, paychecks, recurring, cards), in the -o directory.
     Csv,
     /// One Plaid Sandbox `user_custom` configuration per profile, <user_id>.json, and index.json, in the -o directory.
     PlaidSandbox,

@@ -1,6 +1,7 @@
-//! `--format csv`: the users and accounts tables of [`spendsense_export::tables`]
-//! as two files in the output directory, each written to a temporary sibling
-//! and renamed into place (see [`crate::output`]).
+//! `--format csv`: the tables of [`spendsense_export::tables`] (users,
+//! accounts, paychecks, recurring charges, card plans) as files in the output
+//! directory, each written to a temporary sibling and renamed into place (see
+//! [`crate::output`]).
 
 use std::io::{self, Write};
 use std::ops::Range;
@@ -8,8 +9,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use spendsense_cli::pipeline::{ProfileSource, Stats};
+pub use spendsense_export::tables::FILES;
 use spendsense_export::tables::Tables;
-pub use spendsense_export::tables::{ACCOUNTS_FILE, USERS_FILE};
+#[cfg(test)]
+use spendsense_export::tables::USERS_FILE;
 
 use crate::output::{Durability, Output};
 
@@ -34,18 +37,24 @@ impl<W: Write> Write for Counting<W> {
     }
 }
 
+/// The files of `--format csv`, for summaries and errors: `users.csv, accounts.csv, …`.
+pub fn file_list() -> String {
+    FILES.join(", ")
+}
+
 /// The output directory of `--format csv`, created if missing; refused
 /// before anything is generated when it is stdout or not a directory.
 pub fn output_dir(path: Option<&Path>) -> Result<PathBuf> {
     crate::output::output_dir(
         path,
         "csv",
-        &format!("two files ({USERS_FILE}, {ACCOUNTS_FILE})"),
+        &format!("{} files ({})", FILES.len(), file_list()),
     )
 }
 
-/// Writes profiles `range` of `source` as `users.csv` and `accounts.csv` in
-/// `dir`, one profile at a time; each file replaces any old one atomically.
+/// Writes profiles `range` of `source` as the tables of [`FILES`] in `dir`,
+/// one profile at a time; each file replaces any old one atomically, and
+/// only once every table is complete.
 pub fn write_dir(
     source: &dyn ProfileSource,
     range: Range<u64>,
@@ -53,18 +62,18 @@ pub fn write_dir(
     durability: Durability,
     progress: &dyn Fn(u64),
 ) -> Result<Stats> {
-    let users = Output::open_with(Some(&dir.join(USERS_FILE)), durability)?;
-    let accounts = Output::open_with(Some(&dir.join(ACCOUNTS_FILE)), durability)?;
-    let mut tables = Tables::new(
-        Counting {
-            inner: users,
+    let mut outputs = Vec::with_capacity(FILES.len());
+    for file in FILES {
+        outputs.push(Counting {
+            inner: Output::open_with(Some(&dir.join(file)), durability)?,
             bytes: 0,
-        },
-        Counting {
-            inner: accounts,
-            bytes: 0,
-        },
-    )?;
+        });
+    }
+    let outputs: [Counting<Output>; 5] = match outputs.try_into() {
+        Ok(outputs) => outputs,
+        Err(_) => unreachable!("one output per file of FILES"),
+    };
+    let mut tables = Tables::new(outputs)?;
     let mut stats = Stats::default();
     let mut failed = None;
     let mut scratch = None;
@@ -83,10 +92,11 @@ pub fn write_dir(
         }
     }
     progress(stats.profiles);
-    let (users, accounts) = tables.finish()?;
-    stats.bytes = users.bytes + accounts.bytes;
-    users.inner.commit()?;
-    accounts.inner.commit()?;
+    let outputs = tables.finish()?;
+    stats.bytes = outputs.iter().map(|o| o.bytes).sum();
+    for output in outputs {
+        output.inner.commit()?;
+    }
     Ok(stats)
 }
 
@@ -110,19 +120,20 @@ mod tests {
         let generator = Generator::new(&GeneratorConfig::new(5, 30)).unwrap();
         let stats = write_dir(&generator, 10..30, &dir, Durability::Synced, &|_| {}).unwrap();
         assert_eq!(stats.profiles, 20);
+        let sizes: u64 = FILES
+            .iter()
+            .map(|file| fs::metadata(dir.join(file)).unwrap().len())
+            .sum();
+        assert_eq!(stats.bytes, sizes);
         let users = fs::read_to_string(dir.join(USERS_FILE)).unwrap();
-        let accounts = fs::read_to_string(dir.join(ACCOUNTS_FILE)).unwrap();
-        assert_eq!(stats.bytes, (users.len() + accounts.len()) as u64);
         assert_eq!(rows(&users)[0][0], *"user_MASKED_010");
         let mut names: Vec<_> = fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
         names.sort();
-        assert_eq!(
-            names,
-            [ACCOUNTS_FILE, USERS_FILE],
-            "no temporary files left"
-        );
+        let mut expected = FILES.to_vec();
+        expected.sort();
+        assert_eq!(names, expected, "no temporary files left");
     }
 }

@@ -1,6 +1,6 @@
 //! Views of SpendSense profiles for other tools.
 //!
-//! - [`tables`]: the `users` and `accounts` CSV tables, joined by `user_id`;
+//! - [`tables`]: the CSV tables (`users`, `accounts` and the plan's lists), joined by `user_id`;
 //! - [`sandbox`]: a profile as a Plaid Sandbox `user_custom` configuration;
 //! - [`stats`]: the per-persona statistics `spendsense report` draws.
 //!
@@ -18,9 +18,9 @@
 //!
 //! let profile = Generator::new(&GeneratorConfig::new(42, 1))?.profile(0);
 //!
-//! let mut tables = Tables::new(Vec::new(), Vec::new())?;
+//! let mut tables = Tables::new(std::array::from_fn(|_| Vec::new()))?;
 //! tables.write(&profile)?;
-//! let (users, accounts) = tables.finish()?;
+//! let [users, accounts, ..] = tables.finish()?;
 //! assert!(String::from_utf8(users)?.starts_with("user_id,name,persona,"));
 //! assert_eq!(String::from_utf8(accounts)?.lines().count(), 1 + profile.accounts.len());
 //!
@@ -84,7 +84,8 @@ pub(crate) mod model {
     use spendsense_schema::UserProfile;
 
     /// A profile that sets every field, the optional overlap keys too
-    /// (every account key is always present, null or not).
+    /// (every account key is always present, null or not), with a full plan
+    /// whose nullable `savings_transfers` is set.
     pub fn profile_with_every_field() -> UserProfile {
         spendsense_schema::sample::overlap_profile()
     }

@@ -8,8 +8,9 @@
 //! Each account of the profile becomes one `override_accounts` entry with
 //! Plaid's `type`, `subtype`, `starting_balance` (= `balances.current`),
 //! `force_available_balance` (= `balances.available`), `currency`, `meta`
-//! and the owner's `identity`; credit cards add a `liability` block and the
-//! checking account an `inflow_model` carrying the monthly income.
+//! and the owner's `identity`; credit cards add a `liability` block with the
+//! terms of their card plan (`plan.cards`) and the checking account an
+//! `inflow_model` carrying the monthly net pay of the plan's paychecks.
 //!
 //! Only keys and enum values of Plaid's `UserCustomPassword` schema are
 //! written, and only those Plaid's own example files use: the schema's
@@ -18,18 +19,21 @@
 //! (`tests/clients/check_clients.py`) validate every file against that schema
 //! with `required` relaxed and unknown keys forbidden.
 //!
-//! The mapping is a pure function of the profile. Values the profile does not
-//! carry (the APR) are derived from it deterministically, so the export draws
-//! no random number and cannot change the profile bytes or the fingerprint.
-//! It lives in the export crate rather than the schema because, like the CSV
-//! tables, it is an output layout and not part of the profile model: its APR
-//! and payment policies are export choices, free to change without touching
-//! the schema or the generator.
+//! The mapping is a pure function of the profile: every value comes from the
+//! profile and its plan (the APR, minimum payment and overdue flag from the
+//! card plan), so the export draws no random number and cannot change the
+//! profile bytes or the fingerprint. The plan's dated events (paychecks,
+//! recurring charges, card interest, savings transfers) would be Sandbox
+//! `transactions`; this export does not write them yet, and
+//! [`PROFILE_FIELDS`] says so field by field. It lives in the export crate
+//! rather than the schema because, like the CSV tables, it is an output
+//! layout and not part of the profile model.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 use spendsense_schema::{
-    Account, AccountSubtype, AccountType, IncomeStability, PersonaId, UserProfile, money,
+    Account, AccountSubtype, AccountType, CardPlan, IncomeStability, PersonaId, Plan, UserProfile,
+    money,
 };
 
 use crate::Error;
@@ -43,17 +47,11 @@ pub const MONTHLY_INCOME: &str = "monthly-income";
 /// The latest `payment_day_of_month` Plaid accepts as a number (1 to 28).
 pub const LAST_PAYMENT_DAY: u16 = 28;
 
-/// The smallest minimum payment on a card, in dollars, unless the balance is smaller.
-pub const MINIMUM_PAYMENT_FLOOR: Decimal = Decimal::from_parts(2500, 0, 0, false, 2);
-
 /// Income transaction name for regular pay (weekly to monthly paychecks).
 pub const PAYROLL_NAME: &str = "DIRECT DEPOSIT PAYROLL";
 
 /// Income transaction name for irregular (gig or contract) pay.
 pub const CONTRACT_NAME: &str = "DIRECT DEPOSIT CONTRACT PAYMENT";
-
-/// How many whole-percent APR steps each persona's range spans.
-const APR_STEPS: u64 = 6;
 
 /// What a Sandbox configuration makes of one profile field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,16 +66,13 @@ pub enum Carried {
 /// `accounts[].…`), and what the configuration makes of it. A test compares
 /// the paths with the profile's serde form, so a new field fails it until it
 /// is listed here; `docs/plaid-sandbox.md` shows this table.
-pub const PROFILE_FIELDS: [(&str, Carried); 33] = [
+pub const PROFILE_FIELDS: [(&str, Carried); 61] = [
     (
         "user_id",
         Carried::To("the file name `<user_id>.json`; `index.json` `user_id`"),
     ),
     ("name", Carried::To("`identity.names` of every account")),
-    (
-        "persona",
-        Carried::To("`index.json` `persona`; the range of the cards' `liability.purchase_apr`"),
-    ),
+    ("persona", Carried::To("`index.json` `persona`")),
     (
         "expected_assignment",
         Carried::To("`index.json` `expected_assignment`"),
@@ -90,7 +85,9 @@ pub const PROFILE_FIELDS: [(&str, Carried); 33] = [
     ),
     (
         "annual_income",
-        Carried::To("checking `inflow_model.income_amount` (a twelfth)"),
+        Carried::Skipped(
+            "gross pay; the checking `inflow_model.income_amount` is the net pay of `plan.income.paychecks`",
+        ),
     ),
     (
         "demographics.age",
@@ -158,7 +155,7 @@ pub const PROFILE_FIELDS: [(&str, Carried); 33] = [
     (
         "accounts[].account_id",
         Carried::To(
-            "the step of the card's `liability.purchase_apr` (Plaid assigns its own account ids)",
+            "which card plan fills a card's `liability` (Plaid assigns its own account ids)",
         ),
     ),
     (
@@ -167,7 +164,7 @@ pub const PROFILE_FIELDS: [(&str, Carried); 33] = [
     ),
     (
         "accounts[].balances.current",
-        Carried::To("`starting_balance`; cards' `liability.minimum_payment_amount`"),
+        Carried::To("`starting_balance`"),
     ),
     ("accounts[].balances.limit", Carried::To("`meta.limit`")),
     (
@@ -192,7 +189,126 @@ pub const PROFILE_FIELDS: [(&str, Carried); 33] = [
             "Plaid's override accounts have no holder category; generated accounts are all personal",
         ),
     ),
+    ("plan.as_of", Carried::Skipped(NO_HISTORY)),
+    ("plan.history_start", Carried::Skipped(NO_HISTORY)),
+    (
+        "plan.income.employer",
+        Carried::Skipped(
+            "the `monthly-income` model names its deposits by `transaction_name` (payroll or contract payment), not by payer",
+        ),
+    ),
+    (
+        "plan.income.frequency",
+        Carried::Skipped("always equal to `characteristics.pay_frequency`"),
+    ),
+    (
+        "plan.income.paychecks[].date",
+        Carried::Skipped(
+            "each paycheck is a transaction, not written yet; Plaid's income model pays once a month",
+        ),
+    ),
+    (
+        "plan.income.paychecks[].amount",
+        Carried::To(
+            "checking `inflow_model.income_amount`: the paychecks' total per 30 days of history",
+        ),
+    ),
+    ("plan.monthly_expenses", Carried::Skipped(AS_TRANSACTIONS)),
+    (
+        "plan.recurring[].merchant",
+        Carried::Skipped(AS_TRANSACTIONS),
+    ),
+    (
+        "plan.recurring[].category.primary",
+        Carried::Skipped(AS_TRANSACTIONS),
+    ),
+    (
+        "plan.recurring[].category.detailed",
+        Carried::Skipped(AS_TRANSACTIONS),
+    ),
+    ("plan.recurring[].amount", Carried::Skipped(AS_TRANSACTIONS)),
+    (
+        "plan.recurring[].cadence",
+        Carried::Skipped(AS_TRANSACTIONS),
+    ),
+    (
+        "plan.recurring[].first_charge",
+        Carried::Skipped(AS_TRANSACTIONS),
+    ),
+    (
+        "plan.recurring[].account_id",
+        Carried::Skipped(AS_TRANSACTIONS),
+    ),
+    (
+        "plan.cards[].account_id",
+        Carried::To("the card whose `liability` the plan fills"),
+    ),
+    (
+        "plan.cards[].purchase_apr",
+        Carried::To("`liability.purchase_apr`"),
+    ),
+    (
+        "plan.cards[].statement_day",
+        Carried::Skipped("Plaid's `LiabilityOverride` has no statement day"),
+    ),
+    (
+        "plan.cards[].payment",
+        Carried::Skipped(
+            "shows as `liability.is_overdue`; how statements are paid is transactions, not written yet",
+        ),
+    ),
+    (
+        "plan.cards[].last_statement_balance",
+        Carried::Skipped(
+            "Plaid's `LiabilityOverride` has no statement balance; `starting_balance` is the current balance",
+        ),
+    ),
+    (
+        "plan.cards[].minimum_payment",
+        Carried::To("`liability.minimum_payment_amount`"),
+    ),
+    (
+        "plan.cards[].interest_per_statement",
+        Carried::Skipped(
+            "interest charges are transactions, not written yet; `LiabilityOverride` has no interest amount",
+        ),
+    ),
+    (
+        "plan.cards[].next_payment_due_date",
+        Carried::Skipped("Plaid's `LiabilityOverride` has no due date"),
+    ),
+    (
+        "plan.cards[].is_overdue",
+        Carried::To("`liability.is_overdue`"),
+    ),
+    (
+        "plan.savings_transfers.from_account_id",
+        Carried::Skipped(AS_TRANSACTIONS),
+    ),
+    (
+        "plan.savings_transfers.to_account_id",
+        Carried::Skipped(AS_TRANSACTIONS),
+    ),
+    (
+        "plan.savings_transfers.amount",
+        Carried::Skipped(AS_TRANSACTIONS),
+    ),
+    (
+        "plan.savings_transfers.cadence",
+        Carried::Skipped(AS_TRANSACTIONS),
+    ),
+    (
+        "plan.savings_transfers.first_transfer",
+        Carried::Skipped(AS_TRANSACTIONS),
+    ),
 ];
+
+/// Why the plan's dated events are not carried yet.
+const AS_TRANSACTIONS: &str =
+    "the plan's events become Sandbox `transactions`, which this export does not write yet";
+
+/// Why the history window is not carried.
+const NO_HISTORY: &str = "Plaid dates Sandbox data from the day the Item is created; the history would date the transactions, not written yet";
 
 /// One `user_custom` configuration (Plaid's `UserCustomPassword`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -255,13 +371,13 @@ pub struct Liability {
     /// Always `credit`.
     #[serde(rename = "type")]
     pub kind: &'static str,
-    /// Percent a year, see [`purchase_apr`].
+    /// The card plan's `purchase_apr`, percent a year.
     #[serde(with = "money")]
     pub purchase_apr: Decimal,
-    /// See [`minimum_payment`].
+    /// The card plan's `minimum_payment`, due on the last statement.
     #[serde(with = "money")]
     pub minimum_payment_amount: Decimal,
-    /// Always `false`: a profile carries no payment history to be late on.
+    /// The card plan's `is_overdue`: its last minimum payment was missed.
     pub is_overdue: bool,
 }
 
@@ -271,7 +387,7 @@ pub struct InflowModel {
     /// Always [`MONTHLY_INCOME`].
     #[serde(rename = "type")]
     pub kind: &'static str,
-    /// See [`monthly_income`].
+    /// See [`monthly_net_income`].
     #[serde(with = "money")]
     pub income_amount: Decimal,
     /// See [`payment_day`].
@@ -355,7 +471,12 @@ pub fn user_custom(profile: &UserProfile) -> UserCustom {
         .iter()
         .enumerate()
         .map(|(i, account)| {
-            let mut entry = override_account(account, profile.persona, identity.clone());
+            let card = profile
+                .plan
+                .cards
+                .iter()
+                .find(|card| card.account_id == account.account_id);
+            let mut entry = override_account(account, card, identity.clone());
             if checking == Some(i) {
                 entry.inflow_model = Some(inflow_model(profile));
             }
@@ -365,20 +486,22 @@ pub fn user_custom(profile: &UserProfile) -> UserCustom {
     UserCustom { override_accounts }
 }
 
-fn override_account(account: &Account, persona: PersonaId, identity: Owner) -> OverrideAccount {
+/// `card` is the card plan of `account`, if any: a valid profile has one for
+/// each credit card, and a card without one gets no `liability` block.
+fn override_account(
+    account: &Account,
+    card: Option<&CardPlan>,
+    identity: Owner,
+) -> OverrideAccount {
     let balances = &account.balances;
-    let liability = match (account.is_credit_card(), balances.current) {
-        (true, Some(current)) => {
-            let purchase_apr = purchase_apr(persona, &account.account_id);
-            Some(Liability {
-                kind: "credit",
-                purchase_apr,
-                minimum_payment_amount: minimum_payment(current, purchase_apr),
-                is_overdue: false,
-            })
-        }
-        _ => None,
-    };
+    let liability = card
+        .filter(|_| account.is_credit_card())
+        .map(|card| Liability {
+            kind: "credit",
+            purchase_apr: card.purchase_apr,
+            minimum_payment_amount: card.minimum_payment,
+            is_overdue: card.is_overdue,
+        });
     OverrideAccount {
         account_type: account.account_type,
         subtype: account.subtype,
@@ -433,7 +556,7 @@ fn inflow_model(profile: &UserProfile) -> InflowModel {
     let traits = &profile.characteristics;
     InflowModel {
         kind: MONTHLY_INCOME,
-        income_amount: monthly_income(profile.annual_income),
+        income_amount: monthly_net_income(&profile.plan),
         payment_day_of_month: payment_day(traits.median_pay_gap_days),
         transaction_name: match traits.income_stability {
             IncomeStability::Regular => PAYROLL_NAME,
@@ -442,9 +565,21 @@ fn inflow_model(profile: &UserProfile) -> InflowModel {
     }
 }
 
-/// `annual_income / 12`, rounded half away from zero to cents.
-pub fn monthly_income(annual_income: Decimal) -> Decimal {
-    cents(annual_income / Decimal::from(12))
+/// The monthly net pay of a plan: the total of its paychecks per 30 days of
+/// history (`sum × 30 / days`, the days from `history_start` to `as_of`
+/// counting both ends), rounded half away from zero to cents.
+///
+/// Plaid's `monthly-income` model deposits one amount a month, so the plan's
+/// take-home pay, not the gross `annual_income`, is what its checking account
+/// would receive; a 30-day month is the plan's month elsewhere too
+/// (`RecurringCharge::monthly_amount`). A plan without paychecks pays 0.00.
+pub fn monthly_net_income(plan: &Plan) -> Decimal {
+    let days = plan.history_start.days_until(plan.as_of) + 1;
+    if days <= 0 {
+        return cents(Decimal::ZERO);
+    }
+    let total: Decimal = plan.income.paychecks.iter().map(|p| p.amount).sum();
+    cents(total * Decimal::from(30) / Decimal::from(days))
 }
 
 /// The day of the month Plaid deposits the month's income on.
@@ -459,51 +594,11 @@ pub fn payment_day(median_pay_gap_days: u16) -> u16 {
     median_pay_gap_days.clamp(1, LAST_PAYMENT_DAY)
 }
 
-/// A card's purchase APR in percent, plausible for the persona.
-///
-/// Each persona has a range of six APRs one point apart, ending in .99 as card
-/// APRs do: high_utilization 24.99–29.99 (users near their limits get the
-/// priciest credit), variable_income 22.99–27.99, subscription_heavy and
-/// control 19.99–24.99, savings_builder 14.99–19.99. Which step a card gets
-/// is the FNV-1a hash of its `account_id` modulo six: deterministic, spread
-/// over the range, and independent of the generator's random streams.
-pub fn purchase_apr(persona: PersonaId, account_id: &str) -> Decimal {
-    let lowest_whole_percent: u64 = match persona {
-        PersonaId::HighUtilization => 25,
-        PersonaId::VariableIncome => 23,
-        PersonaId::SubscriptionHeavy | PersonaId::Control => 20,
-        PersonaId::SavingsBuilder => 15,
-    };
-    let step = fnv1a(account_id.as_bytes()) % APR_STEPS;
-    Decimal::new(((lowest_whole_percent + step) * 100 - 1) as i64, 2)
-}
-
-/// A card's minimum payment: the larger of $25 and 1% of the balance plus a
-/// month's interest at `apr_percent`, but never more than the balance.
-///
-/// `minimum = min(balance, max(25.00, round(balance × 1%) + round(balance × apr / 100 / 12)))`,
-/// each term rounded half away from zero to cents; a zero balance owes nothing.
-pub fn minimum_payment(balance: Decimal, apr_percent: Decimal) -> Decimal {
-    if balance <= Decimal::ZERO {
-        return cents(Decimal::ZERO);
-    }
-    let one_percent = cents(balance / Decimal::ONE_HUNDRED);
-    let interest = cents(balance * apr_percent / Decimal::from(1200));
-    cents(balance.min(MINIMUM_PAYMENT_FLOOR.max(one_percent + interest)))
-}
-
 /// Rounds half away from zero to exactly two decimals (`25` becomes `25.00`).
 fn cents(value: Decimal) -> Decimal {
     let mut rounded = value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     rounded.rescale(2);
     rounded
-}
-
-/// 64-bit FNV-1a: a fixed, platform-independent hash.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
 }
 
 /// The configuration's file name, `<user_id>.json`; refused when the id could
@@ -524,7 +619,7 @@ pub fn file_name(user_id: &str) -> Result<String, Error> {
 mod tests {
     use super::*;
     use spendsense_generator::{Generator, GeneratorConfig};
-    use spendsense_schema::PayFrequency;
+    use spendsense_schema::{CardPayment, PayFrequency};
 
     fn dec(text: &str) -> Decimal {
         Decimal::from_str_exact(text).unwrap()
@@ -537,77 +632,19 @@ mod tests {
             .collect()
     }
 
-    fn check_minimum(balance: &str, apr: &str, expected: &str) {
-        let got = minimum_payment(dec(balance), dec(apr));
-        assert_eq!(got, dec(expected), "balance {balance} at {apr}%");
-        assert_eq!(got.to_string(), expected, "two decimals");
-    }
-
     #[test]
-    fn minimum_payment_is_one_percent_plus_interest_with_a_25_dollar_floor() {
-        // 1% of 4130.00 = 41.30; 4130.00 × 29.99 / 1200 = 103.2155.. → 103.22.
-        check_minimum("4130.00", "29.99", "144.52");
-        // 1% of 2703.00 = 27.03; 2703.00 × 14.99 / 1200 = 33.76497.. → 33.76.
-        check_minimum("2703.00", "14.99", "60.79");
-        // 1% of 1000.00 + 1000.00 × 12 / 1200 = 10.00 + 10.00 = 20.00 < 25.00.
-        check_minimum("1000.00", "12.00", "25.00");
-        // The floor never exceeds the balance, and nothing is owed on nothing.
-        check_minimum("18.40", "24.99", "18.40");
-        check_minimum("25.00", "24.99", "25.00");
-        check_minimum("0.00", "24.99", "0.00");
-        check_minimum("0", "24.99", "0.00");
-        // Half a cent rounds away from zero: 1% of 0.50 is 0.005 → 0.01.
-        check_minimum("2500.50", "0", "25.01");
-    }
-
-    #[test]
-    fn apr_ranges_follow_the_persona() {
-        let all = profiles(17, 500);
-        let mut seen: Vec<(PersonaId, Decimal)> = Vec::new();
-        for profile in &all {
-            for card in profile.accounts.iter().filter(|a| a.is_credit_card()) {
-                let apr = purchase_apr(profile.persona, &card.account_id);
-                let (low, high) = match profile.persona {
-                    PersonaId::HighUtilization => ("24.99", "29.99"),
-                    PersonaId::VariableIncome => ("22.99", "27.99"),
-                    PersonaId::SubscriptionHeavy | PersonaId::Control => ("19.99", "24.99"),
-                    PersonaId::SavingsBuilder => ("14.99", "19.99"),
-                };
-                assert!(dec(low) <= apr && apr <= dec(high), "{apr}");
-                assert_eq!(apr.scale(), 2);
-                assert_eq!(apr.fract(), dec("0.99"));
-                assert_eq!(apr, purchase_apr(profile.persona, &card.account_id));
-                seen.push((profile.persona, apr));
-            }
-        }
-        let aprs = |persona| -> Vec<Decimal> {
-            seen.iter()
-                .filter(|(p, _)| *p == persona)
-                .map(|(_, apr)| *apr)
-                .collect()
-        };
-        let high = aprs(PersonaId::HighUtilization);
-        let saver = aprs(PersonaId::SavingsBuilder);
-        assert!(high.iter().min() > saver.iter().max());
-        // The hash spreads cards over every step of a range.
-        let mut distinct = high.clone();
-        distinct.sort();
-        distinct.dedup();
-        assert_eq!(distinct.len(), APR_STEPS as usize, "{distinct:?}");
-    }
-
-    #[test]
-    fn inflow_amount_is_a_twelfth_of_the_income_in_cents() {
-        for (annual, monthly) in [
-            ("68921.00", "5743.42"),
-            ("60000.00", "5000.00"),
-            ("35346.00", "2945.50"),
-            ("100.06", "8.34"), // 8.338333…
-            ("0.06", "0.01"),   // 0.005 rounds away from zero
-        ] {
-            let got = monthly_income(dec(annual));
-            assert_eq!(got.to_string(), monthly, "{annual}");
-        }
+    fn inflow_amount_is_the_net_pay_per_30_days_in_cents() {
+        let mut plan = spendsense_schema::sample::profile().plan;
+        // 13 paychecks of 2880.00 over 180 days: 37440.00 × 30 / 180.
+        assert_eq!(monthly_net_income(&plan).to_string(), "6240.00");
+        plan.income.paychecks.truncate(1);
+        // 2880.00 × 30 / 180 = 480.00.
+        assert_eq!(monthly_net_income(&plan).to_string(), "480.00");
+        plan.income.paychecks[0].amount = dec("0.03");
+        // 0.005 rounds away from zero.
+        assert_eq!(monthly_net_income(&plan).to_string(), "0.01");
+        plan.income.paychecks.clear();
+        assert_eq!(monthly_net_income(&plan).to_string(), "0.00");
     }
 
     #[test]
@@ -624,10 +661,37 @@ mod tests {
         assert_eq!(payment_day(0), 1);
     }
 
+    /// The sample profile with its card paid each way the plan knows.
+    fn samples() -> Vec<UserProfile> {
+        [
+            (CardPayment::PayInFull, "0.00"),
+            (CardPayment::Revolving, "21.40"),
+            (CardPayment::MinimumOnly, "21.40"),
+            (CardPayment::Overdue, "21.40"),
+        ]
+        .into_iter()
+        .map(|(payment, interest)| {
+            let mut profile = spendsense_schema::sample::profile();
+            let card = &mut profile.plan.cards[0];
+            (card.payment, card.interest_per_statement, card.is_overdue) =
+                (payment, dec(interest), payment == CardPayment::Overdue);
+            card.purchase_apr = dec("27.49");
+            assert_eq!(spendsense_schema::validate_profile(&profile), []);
+            profile
+        })
+        .collect()
+    }
+
     #[test]
     fn every_account_is_mapped_in_order() {
-        for (seed, count) in [(1, 1), (42, 100), (9, 300)] {
-            for profile in profiles(seed, count) {
+        let sets = [
+            profiles(1, 1),
+            profiles(42, 100),
+            profiles(9, 300),
+            samples(),
+        ];
+        for set in sets {
+            for profile in set {
                 let custom = user_custom(&profile);
                 assert_eq!(custom.override_accounts.len(), profile.accounts.len());
                 let mut inflows = 0;
@@ -643,22 +707,27 @@ mod tests {
                     assert_eq!(entry.meta.official_name, account.official_name);
                     assert_eq!(entry.meta.limit, balances.limit);
                     assert_eq!(entry.meta.mask, account.mask);
-                    assert_eq!(entry.liability.is_some(), account.is_credit_card());
-                    if let Some(liability) = &entry.liability {
-                        let current = balances.current.unwrap();
+                    let card = profile
+                        .plan
+                        .cards
+                        .iter()
+                        .find(|c| c.account_id == account.account_id);
+                    assert_eq!(
+                        entry.liability.is_some(),
+                        account.is_credit_card() && card.is_some()
+                    );
+                    if let (Some(liability), Some(card)) = (&entry.liability, card) {
                         assert_eq!(liability.kind, "credit");
-                        assert!(!liability.is_overdue);
-                        assert_eq!(
-                            liability.minimum_payment_amount,
-                            minimum_payment(current, liability.purchase_apr)
-                        );
-                        assert!(liability.minimum_payment_amount <= current);
+                        assert_eq!(liability.purchase_apr, card.purchase_apr);
+                        assert_eq!(liability.minimum_payment_amount, card.minimum_payment);
+                        assert_eq!(liability.is_overdue, card.is_overdue);
+                        assert_eq!(liability.is_overdue, card.payment == CardPayment::Overdue);
                     }
                     if let Some(inflow) = &entry.inflow_model {
                         inflows += 1;
                         assert_eq!(account.subtype, AccountSubtype::Checking);
                         assert_eq!(inflow.kind, MONTHLY_INCOME);
-                        assert_eq!(inflow.income_amount, cents(profile.monthly_income()));
+                        assert_eq!(inflow.income_amount, monthly_net_income(&profile.plan));
                     }
                 }
                 assert_eq!(inflows, 1, "{}", profile.user_id);
@@ -695,10 +764,7 @@ mod tests {
 
     #[test]
     fn money_is_written_as_exact_numbers_and_nulls_are_left_out() {
-        let profile = profiles(42, 100)
-            .into_iter()
-            .find(|p| p.accounts.iter().any(|a| a.is_credit_card()))
-            .unwrap();
+        let profile = spendsense_schema::sample::profile();
         let text = serde_json::to_string(&user_custom(&profile)).unwrap();
         let card = profile
             .accounts
@@ -708,7 +774,11 @@ mod tests {
         let limit = card.balances.limit.unwrap().to_string();
         assert!(limit.ends_with(".00"), "{limit}");
         assert!(text.contains(&format!("\"limit\":{limit}")), "{text}");
-        let income = monthly_income(profile.annual_income).to_string();
+        assert!(
+            text.contains(r#""liability":{"type":"credit","purchase_apr":19.99,"minimum_payment_amount":48.00,"is_overdue":false}"#),
+            "{text}"
+        );
+        let income = monthly_net_income(&profile.plan).to_string();
         assert!(
             text.contains(&format!("\"income_amount\":{income},")),
             "{text}"

@@ -1,18 +1,22 @@
-//! Profiles as two relational tables, `users.csv` and `accounts.csv`, joined
-//! by `user_id` (`spendsense generate --format csv`).
+//! Profiles as relational tables joined by `user_id` (`spendsense generate
+//! --format csv`): `users.csv`, and one table per list of objects in a
+//! profile, `accounts.csv`, `paychecks.csv`, `recurring.csv` and `cards.csv`.
 //!
 //! The tables carry the same facts as JSON and JSONL: one `users` row per
-//! profile with `demographics` and `characteristics` flattened into it, and
-//! one `accounts` row per account, in file order, with `balances` flattened
-//! into `balances_*` columns. Amounts are the decimal's own text (`1234.50`),
-//! `null` and absent keys are empty fields, and the `matched_personas` list is
-//! its ids joined by `;`. Column names and types are documented in
-//! `docs/profile-format.md` ("CSV tables"), which the client tests check
-//! against [`USER_COLUMNS`] and [`ACCOUNT_COLUMNS`].
+//! profile with `demographics`, `identity`, `characteristics` and the plan's
+//! scalar fields flattened into it (the nullable `plan.savings_transfers`
+//! object as `savings_transfers_*` columns, all empty when it is null), and
+//! one row per item of each list, in file order, after the owner's `user_id`,
+//! with nested objects flattened (`balances_*`, `category_*`). Amounts are the
+//! decimal's own text (`1234.50`), dates `YYYY-MM-DD`, booleans `true` or
+//! `false`, `null` and absent keys are empty fields, and the
+//! `matched_personas` list is its ids joined by `;`. Column names are
+//! documented in `docs/profile-format.md` ("CSV tables"), which the client
+//! tests check against [`COLUMNS`].
 //!
 //! Profiles stream through one at a time, so memory stays flat whatever the
 //! count. Where the bytes go (files, atomic replacement) is the caller's
-//! business: [`Tables`] writes to any two [`std::io::Write`]rs.
+//! business: [`Tables`] writes to any [`std::io::Write`]rs, one per table.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -23,9 +27,24 @@ use spendsense_schema::UserProfile;
 pub const USERS_FILE: &str = "users.csv";
 /// File name of the accounts table inside the output directory.
 pub const ACCOUNTS_FILE: &str = "accounts.csv";
+/// File name of the paychecks table (`plan.income.paychecks`).
+pub const PAYCHECKS_FILE: &str = "paychecks.csv";
+/// File name of the recurring charges table (`plan.recurring`).
+pub const RECURRING_FILE: &str = "recurring.csv";
+/// File name of the card plans table (`plan.cards`).
+pub const CARDS_FILE: &str = "cards.csv";
+
+/// Every table, in the order [`Tables::new`] takes their writers.
+pub const FILES: [&str; 5] = [
+    USERS_FILE,
+    ACCOUNTS_FILE,
+    PAYCHECKS_FILE,
+    RECURRING_FILE,
+    CARDS_FILE,
+];
 
 /// Header of `users.csv`, in the order of the profile's keys.
-pub const USER_COLUMNS: [&str; 21] = [
+pub const USER_COLUMNS: [&str; 31] = [
     "user_id",
     "name",
     "persona",
@@ -47,6 +66,16 @@ pub const USER_COLUMNS: [&str; 21] = [
     "pay_frequency",
     "median_pay_gap_days",
     "subscription_count_target",
+    "as_of",
+    "history_start",
+    "income_employer",
+    "income_frequency",
+    "monthly_expenses",
+    "savings_transfers_from_account_id",
+    "savings_transfers_to_account_id",
+    "savings_transfers_amount",
+    "savings_transfers_cadence",
+    "savings_transfers_first_transfer",
 ];
 
 /// Header of `accounts.csv`: the owner's `user_id`, then the account's keys in
@@ -68,20 +97,73 @@ pub const ACCOUNT_COLUMNS: [&str; 13] = [
     "holder_category",
 ];
 
-/// Groups of a profile whose fields become `users.csv` columns without the
-/// group's name: `demographics.age` is `age`, but `identity.address.city` is
-/// `address_city`. Every other nesting level joins its keys with `_`.
-pub const UNPREFIXED_GROUPS: [&str; 3] = ["demographics", "identity", "characteristics"];
+/// Header of `paychecks.csv`: the owner's `user_id`, then a paycheck's keys.
+pub const PAYCHECK_COLUMNS: [&str; 3] = ["user_id", "date", "amount"];
 
-/// The table ([`USERS_FILE`] or [`ACCOUNTS_FILE`]) and column that a profile
-/// field becomes, by its JSON path (account fields as `accounts[].…`): the
-/// path's keys joined by `_`, without the profile's [`UNPREFIXED_GROUPS`] and
-/// without `accounts[]`. `identity.address.city` is `address_city` in
-/// `users.csv`; `accounts[].balances.limit` is `balances_limit` in
-/// `accounts.csv`.
+/// Header of `recurring.csv`: the owner's `user_id`, then a charge's keys,
+/// `category` flattened into `category_primary` and `category_detailed`.
+pub const RECURRING_COLUMNS: [&str; 8] = [
+    "user_id",
+    "merchant",
+    "category_primary",
+    "category_detailed",
+    "amount",
+    "cadence",
+    "first_charge",
+    "account_id",
+];
+
+/// Header of `cards.csv`: the owner's `user_id`, then a card plan's keys.
+pub const CARD_COLUMNS: [&str; 10] = [
+    "user_id",
+    "account_id",
+    "purchase_apr",
+    "statement_day",
+    "payment",
+    "last_statement_balance",
+    "minimum_payment",
+    "interest_per_statement",
+    "next_payment_due_date",
+    "is_overdue",
+];
+
+/// The header of each table of [`FILES`], in the same order.
+pub const COLUMNS: [&[&str]; 5] = [
+    &USER_COLUMNS,
+    &ACCOUNT_COLUMNS,
+    &PAYCHECK_COLUMNS,
+    &RECURRING_COLUMNS,
+    &CARD_COLUMNS,
+];
+
+/// The lists of objects in a profile, by JSON path, and the table each
+/// becomes: one row per item, after the owner's `user_id`.
+pub const LIST_TABLES: [(&str, &str); 4] = [
+    ("accounts", ACCOUNTS_FILE),
+    ("plan.income.paychecks", PAYCHECKS_FILE),
+    ("plan.recurring", RECURRING_FILE),
+    ("plan.cards", CARDS_FILE),
+];
+
+/// Groups of a profile whose fields become `users.csv` columns without the
+/// group's name: `demographics.age` is `age` and `plan.as_of` is `as_of`, but
+/// `identity.address.city` is `address_city` and `plan.income.employer` is
+/// `income_employer`. Every other nesting level joins its keys with `_`.
+pub const UNPREFIXED_GROUPS: [&str; 4] = ["demographics", "identity", "characteristics", "plan"];
+
+/// The table (one of [`FILES`]) and column that a profile field becomes, by
+/// its JSON path (items of a list as `list[].…`): the path's keys joined by
+/// `_`, without the profile's [`UNPREFIXED_GROUPS`], and for the fields of a
+/// list's items ([`LIST_TABLES`]) without the list's path.
+/// `identity.address.city` is `address_city` in `users.csv`;
+/// `accounts[].balances.limit` is `balances_limit` in `accounts.csv`;
+/// `plan.recurring[].category.primary` is `category_primary` in `recurring.csv`;
+/// `plan.savings_transfers.amount` is `savings_transfers_amount` in `users.csv`.
 pub fn column_of(path: &str) -> (&'static str, String) {
-    if let Some(account_field) = path.strip_prefix("accounts[].") {
-        return (ACCOUNTS_FILE, account_field.replace('.', "_"));
+    for (list, file) in LIST_TABLES {
+        if let Some(field) = path.strip_prefix(list).and_then(|p| p.strip_prefix("[].")) {
+            return (file, field.replace('.', "_"));
+        }
     }
     let unprefixed = UNPREFIXED_GROUPS
         .iter()
@@ -92,29 +174,40 @@ pub fn column_of(path: &str) -> (&'static str, String) {
 /// Separates the persona ids of `matched_personas` in its one CSV field.
 pub const MATCHED_SEPARATOR: char = ';';
 
-/// Writes both tables of profiles to two writers.
+/// Writes every table of profiles, one writer per file of [`FILES`].
 #[derive(Debug)]
-pub struct Tables<U: Write, A: Write> {
-    users: csv::Writer<U>,
-    accounts: csv::Writer<A>,
+pub struct Tables<W: Write> {
+    users: csv::Writer<W>,
+    accounts: csv::Writer<W>,
+    paychecks: csv::Writer<W>,
+    recurring: csv::Writer<W>,
+    cards: csv::Writer<W>,
     /// Scratch text for numbers, reused so that a row costs no allocation.
     text: String,
 }
 
-impl<U: Write, A: Write> Tables<U, A> {
-    /// Starts both tables with their header rows.
-    pub fn new(users: U, accounts: A) -> io::Result<Self> {
+impl<W: Write> Tables<W> {
+    /// Starts every table with its header row; `writers` are in the order of [`FILES`].
+    pub fn new(writers: [W; 5]) -> io::Result<Self> {
+        let [users, accounts, paychecks, recurring, cards] = writers.map(csv::Writer::from_writer);
         let mut tables = Tables {
-            users: csv::Writer::from_writer(users),
-            accounts: csv::Writer::from_writer(accounts),
+            users,
+            accounts,
+            paychecks,
+            recurring,
+            cards,
             text: String::new(),
         };
         tables.users.write_record(USER_COLUMNS)?;
         tables.accounts.write_record(ACCOUNT_COLUMNS)?;
+        tables.paychecks.write_record(PAYCHECK_COLUMNS)?;
+        tables.recurring.write_record(RECURRING_COLUMNS)?;
+        tables.cards.write_record(CARD_COLUMNS)?;
         Ok(tables)
     }
 
-    /// Appends one profile: a `users` row and one `accounts` row per account.
+    /// Appends one profile: a `users` row, and a row per account, paycheck,
+    /// recurring charge and card plan.
     pub fn write(&mut self, profile: &UserProfile) -> io::Result<()> {
         let traits = &profile.characteristics;
         let users = &mut self.users;
@@ -149,10 +242,31 @@ impl<U: Write, A: Write> Tables<U, A> {
         }
         users.write_field(number(text, traits.target_credit_utilization))?;
         users.write_field(number(text, traits.target_savings_monthly))?;
-        users.write_field(wire(&traits.income_stability))?;
-        users.write_field(wire(&traits.pay_frequency))?;
+        users.write_field(traits.income_stability.as_str())?;
+        users.write_field(traits.pay_frequency.as_str())?;
         users.write_field(number(text, traits.median_pay_gap_days))?;
         users.write_field(number(text, traits.subscription_count_target))?;
+        let plan = &profile.plan;
+        users.write_field(number(text, plan.as_of))?;
+        users.write_field(number(text, plan.history_start))?;
+        users.write_field(&plan.income.employer)?;
+        users.write_field(plan.income.frequency.as_str())?;
+        users.write_field(number(text, plan.monthly_expenses))?;
+        match &plan.savings_transfers {
+            Some(transfers) => {
+                users.write_field(&transfers.from_account_id)?;
+                users.write_field(&transfers.to_account_id)?;
+                users.write_field(number(text, transfers.amount))?;
+                users.write_field(transfers.cadence.as_str())?;
+                users.write_field(number(text, transfers.first_transfer))?;
+            }
+            // A null object is empty in each of its columns.
+            None => {
+                for _ in 0..5 {
+                    users.write_field("")?;
+                }
+            }
+        }
         users.write_record(None::<&[u8]>)?;
 
         let accounts = &mut self.accounts;
@@ -173,18 +287,60 @@ impl<U: Write, A: Write> Tables<U, A> {
             accounts.write_field(wire(&account.holder_category))?;
             accounts.write_record(None::<&[u8]>)?;
         }
+
+        let paychecks = &mut self.paychecks;
+        for paycheck in &plan.income.paychecks {
+            paychecks.write_field(&profile.user_id)?;
+            paychecks.write_field(number(text, paycheck.date))?;
+            paychecks.write_field(number(text, paycheck.amount))?;
+            paychecks.write_record(None::<&[u8]>)?;
+        }
+
+        let recurring = &mut self.recurring;
+        for charge in &plan.recurring {
+            recurring.write_field(&profile.user_id)?;
+            recurring.write_field(&charge.merchant)?;
+            recurring.write_field(&charge.category.primary)?;
+            recurring.write_field(&charge.category.detailed)?;
+            recurring.write_field(number(text, charge.amount))?;
+            recurring.write_field(charge.cadence.as_str())?;
+            recurring.write_field(number(text, charge.first_charge))?;
+            recurring.write_field(&charge.account_id)?;
+            recurring.write_record(None::<&[u8]>)?;
+        }
+
+        let cards = &mut self.cards;
+        for card in &plan.cards {
+            cards.write_field(&profile.user_id)?;
+            cards.write_field(&card.account_id)?;
+            cards.write_field(number(text, card.purchase_apr))?;
+            cards.write_field(number(text, card.statement_day))?;
+            cards.write_field(card.payment.as_str())?;
+            cards.write_field(number(text, card.last_statement_balance))?;
+            cards.write_field(number(text, card.minimum_payment))?;
+            cards.write_field(number(text, card.interest_per_statement))?;
+            cards.write_field(number(text, card.next_payment_due_date))?;
+            cards.write_field(if card.is_overdue { "true" } else { "false" })?;
+            cards.write_record(None::<&[u8]>)?;
+        }
         Ok(())
     }
 
-    /// Flushes both tables and hands back the writers.
-    pub fn finish(self) -> io::Result<(U, A)> {
-        let users = self.users.into_inner().map_err(|err| err.into_error())?;
-        let accounts = self.accounts.into_inner().map_err(|err| err.into_error())?;
-        Ok((users, accounts))
+    /// Flushes every table and hands back the writers, in the order of [`FILES`].
+    pub fn finish(self) -> io::Result<[W; 5]> {
+        let inner = |writer: csv::Writer<W>| writer.into_inner().map_err(|err| err.into_error());
+        Ok([
+            inner(self.users)?,
+            inner(self.accounts)?,
+            inner(self.paychecks)?,
+            inner(self.recurring)?,
+            inner(self.cards)?,
+        ])
     }
 }
 
-/// A number's own text: every digit of a decimal's scale (`1234.50`), no exponent.
+/// A value's own text: every digit of a decimal's scale (`1234.50`), no
+/// exponent; a date as `YYYY-MM-DD`.
 fn number(text: &mut String, value: impl std::fmt::Display) -> &str {
     text.clear();
     write!(text, "{value}").expect("writing to a String cannot fail");
@@ -205,16 +361,19 @@ mod tests {
     use rust_decimal::Decimal;
     use spendsense_generator::{Generator, GeneratorConfig};
 
-    fn tables(profiles: &[UserProfile]) -> (String, String) {
-        let mut tables = Tables::new(Vec::new(), Vec::new()).unwrap();
+    /// How many rows of a list table a profile has.
+    type ItemCount = fn(&UserProfile) -> usize;
+
+    /// Every table of `profiles`, in the order of [`FILES`].
+    fn tables(profiles: &[UserProfile]) -> [String; 5] {
+        let mut tables = Tables::new(std::array::from_fn(|_| Vec::new())).unwrap();
         for profile in profiles {
             tables.write(profile).unwrap();
         }
-        let (users, accounts) = tables.finish().unwrap();
-        (
-            String::from_utf8(users).unwrap(),
-            String::from_utf8(accounts).unwrap(),
-        )
+        tables
+            .finish()
+            .unwrap()
+            .map(|bytes| String::from_utf8(bytes).unwrap())
     }
 
     fn rows(table: &str) -> Vec<csv::StringRecord> {
@@ -224,30 +383,64 @@ mod tests {
             .collect()
     }
 
+    fn table_index(file: &str) -> usize {
+        FILES.iter().position(|f| *f == file).expect("a table")
+    }
+
+    /// Profiles that between them fill every list and leave every nullable
+    /// object null once: generated ones and the samples.
+    fn samples() -> Vec<UserProfile> {
+        let mut without_transfers = spendsense_schema::sample::profile();
+        without_transfers.plan.savings_transfers = None;
+        without_transfers.user_id = "user_MASKED_001".into();
+        vec![
+            spendsense_schema::sample::profile(),
+            crate::model::profile_with_every_field(),
+            without_transfers,
+        ]
+    }
+
     #[test]
-    fn one_user_row_per_profile_and_one_account_row_per_account() {
+    fn one_user_row_per_profile_and_one_row_per_list_item() {
         for (seed, count) in [(1, 1), (42, 37), (7, 200)] {
-            let profiles: Vec<_> = Generator::new(&GeneratorConfig::new(seed, count))
+            let mut profiles: Vec<_> = Generator::new(&GeneratorConfig::new(seed, count))
                 .unwrap()
                 .iter()
                 .collect();
-            let (users, accounts) = tables(&profiles);
-            assert_eq!(users.lines().next().unwrap(), USER_COLUMNS.join(","));
-            assert_eq!(accounts.lines().next().unwrap(), ACCOUNT_COLUMNS.join(","));
-            let users = rows(&users);
-            let accounts = rows(&accounts);
+            profiles.extend(samples());
+            let written = tables(&profiles);
+            for (text, columns) in written.iter().zip(COLUMNS) {
+                assert_eq!(text.lines().next().unwrap(), columns.join(","));
+            }
+            let users = rows(&written[0]);
             assert_eq!(users.len(), profiles.len());
+            let accounts = rows(&written[table_index(ACCOUNTS_FILE)]);
             let expected: Vec<(&str, &str)> = profiles
                 .iter()
                 .flat_map(|p| p.accounts.iter().map(|a| (&*p.user_id, &*a.account_id)))
                 .collect();
-            let written: Vec<(&str, &str)> = accounts.iter().map(|r| (&r[0], &r[1])).collect();
-            assert_eq!(written, expected, "seed {seed}");
+            let got: Vec<(&str, &str)> = accounts.iter().map(|r| (&r[0], &r[1])).collect();
+            assert_eq!(got, expected, "seed {seed}");
+            let lists: [(&str, ItemCount); 3] = [
+                (PAYCHECKS_FILE, |p| p.plan.income.paychecks.len()),
+                (RECURRING_FILE, |p| p.plan.recurring.len()),
+                (CARDS_FILE, |p| p.plan.cards.len()),
+            ];
+            for (file, count) in lists {
+                let table = rows(&written[table_index(file)]);
+                let owners: Vec<&str> = table.iter().map(|r| &r[0]).collect();
+                let expected: Vec<&str> = profiles
+                    .iter()
+                    .flat_map(|p| std::iter::repeat_n(&*p.user_id, count(p)))
+                    .collect();
+                assert_eq!(owners, expected, "{file}, seed {seed}");
+            }
         }
     }
 
-    /// A JSON leaf as its CSV field: strings as they are, numbers as their
-    /// exact text, null as empty, a list of ids joined by the separator.
+    /// A JSON leaf as its CSV field: strings as they are, numbers and
+    /// booleans as their exact text, null as empty, a list of ids joined by
+    /// the separator.
     fn field_text(json: &str) -> String {
         match serde_json::from_str::<serde_json::Value>(json).unwrap() {
             serde_json::Value::Null => String::new(),
@@ -261,29 +454,39 @@ mod tests {
         }
     }
 
+    /// Every table has exactly the columns the profile's fields become, in
+    /// the order serde writes them: a new field, or a new list of objects
+    /// (whose fields would land in `users.csv` as `list[]_…`), fails here.
     #[test]
     fn columns_are_the_flattened_fields_of_the_profile_in_order() {
         let profile = crate::model::profile_with_every_field();
-        let mut users = Vec::new();
-        let mut accounts = vec!["user_id".to_string()];
+        let mut columns: Vec<Vec<String>> = FILES
+            .iter()
+            .map(|file| match *file {
+                USERS_FILE => Vec::new(),
+                _ => vec!["user_id".to_string()],
+            })
+            .collect();
         for path in crate::model::leaf_paths(&profile) {
-            match column_of(&path) {
-                (ACCOUNTS_FILE, column) => accounts.push(column),
-                (_, column) => users.push(column),
-            }
+            let (file, column) = column_of(&path);
+            columns[table_index(file)].push(column);
         }
-        assert_eq!(
-            users, USER_COLUMNS,
-            "users.csv columns vs the profile's fields"
-        );
-        assert_eq!(
-            accounts, ACCOUNT_COLUMNS,
-            "accounts.csv columns vs the account's fields"
-        );
+        for ((file, expected), got) in FILES.iter().zip(COLUMNS).zip(&columns) {
+            assert_eq!(got, expected, "{file} columns vs the profile's fields");
+        }
+        for (list, file) in LIST_TABLES {
+            assert!(
+                crate::model::leaf_paths(&profile)
+                    .iter()
+                    .any(|path| path.starts_with(&format!("{list}[]."))),
+                "{list} (the source of {file}) is a list of objects of the profile"
+            );
+        }
     }
 
     /// Every field of every row is the profile's own value, looked up by the
-    /// column the field's path becomes; absent overlap keys are empty.
+    /// column the field's path becomes; absent overlap keys and the columns
+    /// of a null object are empty.
     #[test]
     fn every_field_holds_the_profiles_own_value() {
         for (seed, overlap) in [(1, "0"), (9, "1"), (42, "0.5"), (77, "0.2")] {
@@ -291,54 +494,64 @@ mod tests {
                 overlap: spendsense_generator::Overlap::parse(overlap).unwrap(),
                 ..GeneratorConfig::new(seed, 60)
             };
-            let profiles: Vec<_> = Generator::new(&config).unwrap().iter().collect();
-            let (users, accounts) = tables(&profiles);
-            let (users, accounts) = (rows(&users), rows(&accounts));
-            let mut account_rows = accounts.iter();
-            for (profile, user_row) in profiles.iter().zip(&users) {
-                let mut written: Vec<(&str, String)> = USER_COLUMNS
+            let mut profiles: Vec<_> = Generator::new(&config).unwrap().iter().collect();
+            profiles.extend(samples());
+            let written = tables(&profiles);
+            let mut written_rows: Vec<std::vec::IntoIter<csv::StringRecord>> =
+                written.iter().map(|t| rows(t).into_iter()).collect();
+            for profile in &profiles {
+                let user_row = written_rows[0].next().expect("a users row per profile");
+                let mut got: Vec<(&str, String)> = USER_COLUMNS
                     .iter()
-                    .zip(user_row)
+                    .zip(&user_row)
                     .map(|(column, field)| (*column, field.to_string()))
                     .collect();
                 let mut expected: Vec<(&str, String)> = USER_COLUMNS
                     .iter()
                     .map(|column| (*column, String::new()))
                     .collect();
-                let mut account_index = None;
-                let mut account_expected: Vec<Vec<String>> = Vec::new();
+                let mut items: Vec<Vec<Vec<String>>> = vec![Vec::new(); FILES.len()];
                 for leaf in crate::model::leaves(profile) {
-                    let (table, column) = column_of(&leaf.path);
+                    let (file, column) = column_of(&leaf.path);
                     let text = field_text(&leaf.json);
-                    if table == USERS_FILE {
-                        let slot = expected
-                            .iter_mut()
-                            .find(|(c, _)| *c == column)
-                            .unwrap_or_else(|| {
-                                panic!(
-                                    "field `{}` (column `{column}`) is not in USER_COLUMNS",
-                                    leaf.path
-                                )
-                            });
-                        slot.1 = text;
-                    } else {
-                        if column == "account_id" {
-                            account_index = Some(account_expected.len());
-                            account_expected.push(vec![profile.user_id.clone()]);
+                    let table = table_index(file);
+                    // An empty list of objects has no rows.
+                    if leaf.json == "[]" && LIST_TABLES.iter().any(|(list, _)| *list == leaf.path) {
+                        continue;
+                    }
+                    if file != USERS_FILE {
+                        // An item's first field starts its row.
+                        if column == COLUMNS[table][1] {
+                            items[table].push(vec![profile.user_id.clone()]);
                         }
-                        account_expected[account_index.unwrap()].push(text);
+                        items[table].last_mut().unwrap().push(text);
+                        continue;
+                    }
+                    if let Some(slot) = expected.iter_mut().find(|(c, _)| *c == column) {
+                        slot.1 = text;
+                        continue;
+                    }
+                    let prefix = format!("{column}_");
+                    assert!(
+                        leaf.json == "null" && USER_COLUMNS.iter().any(|c| c.starts_with(&prefix)),
+                        "field `{}` (column `{column}`) is not in USER_COLUMNS",
+                        leaf.path
+                    );
+                }
+                got.sort();
+                expected.sort();
+                assert_eq!(got, expected, "{}", profile.user_id);
+                for (table, items) in items.into_iter().enumerate().skip(1) {
+                    for expected in items {
+                        let row = written_rows[table].next().expect("a row per item");
+                        let row: Vec<&str> = row.iter().collect();
+                        assert_eq!(row, expected, "{} in {}", profile.user_id, FILES[table]);
                     }
                 }
-                written.sort();
-                expected.sort();
-                assert_eq!(written, expected, "{}", profile.user_id);
-                for expected in account_expected {
-                    let row = account_rows.next().expect("a row per account");
-                    let row: Vec<&str> = row.iter().collect();
-                    assert_eq!(row, expected, "{}", profile.user_id);
-                }
             }
-            assert!(account_rows.next().is_none());
+            for (file, mut left) in FILES.iter().zip(written_rows) {
+                assert!(left.next().is_none(), "{file} has rows of no profile");
+            }
         }
     }
 
@@ -354,8 +567,8 @@ mod tests {
         let profile = Generator::new(&GeneratorConfig::new(42, 1))
             .unwrap()
             .profile(0);
-        let (users, accounts) = tables(std::slice::from_ref(&profile));
-        let user = &rows(&users)[0];
+        let written = tables(std::slice::from_ref(&profile));
+        let user = &rows(&written[0])[0];
         assert_eq!(&user[5], profile.annual_income.to_string());
         assert!(user[5].ends_with(".00"), "{}", &user[5]);
         assert_eq!((&user[3], &user[4]), ("", ""), "no overlap keys");
@@ -366,7 +579,7 @@ mod tests {
                 .target_credit_utilization
                 .to_string()
         );
-        let checking = &rows(&accounts)[0];
+        let checking = &rows(&written[1])[0];
         assert_eq!(&checking[4], "", "a checking account has no limit");
         assert_eq!(&checking[6], "", "no unofficial currency");
         let current = profile.accounts[0].balances.current.unwrap();
@@ -376,14 +589,56 @@ mod tests {
     }
 
     #[test]
+    fn plan_lists_and_the_null_transfer_object_are_flat() {
+        let mut profile = spendsense_schema::sample::profile();
+        let written = tables(std::slice::from_ref(&profile));
+        let user = &rows(&written[0])[0];
+        assert_eq!(&user[user_column("as_of")], "2026-11-30");
+        assert_eq!(&user[user_column("income_employer")], "Northwind Analytics");
+        assert_eq!(&user[user_column("savings_transfers_amount")], "369.23");
+        let paychecks = rows(&written[table_index(PAYCHECKS_FILE)]);
+        assert_eq!(paychecks.len(), 13);
+        assert_eq!(
+            paychecks[0].iter().collect::<Vec<_>>(),
+            ["user_MASKED_000", "2026-06-05", "2880.00"]
+        );
+        let recurring = rows(&written[table_index(RECURRING_FILE)]);
+        assert_eq!(
+            recurring[1].iter().collect::<Vec<_>>(),
+            [
+                "user_MASKED_000",
+                "Netflix",
+                "ENTERTAINMENT",
+                "ENTERTAINMENT_TV_AND_MOVIES",
+                "15.49",
+                "monthly",
+                "2026-06-12",
+                "user_MASKED_000_acct_2"
+            ]
+        );
+        let cards = rows(&written[table_index(CARDS_FILE)]);
+        assert_eq!(&cards[0][4], "pay_in_full");
+        assert_eq!(&cards[0][7], "0.00");
+        assert_eq!(&cards[0][9], "false");
+
+        profile.plan.savings_transfers = None;
+        let written = tables(std::slice::from_ref(&profile));
+        let user = &rows(&written[0])[0];
+        for (column, field) in USER_COLUMNS.iter().zip(user) {
+            if column.starts_with("savings_transfers_") {
+                assert_eq!(field, "", "{column}");
+            }
+        }
+    }
+
+    #[test]
     fn overlap_keys_are_columns() {
         let config = GeneratorConfig {
             overlap: spendsense_generator::Overlap::parse("1").unwrap(),
             ..GeneratorConfig::new(9, 20)
         };
         let profiles: Vec<_> = Generator::new(&config).unwrap().iter().collect();
-        let (users, _) = tables(&profiles);
-        let users = rows(&users);
+        let users = rows(&tables(&profiles)[0]);
         let mut overlapping = 0;
         for (profile, row) in profiles.iter().zip(&users) {
             let expected = profile.expected_assignment.map_or("", |p| p.as_str());
@@ -407,11 +662,10 @@ mod tests {
             .iter()
             .find(|p| p.accounts.iter().any(|a| a.is_credit_card()))
             .unwrap();
-        let (_, accounts) = tables(std::slice::from_ref(&profile));
-        assert!(rows(&accounts).iter().any(|r| &r[11] == "credit card"));
+        let written = tables(std::slice::from_ref(&profile));
+        assert!(rows(&written[1]).iter().any(|r| &r[11] == "credit card"));
         let json = serde_json::to_value(&profile).unwrap();
-        let (users, _) = tables(std::slice::from_ref(&profile));
-        let user = &rows(&users)[0];
+        let user = &rows(&written[0])[0];
         assert_eq!(
             json["characteristics"]["pay_frequency"],
             &user[user_column("pay_frequency")]
@@ -425,5 +679,9 @@ mod tests {
             &user[user_column("address_city")]
         );
         assert_eq!(json["identity"]["email"], &user[user_column("email")]);
+        assert_eq!(
+            json["plan"]["income"]["frequency"],
+            &user[user_column("income_frequency")]
+        );
     }
 }

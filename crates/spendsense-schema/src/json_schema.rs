@@ -24,13 +24,18 @@
 //!   validation requires;
 //! - per account type: the subtypes that belong to it, and for credit and
 //!   depository accounts the `limit` and `available` rules that need no
-//!   arithmetic; per pay frequency: the income stability and nominal gap.
+//!   arithmetic; per pay frequency: the income stability and nominal gap,
+//!   and the plan's income frequency;
+//! - in the plan: positive paycheck, charge and transfer amounts, APRs of 0
+//!   to 100, statement days 1 to 28, monthly charges on day 1 to 28, and per
+//!   card payment behaviour whether interest accrues and the card is overdue.
 //!
 //! [`Rule::ALL`](crate::Rule::ALL) says, rule by rule, whether this schema
 //! states it; the crate's tests check both directions.
 //!
 //! Rules that compare two numbers (`current <= limit`, `available = limit -
-//! current`) or whole datasets (unique ids, persona quotas), and the two-decimal
+//! current`), dates (the history window, the due date), ids across arrays (the
+//! plan's accounts) or whole datasets (unique ids, persona quotas), and the two-decimal
 //! limit on amounts, are beyond JSON Schema or beyond what float-based
 //! validators check reliably; `spendsense validate` checks them.
 //!
@@ -51,7 +56,7 @@ use schemars::transform::RecursiveTransform;
 use schemars::{Schema, SchemaGenerator, json_schema};
 use serde_json::{Map, Value, json};
 
-use crate::{AccountSubtype, AccountType, PayFrequency, UserProfile};
+use crate::{AccountSubtype, AccountType, Cadence, CardPayment, PayFrequency, UserProfile};
 
 /// The JSON Schema of one [`UserProfile`]: one element of a JSON dataset, or
 /// one line of a JSONL dataset.
@@ -210,6 +215,78 @@ pub(crate) fn pay_schedule_rules(schema: &mut Schema) {
         })
         .collect();
     schema.insert("allOf".into(), Value::Array(rules));
+}
+
+/// On `UserProfile`: the plan's pay schedule is the profile's
+/// (`income-frequency-mismatch`), one `if`/`then` per frequency.
+pub(crate) fn income_frequency_rule(schema: &mut Schema) {
+    let rules: Vec<Value> = [
+        PayFrequency::Weekly,
+        PayFrequency::Biweekly,
+        PayFrequency::Semimonthly,
+        PayFrequency::Monthly,
+        PayFrequency::Irregular,
+    ]
+    .into_iter()
+        .map(|frequency| {
+            let wire = json!(frequency.as_str());
+            json!({
+                "if": { "properties": { "characteristics": { "properties": { "pay_frequency": { "const": wire } } } } },
+                "then": { "properties": { "plan": { "properties": { "income": { "properties": { "frequency": { "const": wire } } } } } } }
+            })
+        })
+        .collect();
+    schema.insert("allOf".into(), Value::Array(rules));
+}
+
+/// On `RecurringCharge`: a monthly charge's first date is on day 1 to 28
+/// (`charge-day-range`), so it exists in every month.
+pub(crate) fn monthly_charge_day_rule(schema: &mut Schema) {
+    schema.insert(
+        "allOf".into(),
+        json!([{
+            "if": { "properties": { "cadence": { "const": Cadence::Monthly.as_str() } } },
+            "then": { "properties": { "first_charge": {
+                "pattern": "^[0-9]{4}-[0-9]{2}-(0[1-9]|1[0-9]|2[0-8])$"
+            } } }
+        }]),
+    );
+}
+
+/// On `CardPlan`: what each payment behaviour implies (`overdue-mismatch`,
+/// `interest-mismatch`): interest exactly when not paid in full, overdue
+/// exactly when `overdue`.
+pub(crate) fn card_payment_rules(schema: &mut Schema) {
+    let rules: Vec<Value> = [
+        CardPayment::PayInFull,
+        CardPayment::Revolving,
+        CardPayment::MinimumOnly,
+        CardPayment::Overdue,
+    ]
+    .into_iter()
+    .map(|payment| {
+        let interest = if payment.accrues_interest() {
+            json!({ "exclusiveMinimum": 0 })
+        } else {
+            json!({ "maximum": 0 })
+        };
+        json!({
+            "if": { "properties": { "payment": { "const": payment.as_str() } } },
+            "then": { "properties": {
+                "interest_per_statement": interest,
+                "is_overdue": { "const": payment == CardPayment::Overdue }
+            } }
+        })
+    })
+    .collect();
+    schema.insert("allOf".into(), Value::Array(rules));
+}
+
+/// `plan.savings_transfers`: a `SavingsTransfers` object or `null`, its key
+/// always present (schemars would make a plain `Option` key optional).
+pub(crate) fn nullable_savings_transfers(generator: &mut SchemaGenerator) -> Schema {
+    let transfers = generator.subschema_for::<crate::SavingsTransfers>();
+    json_schema!({ "anyOf": [transfers, { "type": "null" }] })
 }
 
 /// Descriptions come from doc comments; rustdoc's link brackets

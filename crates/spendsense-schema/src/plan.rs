@@ -46,8 +46,23 @@ pub struct Plan {
     /// The terms of each credit card, in account order.
     pub cards: Vec<CardPlan>,
     /// Transfers from checking into savings; `null` when the user moves no money to savings.
-    #[cfg_attr(feature = "json-schema", schemars(required))]
+    // The key is always present, `null` or not, like Plaid's nullable keys.
+    #[serde(deserialize_with = "required_nullable")]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(schema_with = "crate::json_schema::nullable_savings_transfers")
+    )]
     pub savings_transfers: Option<SavingsTransfers>,
+}
+
+/// Reads an `Option` whose key must be present even when its value is `null`:
+/// unlike a plain `Option` field, a missing key is an error.
+fn required_nullable<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer)
 }
 
 /// Pay: who pays, how often, and every paycheck in the history.
@@ -56,7 +71,10 @@ pub struct Plan {
 #[serde(deny_unknown_fields)]
 pub struct IncomePlan {
     /// The fictional payer, the deposit's counterparty.
-    #[cfg_attr(feature = "json-schema", schemars(length(min = 1)))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(length(min = 1), pattern(crate::json_schema::NOT_BLANK))
+    )]
     pub employer: String,
     /// Pay schedule; equals `characteristics.pay_frequency`.
     pub frequency: PayFrequency,
@@ -108,10 +126,14 @@ pub struct Category {
 /// A charge that repeats on a cadence from one account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "json-schema", schemars(transform = crate::json_schema::monthly_charge_day_rule))]
 #[serde(deny_unknown_fields)]
 pub struct RecurringCharge {
     /// The merchant's name as it appears on statements, e.g. `Netflix`.
-    #[cfg_attr(feature = "json-schema", schemars(length(min = 1)))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(length(min = 1), pattern(crate::json_schema::NOT_BLANK))
+    )]
     pub merchant: String,
     /// Plaid category of every charge.
     pub category: Category,
@@ -128,7 +150,10 @@ pub struct RecurringCharge {
     /// the month (1 to 28), weekly ones every 7 days.
     pub first_charge: Date,
     /// The account charged: checking or a credit card of the profile.
-    #[cfg_attr(feature = "json-schema", schemars(length(min = 1)))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(length(min = 1), pattern(crate::json_schema::NOT_BLANK))
+    )]
     pub account_id: String,
 }
 
@@ -215,10 +240,14 @@ impl CardPayment {
 /// A credit card's terms and how it is paid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "json-schema", schemars(transform = crate::json_schema::card_payment_rules))]
 #[serde(deny_unknown_fields)]
 pub struct CardPlan {
     /// The card's `account_id`.
-    #[cfg_attr(feature = "json-schema", schemars(length(min = 1)))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(length(min = 1), pattern(crate::json_schema::NOT_BLANK))
+    )]
     pub account_id: String,
     /// Purchase APR in percent a year, e.g. `24.99`.
     #[serde(with = "crate::money")]
@@ -293,10 +322,16 @@ pub enum TransferCadence {
 #[serde(deny_unknown_fields)]
 pub struct SavingsTransfers {
     /// The checking account the money leaves.
-    #[cfg_attr(feature = "json-schema", schemars(length(min = 1)))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(length(min = 1), pattern(crate::json_schema::NOT_BLANK))
+    )]
     pub from_account_id: String,
     /// The savings account it arrives in.
-    #[cfg_attr(feature = "json-schema", schemars(length(min = 1)))]
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(length(min = 1), pattern(crate::json_schema::NOT_BLANK))
+    )]
     pub to_account_id: String,
     /// Dollars per transfer.
     #[serde(with = "crate::money")]

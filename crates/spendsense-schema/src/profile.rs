@@ -243,6 +243,7 @@ pub const ANNUAL_INCOME_RANGE: (i64, i64) = (20_000, 200_000);
 /// One synthetic user: identity, planned behaviour and accounts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "json-schema", schemars(transform = crate::json_schema::income_frequency_rule))]
 #[serde(deny_unknown_fields)]
 pub struct UserProfile {
     /// Masked id, `user_MASKED_000`, `user_MASKED_001`, …

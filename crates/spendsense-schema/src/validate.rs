@@ -13,7 +13,9 @@ use rust_decimal::Decimal;
 use crate::money::MAX_SCALE;
 use crate::reference::{is_iso_currency, is_us_state};
 use crate::{
-    ANNUAL_INCOME_RANGE, Account, AccountType, IncomeStability, PayFrequency, UserProfile,
+    ANNUAL_INCOME_RANGE, Account, AccountSubtype, AccountType, Cadence, CardPayment, CardPlan,
+    Category, DUE_DAYS_AFTER_STATEMENT, Date, IncomeStability, MIN_HISTORY_DAYS, PayFrequency,
+    Plan, UserProfile,
 };
 
 /// One broken rule at one place in a profile.
@@ -89,7 +91,9 @@ rules! {
     UNKNOWN_STATE = "unknown-state", InJsonSchema::Stated;
     /// `target_credit_utilization` lies outside 0 to 1.
     UTILIZATION_RANGE = "utilization-range", InJsonSchema::Stated;
-    /// `target_savings_monthly`, or a depository or loan `current` balance, is negative.
+    /// `target_savings_monthly`, a depository or loan `current` balance, or a
+    /// plan's `monthly_expenses` or card amount (statement balance, minimum
+    /// payment, interest) is negative.
     NEGATIVE_AMOUNT = "negative-amount", InJsonSchema::Stated;
     /// `income_stability` contradicts `pay_frequency`.
     PAY_SCHEDULE_MISMATCH = "pay-schedule-mismatch", InJsonSchema::Stated;
@@ -145,6 +149,57 @@ rules! {
     );
     /// A depository account has a `limit`.
     DEPOSITORY_LIMIT = "depository-limit", InJsonSchema::Stated;
+    /// `plan.history_start` is less than [`MIN_HISTORY_DAYS`] days before `plan.as_of`, counting both ends.
+    HISTORY_TOO_SHORT = "history-too-short", InJsonSchema::NotExpressible(
+        "it is arithmetic between two dates; the schema states only their `YYYY-MM-DD` form",
+    );
+    /// A paycheck, first charge or first transfer lies outside `plan.history_start..=plan.as_of`.
+    DATE_OUTSIDE_HISTORY = "date-outside-history", InJsonSchema::NotExpressible(
+        "it compares a date with two other fields, and JSON Schema cannot refer to another value",
+    );
+    /// Paycheck dates are not strictly increasing.
+    PAYCHECKS_OUT_OF_ORDER = "paychecks-out-of-order", InJsonSchema::NotExpressible(
+        "it compares array items with each other, which JSON Schema cannot",
+    );
+    /// A paycheck, recurring charge or savings transfer amount is zero or negative.
+    AMOUNT_NOT_POSITIVE = "amount-not-positive", InJsonSchema::Stated;
+    /// `plan.income.frequency` differs from `characteristics.pay_frequency`.
+    INCOME_FREQUENCY_MISMATCH = "income-frequency-mismatch", InJsonSchema::Stated;
+    /// A category's `primary` or `detailed` is not upper-case letters and `_`.
+    CATEGORY_FORMAT = "category-format", InJsonSchema::Stated;
+    /// A category's `detailed` does not start with its `primary` and `_`.
+    CATEGORY_MISMATCH = "category-mismatch", InJsonSchema::NotExpressible(
+        "it compares two fields, and JSON Schema cannot refer to another value",
+    );
+    /// A monthly charge's `first_charge` falls on day 29, 30 or 31.
+    CHARGE_DAY_RANGE = "charge-day-range", InJsonSchema::Stated;
+    /// A plan names an account id the profile does not have.
+    PLAN_ACCOUNT_UNKNOWN = "plan-account-unknown", InJsonSchema::NotExpressible(
+        "it refers to the ids of `accounts`, and JSON Schema cannot refer to another value",
+    );
+    /// A plan names an account of the wrong kind: a recurring charge on neither
+    /// checking nor a credit card, a card plan on a non-card, savings transfers
+    /// not from checking or not into savings.
+    PLAN_ACCOUNT_KIND = "plan-account-kind", InJsonSchema::NotExpressible(
+        "it looks up the type of another array's item by id, which JSON Schema cannot",
+    );
+    /// The card plans do not name each credit card exactly once, in account order.
+    CARD_PLANS_MISMATCH = "card-plans-mismatch", InJsonSchema::NotExpressible(
+        "it matches one array against the items of another, which JSON Schema cannot",
+    );
+    /// A card's `purchase_apr` lies outside 0 to 100.
+    APR_RANGE = "apr-range", InJsonSchema::Stated;
+    /// A card's `statement_day` lies outside 1 to 28.
+    STATEMENT_DAY_RANGE = "statement-day-range", InJsonSchema::Stated;
+    /// A card's `is_overdue` is not exactly whether its `payment` is `overdue`.
+    OVERDUE_MISMATCH = "overdue-mismatch", InJsonSchema::Stated;
+    /// A card's `interest_per_statement` is zero when it is not paid in full, or not zero when it is.
+    INTEREST_MISMATCH = "interest-mismatch", InJsonSchema::Stated;
+    /// A card's `next_payment_due_date` is not its last statement date on or
+    /// before `as_of` plus [`DUE_DAYS_AFTER_STATEMENT`] days.
+    DUE_DATE_MISMATCH = "due-date-mismatch", InJsonSchema::NotExpressible(
+        "it is calendar arithmetic on `as_of` and `statement_day`, which JSON Schema cannot do",
+    );
 }
 
 /// Youngest and oldest ages a profile may carry.
@@ -274,6 +329,13 @@ pub fn validate_profile(profile: &UserProfile) -> Vec<Violation> {
         }
         validate_account_into(account, &mut c);
     }
+    validate_plan(
+        profile,
+        &mut Collector {
+            out: &mut out,
+            prefix: "plan".into(),
+        },
+    );
     out
 }
 
@@ -570,4 +632,379 @@ fn validate_balances(account: &Account, c: &mut Collector<'_>) {
 
 fn show(value: Option<Decimal>) -> String {
     value.map_or_else(|| "null".to_string(), |v| v.to_string())
+}
+
+/// Longest piece of input text a message quotes, in characters.
+const MAX_QUOTED_CHARS: usize = 80;
+
+/// `text` escaped and clipped for a message: an id read from a file cannot
+/// move the cursor or flood a terminal.
+fn quoted(text: &str) -> String {
+    let mut shown: String = text.escape_debug().take(MAX_QUOTED_CHARS).collect();
+    if text.escape_debug().nth(MAX_QUOTED_CHARS).is_some() {
+        shown.push('…');
+    }
+    format!("`{shown}`")
+}
+
+impl Collector<'_> {
+    /// `amount-scale` and `amount-not-positive` for an amount that must be > 0.
+    fn positive(&mut self, field: &str, value: Decimal) {
+        self.amount(field, value);
+        if value <= Decimal::ZERO {
+            self.push(
+                field,
+                Rule::AMOUNT_NOT_POSITIVE,
+                format!("{value} must be > 0"),
+            );
+        }
+    }
+
+    /// `amount-scale` and `negative-amount` for an amount that must be >= 0.
+    fn not_negative_amount(&mut self, field: &str, value: Decimal) {
+        self.amount(field, value);
+        self.non_negative(field, value);
+    }
+
+    /// `empty-field` for required text.
+    fn text(&mut self, field: &str, value: &str) {
+        if value.trim().is_empty() {
+            let name = field.rsplit('.').next().unwrap_or(field);
+            self.push(field, Rule::EMPTY_FIELD, format!("{name} is empty"));
+        }
+    }
+
+    /// `date-outside-history` for an event date of the plan.
+    fn in_history(&mut self, field: &str, date: Date, plan: &Plan) {
+        if date < plan.history_start || date > plan.as_of {
+            self.push(
+                field,
+                Rule::DATE_OUTSIDE_HISTORY,
+                format!(
+                    "{date} is outside the history {}..={}",
+                    plan.history_start, plan.as_of
+                ),
+            );
+        }
+    }
+}
+
+/// What an account id of the plan names in the profile.
+fn account_kind<'a>(profile: &'a UserProfile, id: &str) -> Option<&'a Account> {
+    profile.accounts.iter().find(|a| a.account_id == id)
+}
+
+fn validate_plan(profile: &UserProfile, c: &mut Collector<'_>) {
+    let plan = &profile.plan;
+    let days = plan.history_start.days_until(plan.as_of) + 1;
+    if days < MIN_HISTORY_DAYS {
+        c.push(
+            "history_start",
+            Rule::HISTORY_TOO_SHORT,
+            format!(
+                "{} to as_of {} covers {days} days; at least {MIN_HISTORY_DAYS} required",
+                plan.history_start, plan.as_of
+            ),
+        );
+    }
+
+    let income = &plan.income;
+    c.text("income.employer", &income.employer);
+    let pay_frequency = profile.characteristics.pay_frequency;
+    if income.frequency != pay_frequency {
+        c.push(
+            "income.frequency",
+            Rule::INCOME_FREQUENCY_MISMATCH,
+            format!(
+                "`{}` differs from characteristics.pay_frequency `{}`",
+                income.frequency.as_str(),
+                pay_frequency.as_str()
+            ),
+        );
+    }
+    let mut previous: Option<Date> = None;
+    for (i, paycheck) in income.paychecks.iter().enumerate() {
+        let at = format!("income.paychecks[{i}]");
+        c.in_history(&format!("{at}.date"), paycheck.date, plan);
+        if let Some(previous) = previous
+            && paycheck.date <= previous
+        {
+            c.push(
+                &format!("{at}.date"),
+                Rule::PAYCHECKS_OUT_OF_ORDER,
+                format!(
+                    "{} is not after the previous paycheck's {previous}; paychecks are oldest first, one a day at most",
+                    paycheck.date
+                ),
+            );
+        }
+        previous = Some(paycheck.date);
+        c.positive(&format!("{at}.amount"), paycheck.amount);
+    }
+    c.not_negative_amount("monthly_expenses", plan.monthly_expenses);
+
+    for (i, charge) in plan.recurring.iter().enumerate() {
+        let at = format!("recurring[{i}]");
+        c.text(&format!("{at}.merchant"), &charge.merchant);
+        validate_category(&charge.category, &format!("{at}.category"), c);
+        c.positive(&format!("{at}.amount"), charge.amount);
+        c.in_history(&format!("{at}.first_charge"), charge.first_charge, plan);
+        if charge.cadence == Cadence::Monthly && charge.first_charge.day() > 28 {
+            c.push(
+                &format!("{at}.first_charge"),
+                Rule::CHARGE_DAY_RANGE,
+                format!(
+                    "{} is on day {}; a monthly charge repeats on day 1 to 28",
+                    charge.first_charge,
+                    charge.first_charge.day()
+                ),
+            );
+        }
+        let field = format!("{at}.account_id");
+        if c.account(profile, &field, &charge.account_id)
+            .is_some_and(|account| {
+                account.subtype != AccountSubtype::Checking && !account.is_credit_card()
+            })
+        {
+            c.push(
+                &field,
+                Rule::PLAN_ACCOUNT_KIND,
+                format!(
+                    "{} is a {} account; a recurring charge is paid from checking or a credit card",
+                    quoted(&charge.account_id),
+                    kind_of(profile, &charge.account_id)
+                ),
+            );
+        }
+    }
+
+    for (i, card) in plan.cards.iter().enumerate() {
+        validate_card(profile, card, &format!("cards[{i}]"), c);
+    }
+    let planned: Vec<&str> = plan
+        .cards
+        .iter()
+        .map(|card| card.account_id.as_str())
+        .filter(|id| account_kind(profile, id).is_some_and(Account::is_credit_card))
+        .collect();
+    let cards: Vec<&str> = profile
+        .accounts
+        .iter()
+        .filter(|a| a.is_credit_card())
+        .map(|a| a.account_id.as_str())
+        .collect();
+    if planned != cards {
+        let list = |ids: &[&str]| {
+            let shown: Vec<String> = ids.iter().map(|id| quoted(id)).collect();
+            format!("[{}]", shown.join(", "))
+        };
+        c.push(
+            "cards",
+            Rule::CARD_PLANS_MISMATCH,
+            format!(
+                "card plans name the cards {}; expected one per credit card, in account order: {}",
+                list(&planned),
+                list(&cards)
+            ),
+        );
+    }
+
+    if let Some(transfers) = &plan.savings_transfers {
+        let at = "savings_transfers";
+        for (field, id, subtype) in [
+            (
+                "from_account_id",
+                &transfers.from_account_id,
+                AccountSubtype::Checking,
+            ),
+            (
+                "to_account_id",
+                &transfers.to_account_id,
+                AccountSubtype::Savings,
+            ),
+        ] {
+            let field = format!("{at}.{field}");
+            if c.account(profile, &field, id)
+                .is_some_and(|account| account.subtype != subtype)
+            {
+                c.push(
+                    &field,
+                    Rule::PLAN_ACCOUNT_KIND,
+                    format!(
+                        "{} is a {} account; expected {}",
+                        quoted(id),
+                        kind_of(profile, id),
+                        subtype.as_str()
+                    ),
+                );
+            }
+        }
+        c.positive(&format!("{at}.amount"), transfers.amount);
+        c.in_history(
+            &format!("{at}.first_transfer"),
+            transfers.first_transfer,
+            plan,
+        );
+    }
+}
+
+/// `subtype` of the account `id`, e.g. `credit card`, for messages.
+fn kind_of(profile: &UserProfile, id: &str) -> &'static str {
+    account_kind(profile, id).map_or("missing", |a| a.subtype.as_str())
+}
+
+impl Collector<'_> {
+    /// `empty-field` and `plan-account-unknown` for an account id of the plan;
+    /// the account it names, if any.
+    fn account<'p>(
+        &mut self,
+        profile: &'p UserProfile,
+        field: &str,
+        id: &str,
+    ) -> Option<&'p Account> {
+        self.text(field, id);
+        let account = account_kind(profile, id);
+        if account.is_none() && !id.trim().is_empty() {
+            self.push(
+                field,
+                Rule::PLAN_ACCOUNT_UNKNOWN,
+                format!("{} is not an account_id of the profile", quoted(id)),
+            );
+        }
+        account
+    }
+}
+
+/// Whether `text` is a Plaid category code: upper-case ASCII letters and `_`.
+fn is_category_code(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')
+}
+
+fn validate_category(category: &Category, at: &str, c: &mut Collector<'_>) {
+    let mut codes = true;
+    for (field, value) in [
+        ("primary", &category.primary),
+        ("detailed", &category.detailed),
+    ] {
+        if !is_category_code(value) {
+            codes = false;
+            c.push(
+                &format!("{at}.{field}"),
+                Rule::CATEGORY_FORMAT,
+                format!(
+                    "{} is not a Plaid category code of upper-case letters and `_`",
+                    quoted(value)
+                ),
+            );
+        }
+    }
+    let detailed_of_primary = category
+        .detailed
+        .strip_prefix(category.primary.as_str())
+        .is_some_and(|rest| rest.len() > 1 && rest.starts_with('_'));
+    if codes && !detailed_of_primary {
+        c.push(
+            &format!("{at}.detailed"),
+            Rule::CATEGORY_MISMATCH,
+            format!(
+                "{} does not start with its primary category {} and `_`",
+                quoted(&category.detailed),
+                quoted(&category.primary)
+            ),
+        );
+    }
+}
+
+/// The last statement date on or before `as_of` of a card closing on `statement_day`.
+fn last_statement(as_of: Date, statement_day: u8) -> Date {
+    let this_month = as_of.with_day(statement_day);
+    if this_month <= as_of {
+        this_month
+    } else {
+        as_of.months_later(-1, statement_day)
+    }
+}
+
+fn validate_card(profile: &UserProfile, card: &CardPlan, at: &str, c: &mut Collector<'_>) {
+    let field = format!("{at}.account_id");
+    if c.account(profile, &field, &card.account_id)
+        .is_some_and(|account| !account.is_credit_card())
+    {
+        c.push(
+            &field,
+            Rule::PLAN_ACCOUNT_KIND,
+            format!(
+                "{} is a {} account; a card plan belongs to a credit card",
+                quoted(&card.account_id),
+                kind_of(profile, &card.account_id)
+            ),
+        );
+    }
+    let apr = card.purchase_apr;
+    c.amount(&format!("{at}.purchase_apr"), apr);
+    if apr < Decimal::ZERO || apr > Decimal::ONE_HUNDRED {
+        c.push(
+            &format!("{at}.purchase_apr"),
+            Rule::APR_RANGE,
+            format!("{apr} is outside 0..=100 (percent a year)"),
+        );
+    }
+    let day = card.statement_day;
+    let day_ok = (1..=28).contains(&day);
+    if !day_ok {
+        c.push(
+            &format!("{at}.statement_day"),
+            Rule::STATEMENT_DAY_RANGE,
+            format!("{day} is outside 1..=28"),
+        );
+    }
+    for (field, value) in [
+        ("last_statement_balance", card.last_statement_balance),
+        ("minimum_payment", card.minimum_payment),
+        ("interest_per_statement", card.interest_per_statement),
+    ] {
+        c.not_negative_amount(&format!("{at}.{field}"), value);
+    }
+    let overdue = card.payment == CardPayment::Overdue;
+    if card.is_overdue != overdue {
+        c.push(
+            &format!("{at}.is_overdue"),
+            Rule::OVERDUE_MISMATCH,
+            format!(
+                "{} contradicts payment `{}`; is_overdue is true exactly when payment is `overdue`",
+                card.is_overdue,
+                card.payment.as_str()
+            ),
+        );
+    }
+    let interest = card.interest_per_statement;
+    if card.payment.accrues_interest() == interest.is_zero() {
+        let allowed = if card.payment.accrues_interest() {
+            "> 0 unless paid in full"
+        } else {
+            "0 when paid in full"
+        };
+        c.push(
+            &format!("{at}.interest_per_statement"),
+            Rule::INTEREST_MISMATCH,
+            format!(
+                "{interest} contradicts payment `{}`; must be {allowed}",
+                card.payment.as_str()
+            ),
+        );
+    }
+    // Without a valid statement day there is no schedule to compare with.
+    if day_ok {
+        let expected = last_statement(profile.plan.as_of, day).add_days(DUE_DAYS_AFTER_STATEMENT);
+        if card.next_payment_due_date != expected {
+            c.push(
+                &format!("{at}.next_payment_due_date"),
+                Rule::DUE_DATE_MISMATCH,
+                format!(
+                    "{} should be {DUE_DAYS_AFTER_STATEMENT} days after the last statement on or before as_of: {expected}",
+                    card.next_payment_due_date
+                ),
+            );
+        }
+    }
 }

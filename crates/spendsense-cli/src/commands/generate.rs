@@ -72,7 +72,7 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
         DataFormat::Csv => {
             let layout = DirectoryLayout {
                 format: "csv",
-                files: format!("{}, {}", tables::USERS_FILE, tables::ACCOUNTS_FILE),
+                files: tables::file_list(),
                 output_dir: tables::output_dir,
                 write_dir: tables::write_dir,
             };
@@ -191,7 +191,7 @@ type WriteDir = fn(
 /// `--format plaid-sandbox` ([`crate::sandbox`]).
 struct DirectoryLayout {
     format: &'static str,
-    /// What the summary says was written, e.g. `users.csv, accounts.csv`.
+    /// What the summary says was written, e.g. `users.csv, accounts.csv, …`.
     files: String,
     output_dir: fn(Option<&std::path::Path>) -> anyhow::Result<std::path::PathBuf>,
     write_dir: WriteDir,

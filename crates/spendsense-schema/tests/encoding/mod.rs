@@ -4,8 +4,9 @@
 
 use rust_decimal::Decimal;
 use spendsense_schema::{
-    AccountSubtype, HolderCategory, IncomeStability, PayFrequency, PersonaId, ProfileFormat,
-    UserProfile, write_profiles,
+    AccountSubtype, Cadence, CardPayment, CardPlan, Category, Date, HolderCategory, IncomePlan,
+    IncomeStability, PayFrequency, Paycheck, PersonaId, Plan, ProfileFormat, RecurringCharge,
+    SavingsTransfers, TransferCadence, UserProfile, write_profiles,
 };
 
 use spendsense_schema::sample;
@@ -130,7 +131,76 @@ fn random_profile(random: &mut Random) -> UserProfile {
             account
         })
         .collect();
+    profile.plan = random_plan(random);
     profile
+}
+
+fn random_date(random: &mut Random) -> Date {
+    Date::MIN.add_days(random.below(Date::MIN.days_until(Date::MAX) as usize + 1) as i32)
+}
+
+fn random_plan(random: &mut Random) -> Plan {
+    const FREQUENCIES: [PayFrequency; 5] = [
+        PayFrequency::Weekly,
+        PayFrequency::Biweekly,
+        PayFrequency::Semimonthly,
+        PayFrequency::Monthly,
+        PayFrequency::Irregular,
+    ];
+    const PAYMENTS: [CardPayment; 4] = [
+        CardPayment::PayInFull,
+        CardPayment::Revolving,
+        CardPayment::MinimumOnly,
+        CardPayment::Overdue,
+    ];
+    Plan {
+        as_of: random_date(random),
+        history_start: random_date(random),
+        income: IncomePlan {
+            employer: random.text(),
+            frequency: random.pick(&FREQUENCIES),
+            paychecks: (0..random.below(6))
+                .map(|_| Paycheck {
+                    date: random_date(random),
+                    amount: random.amount(),
+                })
+                .collect(),
+        },
+        monthly_expenses: random.amount(),
+        recurring: (0..random.below(5))
+            .map(|_| RecurringCharge {
+                merchant: random.text(),
+                category: Category {
+                    primary: random.text(),
+                    detailed: random.text(),
+                },
+                amount: random.amount(),
+                cadence: random.pick(&[Cadence::Monthly, Cadence::Weekly]),
+                first_charge: random_date(random),
+                account_id: random.text(),
+            })
+            .collect(),
+        cards: (0..random.below(4))
+            .map(|_| CardPlan {
+                account_id: random.text(),
+                purchase_apr: random.amount(),
+                statement_day: random.next() as u8,
+                payment: random.pick(&PAYMENTS),
+                last_statement_balance: random.amount(),
+                minimum_payment: random.amount(),
+                interest_per_statement: random.amount(),
+                next_payment_due_date: random_date(random),
+                is_overdue: random.chance(),
+            })
+            .collect(),
+        savings_transfers: random.optional(|r| SavingsTransfers {
+            from_account_id: r.text(),
+            to_account_id: r.text(),
+            amount: r.amount(),
+            cadence: TransferCadence::Biweekly,
+            first_transfer: random_date(r),
+        }),
+    }
 }
 
 fn written(format: ProfileFormat, profiles: &[UserProfile]) -> String {

@@ -25,8 +25,8 @@ use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use spendsense_schema::json_schema::profile_schema;
 use spendsense_schema::{
-    AccountSubtype, InJsonSchema, IncomeStability, PayFrequency, Rule, UserProfile, sample,
-    validate_profile,
+    AccountSubtype, CardPayment, Date, InJsonSchema, IncomeStability, PayFrequency, Rule,
+    UserProfile, sample, validate_profile,
 };
 
 use crate::{account, dec};
@@ -381,6 +381,9 @@ fn walk(
                 tries.retain(|t| !regex.is_match(t));
                 edits.extend(tries.into_iter().map(|t| Edit::Set(json!(t))));
             }
+            // Keywords of objects say nothing about another branch's value
+            // (`null` in an `anyOf` with an object).
+            "required" | "additionalProperties" if !instance.is_object() => {}
             "required" => edits.extend(
                 value
                     .as_array()
@@ -503,12 +506,26 @@ fn bases() -> Vec<Value> {
     // Each pay frequency's rule applies only to profiles paid that way.
     let paid = |frequency, stability, gap| {
         let mut profile = sample::profile();
-        let plan = &mut profile.characteristics;
+        let traits = &mut profile.characteristics;
         (
-            plan.pay_frequency,
-            plan.income_stability,
-            plan.median_pay_gap_days,
+            traits.pay_frequency,
+            traits.income_stability,
+            traits.median_pay_gap_days,
         ) = (frequency, stability, gap);
+        profile.plan.income.frequency = frequency;
+        profile
+    };
+    // Each payment behaviour's rule applies only to cards paid that way.
+    let card_paid = |payment, interest: &str| {
+        let mut profile = sample::profile();
+        let card = &mut profile.plan.cards[0];
+        (card.payment, card.interest_per_statement, card.is_overdue) =
+            (payment, dec(interest), payment == CardPayment::Overdue);
+        profile
+    };
+    let no_transfers = {
+        let mut profile = sample::profile();
+        profile.plan.savings_transfers = None;
         profile
     };
     let regular = IncomeStability::Regular;
@@ -520,6 +537,10 @@ fn bases() -> Vec<Value> {
         paid(PayFrequency::Semimonthly, regular, 15),
         paid(PayFrequency::Monthly, regular, 30),
         paid(PayFrequency::Irregular, IncomeStability::Irregular, 45),
+        card_paid(CardPayment::Revolving, "22.50"),
+        card_paid(CardPayment::MinimumOnly, "22.50"),
+        card_paid(CardPayment::Overdue, "22.50"),
+        no_transfers,
     ]
     .iter()
     .map(|p| {
@@ -604,6 +625,10 @@ fn every_schema_constraint_is_enforced_by_serde_or_validation() {
     assert!(constraints.len() > 80, "{constraints:#?}");
 }
 
+fn day(year: i32, month: u8, day: u8) -> Date {
+    Date::from_ymd(year, month, day).unwrap()
+}
+
 /// A change to `sample::profile()` that breaks `rule`, for every rule of [`Rule::ALL`].
 fn breaking(rule: &Rule) -> Option<fn(&mut UserProfile)> {
     let edit: fn(&mut UserProfile) = match rule.name {
@@ -652,6 +677,31 @@ fn breaking(rule: &Rule) -> Option<fn(&mut UserProfile)> {
         },
         "available-inconsistent" => |p| p.accounts[2].balances.available = Some(dec("13000.00")),
         "depository-limit" => |p| p.accounts[0].balances.limit = Some(dec("100.00")),
+        "history-too-short" => |p| p.plan.history_start = p.plan.as_of.add_days(-178),
+        "date-outside-history" => |p| p.plan.recurring[0].first_charge = day(2026, 12, 1),
+        "paychecks-out-of-order" => |p| {
+            let paychecks = &mut p.plan.income.paychecks;
+            paychecks[1].date = paychecks[0].date;
+        },
+        "amount-not-positive" => |p| p.plan.income.paychecks[0].amount = dec("0.00"),
+        "income-frequency-mismatch" => |p| p.plan.income.frequency = PayFrequency::Weekly,
+        "category-format" => |p| p.plan.recurring[1].category.primary = "Entertainment".into(),
+        "category-mismatch" => {
+            |p| p.plan.recurring[1].category.detailed = "FOOD_AND_DRINK_COFFEE".into()
+        }
+        "charge-day-range" => |p| p.plan.recurring[0].first_charge = day(2026, 7, 29),
+        "plan-account-unknown" => {
+            |p| p.plan.recurring[0].account_id = "user_MASKED_000_acct_9".into()
+        }
+        "plan-account-kind" => {
+            |p| p.plan.recurring[0].account_id = p.accounts[1].account_id.clone()
+        }
+        "card-plans-mismatch" => |p| p.plan.cards.clear(),
+        "apr-range" => |p| p.plan.cards[0].purchase_apr = dec("100.01"),
+        "statement-day-range" => |p| p.plan.cards[0].statement_day = 29,
+        "overdue-mismatch" => |p| p.plan.cards[0].is_overdue = true,
+        "interest-mismatch" => |p| p.plan.cards[0].interest_per_statement = dec("1.00"),
+        "due-date-mismatch" => |p| p.plan.cards[0].next_payment_due_date = day(2026, 12, 14),
         _ => return None,
     };
     Some(edit)

@@ -1,8 +1,8 @@
 //! `validate_profile` and `validate_account`: one test per rule, each through `check`.
 
 use spendsense_schema::{
-    AccountSubtype, AccountType, IncomeStability, PayFrequency, UserProfile, Violation,
-    validate_account, validate_profile,
+    AccountSubtype, AccountType, Cadence, CardPayment, Date, IncomeStability, MIN_HISTORY_DAYS,
+    PayFrequency, UserProfile, Violation, validate_account, validate_profile,
 };
 
 use spendsense_schema::sample;
@@ -326,13 +326,31 @@ fn subtype_belongs_to_the_account_type() {
             ),
         ],
     );
+    // A card that is no card leaves the plan's charges and card terms on a loan.
     check(
         |p| p.accounts[2].subtype = AccountSubtype::Student,
-        &[(
-            "accounts[2].subtype",
-            "type-subtype-mismatch",
-            "subtype `student` is not valid under type `credit`; it belongs to `loan`",
-        )],
+        &[
+            (
+                "accounts[2].subtype",
+                "type-subtype-mismatch",
+                "subtype `student` is not valid under type `credit`; it belongs to `loan`",
+            ),
+            (
+                "plan.recurring[1].account_id",
+                "plan-account-kind",
+                "`user_MASKED_000_acct_2` is a student account; a recurring charge is paid from checking or a credit card",
+            ),
+            (
+                "plan.recurring[2].account_id",
+                "plan-account-kind",
+                "student",
+            ),
+            (
+                "plan.cards[0].account_id",
+                "plan-account-kind",
+                "a card plan belongs to a credit card",
+            ),
+        ],
     );
 }
 
@@ -499,7 +517,10 @@ fn pay_schedule_agrees_with_income_stability_and_gap() {
         )],
     );
     check(
-        |p| p.characteristics.pay_frequency = PayFrequency::Irregular,
+        |p| {
+            p.characteristics.pay_frequency = PayFrequency::Irregular;
+            p.plan.income.frequency = PayFrequency::Irregular;
+        },
         &[(
             "characteristics.income_stability",
             "pay-schedule-mismatch",
@@ -507,7 +528,10 @@ fn pay_schedule_agrees_with_income_stability_and_gap() {
         )],
     );
     check(
-        |p| p.characteristics.pay_frequency = PayFrequency::Monthly,
+        |p| {
+            p.characteristics.pay_frequency = PayFrequency::Monthly;
+            p.plan.income.frequency = PayFrequency::Monthly;
+        },
         &[(
             "characteristics.median_pay_gap_days",
             "pay-gap-mismatch",
@@ -519,6 +543,7 @@ fn pay_schedule_agrees_with_income_stability_and_gap() {
             let c = &mut p.characteristics;
             (c.pay_frequency, c.income_stability, c.median_pay_gap_days) =
                 (PayFrequency::Irregular, IncomeStability::Irregular, 0);
+            p.plan.income.frequency = PayFrequency::Irregular;
         },
         &[(
             "characteristics.median_pay_gap_days",
@@ -531,6 +556,7 @@ fn pay_schedule_agrees_with_income_stability_and_gap() {
             let c = &mut p.characteristics;
             (c.pay_frequency, c.income_stability, c.median_pay_gap_days) =
                 (PayFrequency::Irregular, IncomeStability::Irregular, 61);
+            p.plan.income.frequency = PayFrequency::Irregular;
         },
         &[],
     );
@@ -614,13 +640,32 @@ fn identifiers_and_names_are_not_empty() {
 
 #[test]
 fn account_ids_and_masks_are_unique_within_a_profile() {
+    // The plan still names the card by its old id, which no account has now.
     check(
         |p| p.accounts[2].account_id = p.accounts[0].account_id.clone(),
-        &[(
-            "accounts[2].account_id",
-            "duplicate-account-id",
-            "`user_MASKED_000_acct_0` repeats",
-        )],
+        &[
+            (
+                "accounts[2].account_id",
+                "duplicate-account-id",
+                "`user_MASKED_000_acct_0` repeats",
+            ),
+            (
+                "plan.recurring[1].account_id",
+                "plan-account-unknown",
+                "`user_MASKED_000_acct_2` is not an account_id of the profile",
+            ),
+            (
+                "plan.recurring[2].account_id",
+                "plan-account-unknown",
+                "acct_2",
+            ),
+            ("plan.cards[0].account_id", "plan-account-unknown", "acct_2"),
+            (
+                "plan.cards",
+                "card-plans-mismatch",
+                "card plans name the cards []; expected one per credit card, in account order: [`user_MASKED_000_acct_0`]",
+            ),
+        ],
     );
     check(
         |p| p.accounts[1].mask = p.accounts[0].mask.clone(),
@@ -661,4 +706,296 @@ fn a_single_account_validates_with_paths_relative_to_it() {
             ("balances.limit", "credit-limit-missing", "no limit"),
         ],
     );
+}
+
+fn day(year: i32, month: u8, day: u8) -> Date {
+    Date::from_ymd(year, month, day).unwrap()
+}
+
+#[test]
+fn plan_history_is_long_enough_and_holds_every_event() {
+    check(
+        |p| p.plan.history_start = p.plan.as_of.add_days(1 - MIN_HISTORY_DAYS + 1),
+        &[(
+            "plan.history_start",
+            "history-too-short",
+            "2026-06-05 to as_of 2026-11-30 covers 179 days; at least 180 required",
+        )],
+    );
+    check(
+        |p| {
+            p.plan.income.paychecks[12].date = day(2026, 12, 4);
+            p.plan.recurring[0].first_charge = day(2026, 6, 1);
+            p.plan.savings_transfers.as_mut().unwrap().first_transfer = day(2026, 12, 1);
+        },
+        &[
+            (
+                "plan.income.paychecks[12].date",
+                "date-outside-history",
+                "2026-12-04 is outside the history 2026-06-04..=2026-11-30",
+            ),
+            (
+                "plan.recurring[0].first_charge",
+                "date-outside-history",
+                "2026-06-01",
+            ),
+            (
+                "plan.savings_transfers.first_transfer",
+                "date-outside-history",
+                "2026-12-01",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn paychecks_are_oldest_first_with_positive_amounts() {
+    check(
+        |p| {
+            let paychecks = &mut p.plan.income.paychecks;
+            paychecks.swap(3, 4);
+            paychecks[0].amount = dec("-2880.00");
+            paychecks[1].amount = dec("2880.001");
+        },
+        &[
+            (
+                "plan.income.paychecks[0].amount",
+                "amount-not-positive",
+                "-2880.00 must be > 0",
+            ),
+            (
+                "plan.income.paychecks[1].amount",
+                "amount-scale",
+                "3 decimals",
+            ),
+            (
+                "plan.income.paychecks[4].date",
+                "paychecks-out-of-order",
+                "2026-07-17 is not after the previous paycheck's 2026-07-31",
+            ),
+        ],
+    );
+    check(
+        |p| p.plan.income.frequency = PayFrequency::Weekly,
+        &[(
+            "plan.income.frequency",
+            "income-frequency-mismatch",
+            "`weekly` differs from characteristics.pay_frequency `biweekly`",
+        )],
+    );
+    check(
+        |p| p.plan.income.employer = " ".into(),
+        &[("plan.income.employer", "empty-field", "employer is empty")],
+    );
+}
+
+#[test]
+fn recurring_charges_name_a_category_a_day_and_a_paying_account() {
+    check(
+        |p| {
+            let charges = &mut p.plan.recurring;
+            charges[0].category.detailed = "RENT".into();
+            charges[1].category.primary = "entertainment".into();
+            charges[2].first_charge = day(2026, 7, 31);
+            charges[2].cadence = Cadence::Monthly;
+            charges[2].amount = dec("0");
+        },
+        &[
+            (
+                "plan.recurring[0].category.detailed",
+                "category-mismatch",
+                "`RENT` does not start with its primary category `RENT_AND_UTILITIES` and `_`",
+            ),
+            (
+                "plan.recurring[1].category.primary",
+                "category-format",
+                "`entertainment` is not a Plaid category code",
+            ),
+            (
+                "plan.recurring[2].amount",
+                "amount-not-positive",
+                "0 must be > 0",
+            ),
+            (
+                "plan.recurring[2].first_charge",
+                "charge-day-range",
+                "2026-07-31 is on day 31; a monthly charge repeats on day 1 to 28",
+            ),
+        ],
+    );
+    // Weekly charges may start on any day.
+    check(
+        |p| {
+            p.plan.recurring[2].first_charge = day(2026, 7, 31);
+            p.plan.recurring[2].cadence = Cadence::Weekly;
+        },
+        &[],
+    );
+    check(
+        |p| {
+            p.plan.recurring[0].account_id = "user_MASKED_000_acct_1".into();
+            p.plan.recurring[1].account_id = "acct\u{1b}[2J".into();
+        },
+        &[
+            (
+                "plan.recurring[0].account_id",
+                "plan-account-kind",
+                "`user_MASKED_000_acct_1` is a savings account; a recurring charge is paid from checking or a credit card",
+            ),
+            (
+                "plan.recurring[1].account_id",
+                "plan-account-unknown",
+                r"`acct\u{1b}[2J` is not an account_id",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn every_card_has_one_plan_in_account_order() {
+    check(
+        |p| p.plan.cards.clear(),
+        &[(
+            "plan.cards",
+            "card-plans-mismatch",
+            "card plans name the cards []; expected one per credit card, in account order: [`user_MASKED_000_acct_2`]",
+        )],
+    );
+    check(
+        |p| {
+            let card = p.plan.cards[0].clone();
+            p.plan.cards.push(card);
+        },
+        &[(
+            "plan.cards",
+            "card-plans-mismatch",
+            "name the cards [`user_MASKED_000_acct_2`, `user_MASKED_000_acct_2`]",
+        )],
+    );
+    check(
+        |p| {
+            let mut card = p.plan.cards[0].clone();
+            card.account_id = "user_MASKED_000_acct_0".into();
+            p.plan.cards.push(card);
+        },
+        &[(
+            "plan.cards[1].account_id",
+            "plan-account-kind",
+            "`user_MASKED_000_acct_0` is a checking account; a card plan belongs to a credit card",
+        )],
+    );
+}
+
+#[test]
+fn card_terms_follow_from_the_payment_behaviour() {
+    check(
+        |p| {
+            let card = &mut p.plan.cards[0];
+            card.purchase_apr = dec("-0.01");
+            card.statement_day = 0;
+            card.minimum_payment = dec("-1.00");
+            card.is_overdue = true;
+            card.interest_per_statement = dec("3.10");
+        },
+        &[
+            (
+                "plan.cards[0].purchase_apr",
+                "apr-range",
+                "-0.01 is outside 0..=100",
+            ),
+            (
+                "plan.cards[0].statement_day",
+                "statement-day-range",
+                "0 is outside 1..=28",
+            ),
+            (
+                "plan.cards[0].minimum_payment",
+                "negative-amount",
+                "-1.00 is negative",
+            ),
+            (
+                "plan.cards[0].is_overdue",
+                "overdue-mismatch",
+                "true contradicts payment `pay_in_full`",
+            ),
+            (
+                "plan.cards[0].interest_per_statement",
+                "interest-mismatch",
+                "3.10 contradicts payment `pay_in_full`; must be 0 when paid in full",
+            ),
+        ],
+    );
+    check(
+        |p| p.plan.cards[0].payment = CardPayment::Overdue,
+        &[
+            (
+                "plan.cards[0].is_overdue",
+                "overdue-mismatch",
+                "false contradicts payment `overdue`",
+            ),
+            (
+                "plan.cards[0].interest_per_statement",
+                "interest-mismatch",
+                "must be > 0 unless paid in full",
+            ),
+        ],
+    );
+    check(
+        |p| {
+            let card = &mut p.plan.cards[0];
+            (card.payment, card.interest_per_statement) = (CardPayment::Revolving, dec("18.25"));
+        },
+        &[],
+    );
+}
+
+#[test]
+fn the_next_due_date_is_25_days_after_the_last_statement() {
+    check(
+        |p| p.plan.cards[0].next_payment_due_date = day(2026, 12, 18),
+        &[(
+            "plan.cards[0].next_payment_due_date",
+            "due-date-mismatch",
+            "2026-12-18 should be 25 days after the last statement on or before as_of: 2026-12-13",
+        )],
+    );
+    // A statement day after as_of's day closes last month.
+    check(
+        |p| {
+            p.plan.as_of = day(2026, 11, 17);
+            p.plan.history_start = p.plan.as_of.add_days(1 - MIN_HISTORY_DAYS);
+            p.plan.income.paychecks.pop();
+            p.plan.cards[0].next_payment_due_date = day(2026, 11, 12);
+        },
+        &[],
+    );
+}
+
+#[test]
+fn savings_transfers_go_from_checking_into_savings() {
+    check(
+        |p| {
+            let transfers = p.plan.savings_transfers.as_mut().unwrap();
+            std::mem::swap(&mut transfers.from_account_id, &mut transfers.to_account_id);
+            transfers.amount = dec("-369.23");
+        },
+        &[
+            (
+                "plan.savings_transfers.from_account_id",
+                "plan-account-kind",
+                "`user_MASKED_000_acct_1` is a savings account; expected checking",
+            ),
+            (
+                "plan.savings_transfers.to_account_id",
+                "plan-account-kind",
+                "is a checking account; expected savings",
+            ),
+            (
+                "plan.savings_transfers.amount",
+                "amount-not-positive",
+                "-369.23 must be > 0",
+            ),
+        ],
+    );
+    check(|p| p.plan.savings_transfers = None, &[]);
 }
