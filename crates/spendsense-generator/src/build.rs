@@ -60,6 +60,8 @@ pub(crate) struct Plan<'a> {
     pub(crate) name_parts: (&'static str, &'static str),
     /// The last day of the plan's history.
     pub(crate) as_of: spendsense_schema::Date,
+    /// The detection thresholds the plan must clear.
+    pub(crate) criteria: &'a spendsense_personas::Criteria,
 }
 
 /// A value drawn in hundredths from an inclusive range.
@@ -273,6 +275,11 @@ pub(crate) fn build_into(plan: Plan<'_>, rng: &mut ChaCha8Rng, profile: &mut Use
         median_gap_days: median_pay_gap_days,
         monthly_expenses_cents: expenses_cents,
         subscriptions,
+        subscription_spend_floor_cents: (u16::from(subscriptions)
+            >= plan.criteria.subscription_heavy_min_merchants)
+            .then(|| {
+                crate::money::to_cents(plan.criteria.subscription_heavy_min_monthly_spend) + 5_00
+            }),
         savings_monthly_cents: savings_monthly,
         accounts: &profile.accounts,
     };

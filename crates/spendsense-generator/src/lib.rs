@@ -244,6 +244,7 @@ impl Generator {
             income_cents,
             name_parts: self.names.parts(index),
             as_of: self.as_of,
+            criteria: &self.personas.criteria,
         };
         build::build_into(plan, &mut rng, profile);
         self.names.write_name(index, &mut profile.name);

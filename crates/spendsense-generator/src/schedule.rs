@@ -60,8 +60,9 @@ const LANDLORDS: [&str; 5] = [
 ];
 
 /// `(merchant, primary, detailed, monthly price in cents)` of the subscriptions
-/// users pay, real-world style. Any five cost more than $60 a month together.
-const SUBSCRIPTIONS: [(&str, &str, &str, i64); 16] = [
+/// users pay, real-world style. Any five cost more than $50 a month together;
+/// fewer are topped up by [`meet_subscription_spend`].
+const SUBSCRIPTIONS: [(&str, &str, &str, i64); spendsense_personas::MAX_SUBSCRIPTIONS as usize] = [
     (
         "Netflix",
         "ENTERTAINMENT",
@@ -153,6 +154,30 @@ const SUBSCRIPTIONS: [(&str, &str, &str, i64); 16] = [
         "ENTERTAINMENT_VIDEO_GAMES",
         16_99,
     ),
+    (
+        "Paramount+",
+        "ENTERTAINMENT",
+        "ENTERTAINMENT_TV_AND_MOVIES",
+        12_99,
+    ),
+    (
+        "Apple Music",
+        "ENTERTAINMENT",
+        "ENTERTAINMENT_MUSIC_AND_AUDIO",
+        10_99,
+    ),
+    (
+        "Headspace",
+        "PERSONAL_CARE",
+        "PERSONAL_CARE_OTHER_PERSONAL_CARE",
+        12_99,
+    ),
+    (
+        "Google One",
+        "GENERAL_SERVICES",
+        "GENERAL_SERVICES_OTHER_GENERAL_SERVICES",
+        9_99,
+    ),
 ];
 
 /// `(merchant, detailed category, share of monthly expenses in percent)` of the
@@ -226,6 +251,9 @@ pub(crate) struct Inputs<'a> {
     pub(crate) median_gap_days: u16,
     pub(crate) monthly_expenses_cents: i64,
     pub(crate) subscriptions: u8,
+    /// With this many subscriptions a user meets Subscription-Heavy's count:
+    /// their monthly cost must then clear its spend threshold by $5.
+    pub(crate) subscription_spend_floor_cents: Option<i64>,
     pub(crate) savings_monthly_cents: i64,
     pub(crate) accounts: &'a [Account],
 }
@@ -277,9 +305,11 @@ pub(crate) fn draw_plan(inputs: &Inputs<'_>, rng: &mut ChaCha8Rng, plan: &mut Pl
             checking,
         );
     }
-    let order = crate::streams::permutation::<{ SUBSCRIPTIONS.len() }>(rng);
+    let mut order = crate::streams::permutation::<{ SUBSCRIPTIONS.len() }>(rng);
+    let count = usize::from(inputs.subscriptions).min(SUBSCRIPTIONS.len());
+    meet_subscription_spend(&mut order, count, inputs.subscription_spend_floor_cents);
     let funding = first_card.map_or(checking, |card| &card.account_id);
-    for &pick in order.iter().take(usize::from(inputs.subscriptions)) {
+    for &pick in order.iter().take(count) {
         let (merchant, primary, detailed, price) = SUBSCRIPTIONS[usize::from(pick)];
         // The last charge falls 0 to 24 days before `as_of`, moved back to
         // day 28 at most; so it is at most 27 days old and the two before it
@@ -360,6 +390,29 @@ fn monthly(
     charge.cadence = Cadence::Monthly;
     charge.first_charge = first_charge;
     set(&mut charge.account_id, account_id);
+}
+
+/// Reorders `order` so that its first `count` subscriptions cost at least
+/// `floor` cents a month, when `floor` is set: the cheapest pick gives way to
+/// the priciest unpicked one until they do. Any three of the priciest cost
+/// more than $90, so a Subscription-Heavy user's spend always clears the rule.
+fn meet_subscription_spend(order: &mut [u8], count: usize, floor: Option<i64>) {
+    let Some(floor) = floor else {
+        return;
+    };
+    let price = |pick: u8| SUBSCRIPTIONS[usize::from(pick)].3;
+    loop {
+        let (picked, rest) = order.split_at_mut(count);
+        let total: i64 = picked.iter().map(|&p| price(p)).sum();
+        let cheapest = picked.iter_mut().min_by_key(|p| price(**p));
+        let priciest = rest.iter_mut().max_by_key(|p| price(**p));
+        match (cheapest, priciest) {
+            (Some(low), Some(high)) if total < floor && price(*high) > price(*low) => {
+                std::mem::swap(low, high)
+            }
+            _ => return,
+        }
+    }
 }
 
 /// The first day `day` (1 to 28) on or after `start`.

@@ -150,6 +150,10 @@ fn problem(path: &str, reason: String) -> DefinitionProblem {
     }
 }
 
+/// Most subscriptions a definition may plan: the generator draws each from a
+/// distinct real-world merchant, and it knows this many.
+pub const MAX_SUBSCRIPTIONS: u16 = 20;
+
 fn definition_shape_problems(d: &PersonaDefinition, at: &str) -> Vec<DefinitionProblem> {
     let mut out = Vec::new();
     let unit = DecimalRange {
@@ -221,10 +225,13 @@ fn definition_shape_problems(d: &PersonaDefinition, at: &str) -> Vec<DefinitionP
             format!("max {} is above 8 cards", d.credit_cards.max),
         ));
     }
-    if d.subscriptions.max > u16::from(u8::MAX) {
+    if d.subscriptions.max > MAX_SUBSCRIPTIONS {
         out.push(problem(
             &format!("{at}.subscriptions"),
-            format!("max {} is above 255", d.subscriptions.max),
+            format!(
+                "max {} is above {MAX_SUBSCRIPTIONS} subscriptions, the most a plan draws from distinct merchants",
+                d.subscriptions.max
+            ),
         ));
     }
     if d.utilization_jitter.is_sign_negative()

@@ -335,3 +335,37 @@ fn validate_enforces_income_coverage_from_fifty_default_users() {
         );
     }
 }
+
+/// Three subscriptions of the cheapest services cost under $50; the plan tops
+/// them up, so a definition with as few as three still classifies as
+/// Subscription-Heavy in both windows.
+#[test]
+fn three_subscriptions_still_clear_the_spend_rule() {
+    let mut personas = Personas::spendsense();
+    let heavy = PersonaId::SubscriptionHeavy.index();
+    personas.definitions[heavy].subscriptions = spendsense_personas::CountRange::new(3, 4);
+    assert!(personas.problems().is_empty(), "{:?}", personas.problems());
+    for seed in 0..8 {
+        let config = GeneratorConfig {
+            personas: personas.clone(),
+            ..GeneratorConfig::new(seed, 500)
+        };
+        for profile in Generator::new(&config).unwrap().iter() {
+            for window in Window::BOTH {
+                let signals = PlannedSignals::in_window(&profile, window);
+                assert_eq!(
+                    personas.classify(&signals),
+                    PersonaSet::only(profile.persona),
+                    "{} {signals}",
+                    profile.user_id
+                );
+                if profile.persona == PersonaId::SubscriptionHeavy {
+                    assert!(
+                        signals.recurring_monthly_spend >= Decimal::from(55),
+                        "{signals}"
+                    );
+                }
+            }
+        }
+    }
+}
