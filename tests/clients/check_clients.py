@@ -246,12 +246,12 @@ def check_csv_carries_the_same_facts(data):
             expected[f"savings_transfers_{key}"] = transfers[key] if transfers else None
         assert user == {k: text(v) for k, v in expected.items()}, (user, expected)
         for account in profile["accounts"]:
-            flat = {"user_id": profile["user_id"], "account_id": account["account_id"]}
-            flat.update({f"balances_{k}": v for k, v in account["balances"].items()})
-            flat.update({k: v for k, v in account.items() if k not in ("account_id", "balances")})
+            columns = {"user_id": profile["user_id"], "account_id": account["account_id"]}
+            columns.update({f"balances_{k}": v for k, v in account["balances"].items()})
+            columns.update({k: v for k, v in account.items() if k not in ("account_id", "balances")})
             row = next(rows)
-            assert row == {k: text(v) for k, v in flat.items()}, (row, flat)
-            assert list(row) == list(flat), "column order follows the JSON keys"
+            assert row == {k: text(v) for k, v in columns.items()}, (row, columns)
+            assert list(row) == list(columns), "column order follows the JSON keys"
     for file, path in PLAN_TABLES:
         with open(data.dir / file, newline="", encoding="utf-8") as f:
             rows = list(csv.DictReader(f))
