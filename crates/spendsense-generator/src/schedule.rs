@@ -50,6 +50,9 @@ const CLIENTS: [&str; 5] = [
     "Blue Yonder Freight",
 ];
 
+/// The shortest gap between two irregular payments, in days.
+const SHORTEST_IRREGULAR_GAP: i32 = 14;
+
 /// Fictional landlords.
 const LANDLORDS: [&str; 5] = [
     "Maple Court Apartments",
@@ -478,22 +481,25 @@ fn draw_income(inputs: &Inputs<'_>, rng: &mut ChaCha8Rng, start: Date, income: &
         PayFrequency::Irregular => {
             let median = i32::from(inputs.median_gap_days);
             let history = MIN_HISTORY_DAYS - 1;
-            // Three gaps around the median when they fit the history with
-            // room to spare, else one: an odd count keeps the median exact.
-            let mut gaps: Vec<i32> = if 3 * median + 10 <= history - 10 {
-                let below = rng.random_range(46.min(median)..=median);
-                let above = rng.random_range(median..=median + 10);
-                let mut gaps = vec![below, median, above];
+            // Three gaps around the median (one shorter, the median, one
+            // longer, in drawn order) when they fit the history, else one:
+            // an odd count keeps the median of the real gaps exact. Only the
+            // median has to clear 45 days; the shorter gap may be any 14 or more.
+            let above = rng.random_range(median..=median + 10);
+            let room = history - median - above;
+            let mut gaps: Vec<i32> = if room >= SHORTEST_IRREGULAR_GAP {
+                let below = rng.random_range(SHORTEST_IRREGULAR_GAP..=room.min(median));
+                let gaps = [below, median, above];
                 let order = crate::streams::permutation::<3>(rng);
-                gaps = order.iter().map(|&i| gaps[usize::from(i)]).collect();
-                gaps
+                order.iter().map(|&i| gaps[usize::from(i)]).collect()
             } else {
                 vec![median]
             };
             let span: i32 = gaps.iter().sum();
             let mut date = start.add_days(rng.random_range(0..=history - span));
-            // The first payment covers a median gap's work; each later one the gap before it.
-            gaps.insert(0, median);
+            // Each payment covers the work of the gap before it; the first,
+            // of a drawn 14 days to a median gap, so amounts always vary.
+            gaps.insert(0, rng.random_range(SHORTEST_IRREGULAR_GAP..=median));
             for (n, gap) in gaps.iter().enumerate() {
                 if n > 0 {
                     date = date.add_days(*gap);
