@@ -229,9 +229,10 @@ impl Personas {
             }
         }
 
-        check_plan_agrees(profile, &mut out);
-        for window in crate::Window::BOTH {
-            let classified = self.classify(&PlannedSignals::in_window(profile, window));
+        let signals = crate::Window::BOTH.map(|window| PlannedSignals::in_window(profile, window));
+        check_plan_agrees(profile, &signals[1], &mut out);
+        for (window, signals) in crate::Window::BOTH.into_iter().zip(&signals) {
+            let classified = self.classify(signals);
             if classified != expected {
                 out.push(
                     "plan",
@@ -263,10 +264,9 @@ fn calendar_gaps(frequency: spendsense_schema::PayFrequency) -> Option<(Decimal,
 
 /// `characteristics` summarise the plan; every summary figure must agree with
 /// the schedule it summarises.
-fn check_plan_agrees(profile: &UserProfile, out: &mut Findings) {
+fn check_plan_agrees(profile: &UserProfile, signals: &PlannedSignals, out: &mut Findings) {
     let traits = &profile.characteristics;
     let plan = &profile.plan;
-    let signals = PlannedSignals::in_window(profile, crate::Window::Long);
     let median = signals.median_pay_gap_days;
     let gap_agrees = match calendar_gaps(traits.pay_frequency) {
         Some((low, high)) => plan.income.paychecks.len() < 2 || (low..=high).contains(&median),

@@ -115,7 +115,7 @@ impl Date {
 
     /// Day `day` of the same month, clamped to the month's length.
     pub const fn with_day(self, day: u8) -> Date {
-        let (year, month, _) = self.ymd();
+        let (year, month, current) = self.ymd();
         let last = days_in_month(year, month);
         let day = if day < 1 {
             1
@@ -124,8 +124,9 @@ impl Date {
         } else {
             day
         };
+        // Same month: only the day changes, so no second calendar conversion.
         Date {
-            days: days_from_civil(year, month, day),
+            days: self.days + day as i32 - current as i32,
         }
     }
 
@@ -142,10 +143,17 @@ impl Date {
         if year > 9999 {
             return Date::MAX;
         }
+        let last = days_in_month(year, month);
+        let day = if day < 1 {
+            1
+        } else if day > last {
+            last
+        } else {
+            day
+        };
         Date {
-            days: days_from_civil(year, month, 1),
+            days: days_from_civil(year, month, day),
         }
-        .with_day(day)
     }
 }
 

@@ -179,7 +179,7 @@ impl RecurringCharge {
     pub fn dates_between(&self, from: Date, until: Date) -> impl Iterator<Item = Date> + '_ {
         let first = self.first_charge;
         let cadence = self.cadence;
-        let (y0, m0, _) = first.ymd();
+        let (y0, m0, billing_day) = first.ymd();
         let (y1, m1, _) = from.ymd();
         let skip = match cadence {
             Cadence::Monthly => (y1 - y0) * 12 + (i32::from(m1) - i32::from(m0)) - 1,
@@ -188,7 +188,7 @@ impl RecurringCharge {
         .max(0);
         (skip..)
             .map(move |n: i32| match cadence {
-                Cadence::Monthly => first.months_later(n, first.day()),
+                Cadence::Monthly => first.months_later(n, billing_day),
                 Cadence::Weekly => first.add_days(n.saturating_mul(7)),
             })
             .skip_while(move |date| *date < from)
