@@ -45,6 +45,18 @@ pub const fn days_in_month(year: i32, month: u8) -> u8 {
     }
 }
 
+/// `day` moved into `1..=` the length of `month` of `year`.
+const fn clamp_day(year: i32, month: u8, day: u8) -> u8 {
+    let last = days_in_month(year, month);
+    if day < 1 {
+        1
+    } else if day > last {
+        last
+    } else {
+        day
+    }
+}
+
 impl Date {
     /// Earliest date a [`Date`] holds.
     pub const MIN: Date = Date {
@@ -116,14 +128,7 @@ impl Date {
     /// Day `day` of the same month, clamped to the month's length.
     pub const fn with_day(self, day: u8) -> Date {
         let (year, month, current) = self.ymd();
-        let last = days_in_month(year, month);
-        let day = if day < 1 {
-            1
-        } else if day > last {
-            last
-        } else {
-            day
-        };
+        let day = clamp_day(year, month, day);
         // Same month: only the day changes, so no second calendar conversion.
         Date {
             days: self.days + day as i32 - current as i32,
@@ -143,16 +148,8 @@ impl Date {
         if year > 9999 {
             return Date::MAX;
         }
-        let last = days_in_month(year, month);
-        let day = if day < 1 {
-            1
-        } else if day > last {
-            last
-        } else {
-            day
-        };
         Date {
-            days: days_from_civil(year, month, day),
+            days: days_from_civil(year, month, clamp_day(year, month, day)),
         }
     }
 }
