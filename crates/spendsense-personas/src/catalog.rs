@@ -83,10 +83,12 @@ impl Personas {
     }
 
     /// Every problem with this configuration: missing or repeated personas,
-    /// inverted ranges, negative amounts, and range corners that would make a
+    /// inverted ranges, negative amounts, values outside the bounds below
+    /// which generation arithmetic cannot overflow (see [`LIMITS`]), and range corners that would make a
     /// persona's users trigger another persona (or control users any).
     pub fn problems(&self) -> Vec<DefinitionProblem> {
         let mut problems = Vec::new();
+        // Each persona exactly once also bounds the list to five entries.
         for (at, persona) in PersonaId::ALL.into_iter().enumerate() {
             match self.definitions.iter().filter(|d| d.id == persona).count() {
                 // `get`: with a persona missing, the list is shorter than `ALL`.
@@ -108,9 +110,13 @@ impl Personas {
         if !problems.is_empty() {
             return problems;
         }
+        // Corners are classified under the criteria, so only sane criteria prove anything.
+        let criteria = criteria_problems(&self.criteria);
+        let criteria_ok = criteria.is_empty();
+        problems.extend(criteria);
         for (at, definition) in self.definitions.iter().enumerate() {
             let shape = definition_shape_problems(definition, &format!("definitions[{at}]"));
-            if shape.is_empty() {
+            if shape.is_empty() && criteria_ok {
                 problems.extend(self.exclusivity_problems(definition, at));
             }
             problems.extend(shape);
@@ -150,6 +156,42 @@ fn problem(path: &str, reason: String) -> DefinitionProblem {
     }
 }
 
+/// The upper bounds of persona file values, beyond [`INCOME_LIMITS`],
+/// [`MAX_SUBSCRIPTIONS`] and [`MAX_CREDIT_CARDS`]. Each is far above any real
+/// persona and low enough that no arithmetic of the generator, the detector or
+/// the validator can overflow: with incomes of at most $200,000 every derived
+/// amount stays below $100 million.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Checking buffers, savings balances and the Variable Income buffer
+    /// threshold, in months: 10 years.
+    pub months: i64,
+    /// Total credit limit as a share of annual income.
+    pub credit_limit_income_share: i64,
+    /// Planned monthly savings and the Savings Builder inflow threshold, in dollars.
+    pub monthly_dollars: i64,
+    /// The Subscription-Heavy monthly spend threshold, in dollars.
+    pub subscription_spend_dollars: i64,
+    /// Irregular median pay gaps, in days: from the shortest gap the generator
+    /// draws to a gap that leaves room for three paychecks of the 180-day history.
+    pub median_gap_days: (u16, u16),
+    /// The Variable Income gap threshold, in days: the history's length.
+    pub gap_threshold_days: u16,
+}
+
+/// The bounds [`Personas::problems`] enforces.
+pub const LIMITS: Limits = Limits {
+    months: 120,
+    credit_limit_income_share: 2,
+    monthly_dollars: 10_000,
+    subscription_spend_dollars: 10_000,
+    median_gap_days: (14, 120),
+    gap_threshold_days: 180,
+};
+
+/// Most credit cards a definition may plan.
+pub const MAX_CREDIT_CARDS: u16 = 8;
+
 /// Most subscriptions a definition may plan: the generator draws each from a
 /// distinct real-world merchant, and it knows this many.
 pub const MAX_SUBSCRIPTIONS: u16 = 20;
@@ -160,18 +202,35 @@ fn definition_shape_problems(d: &PersonaDefinition, at: &str) -> Vec<DefinitionP
         min: Decimal::ZERO,
         max: Decimal::ONE,
     };
+    let upto = |max: i64| DecimalRange {
+        min: Decimal::ZERO,
+        max: Decimal::from(max),
+    };
+    // Incomes have their own bound and message below.
     let decimal_ranges = [
         ("annual_income", d.annual_income, None),
-        ("checking_buffer_months", d.checking_buffer_months, None),
+        (
+            "checking_buffer_months",
+            d.checking_buffer_months,
+            Some(upto(LIMITS.months)),
+        ),
         (
             "credit_limit_income_share",
             d.credit_limit_income_share,
-            None,
+            Some(upto(LIMITS.credit_limit_income_share)),
         ),
         ("target_utilization", d.target_utilization, Some(unit)),
         ("savings_income_share", d.savings_income_share, Some(unit)),
-        ("savings_monthly", d.savings_monthly, None),
-        ("savings_balance_months", d.savings_balance_months, None),
+        (
+            "savings_monthly",
+            d.savings_monthly,
+            Some(upto(LIMITS.monthly_dollars)),
+        ),
+        (
+            "savings_balance_months",
+            d.savings_balance_months,
+            Some(upto(LIMITS.months)),
+        ),
     ];
     for (field, range, within) in decimal_ranges {
         let path = format!("{at}.{field}");
@@ -187,10 +246,11 @@ fn definition_shape_problems(d: &PersonaDefinition, at: &str) -> Vec<DefinitionP
                 format!("negative amount {}; ranges start at 0", range.min),
             ));
         }
+        // Every bound starts at 0, which the negative amount check covers.
         if let Some(within) = within
-            && !(within.contains(range.min) && within.contains(range.max))
+            && range.min.max(range.max) > within.max
         {
-            out.push(problem(&path, format!("{range} must lie within 0–1")));
+            out.push(problem(&path, format!("{range} must lie within {within}")));
         }
         for value in range.ends() {
             if value.scale() > 2 {
@@ -219,10 +279,13 @@ fn definition_shape_problems(d: &PersonaDefinition, at: &str) -> Vec<DefinitionP
             ));
         }
     }
-    if d.credit_cards.max > 8 {
+    if d.credit_cards.max > MAX_CREDIT_CARDS {
         out.push(problem(
             &format!("{at}.credit_cards"),
-            format!("max {} is above 8 cards", d.credit_cards.max),
+            format!(
+                "max {} is above {MAX_CREDIT_CARDS} cards",
+                d.credit_cards.max
+            ),
         ));
     }
     if d.subscriptions.max > MAX_SUBSCRIPTIONS {
@@ -252,6 +315,7 @@ fn definition_shape_problems(d: &PersonaDefinition, at: &str) -> Vec<DefinitionP
             format!("{} is above 100", d.savings_account_percent),
         ));
     }
+    let (shortest, longest) = LIMITS.median_gap_days;
     match &d.pay {
         PayPlan::Regular { frequencies }
             if frequencies.is_empty()
@@ -262,17 +326,111 @@ fn definition_shape_problems(d: &PersonaDefinition, at: &str) -> Vec<DefinitionP
                 "list one or more of weekly, biweekly, semimonthly, monthly".into(),
             ))
         }
+        PayPlan::Regular { frequencies }
+            if frequencies
+                .iter()
+                .enumerate()
+                .any(|(i, f)| frequencies[..i].contains(f)) =>
+        {
+            out.push(problem(
+                &format!("{at}.pay.frequencies"),
+                format!(
+                    "{} entries with a repeat; list each of weekly, biweekly, semimonthly, monthly at most once",
+                    frequencies.len()
+                ),
+            ))
+        }
         PayPlan::Irregular { median_gap_days }
-            if median_gap_days.min > median_gap_days.max || median_gap_days.min == 0 =>
+            if median_gap_days.min > median_gap_days.max
+                || median_gap_days.min < shortest
+                || median_gap_days.max > longest =>
         {
             out.push(problem(
                 &format!("{at}.pay.median_gap_days"),
                 format!(
-                    "{median_gap_days} must be a non-inverted range of days starting at 1 or more"
+                    "{median_gap_days} must be a non-inverted range of days within {shortest}–{longest}"
                 ),
             ))
         }
         _ => {}
+    }
+    out
+}
+
+/// Thresholds outside what a signal can be (negative amounts, shares above 1)
+/// or beyond [`LIMITS`].
+fn criteria_problems(c: &Criteria) -> Vec<DefinitionProblem> {
+    let mut out = Vec::new();
+    let decimals = [
+        ("high_utilization_min", c.high_utilization_min, 1, None),
+        (
+            "variable_income_buffer_below_months",
+            c.variable_income_buffer_below_months,
+            LIMITS.months,
+            None,
+        ),
+        (
+            "subscription_heavy_min_monthly_spend",
+            c.subscription_heavy_min_monthly_spend,
+            LIMITS.subscription_spend_dollars,
+            Some(2),
+        ),
+        (
+            "subscription_heavy_min_spend_share",
+            c.subscription_heavy_min_spend_share,
+            1,
+            None,
+        ),
+        (
+            "savings_builder_min_inflow",
+            c.savings_builder_min_inflow,
+            LIMITS.monthly_dollars,
+            Some(2),
+        ),
+        (
+            "savings_builder_min_growth",
+            c.savings_builder_min_growth,
+            1,
+            None,
+        ),
+        (
+            "savings_builder_utilization_below",
+            c.savings_builder_utilization_below,
+            1,
+            None,
+        ),
+    ];
+    for (field, value, max, scale) in decimals {
+        let path = format!("criteria.{field}");
+        if value.is_sign_negative() && !value.is_zero() || value > Decimal::from(max) {
+            out.push(problem(&path, format!("{value} must lie within 0–{max}")));
+        }
+        if let Some(scale) = scale
+            && value.scale() > scale
+        {
+            out.push(problem(
+                &path,
+                format!("{value} has more than {scale} decimals"),
+            ));
+        }
+    }
+    if c.variable_income_gap_above_days > LIMITS.gap_threshold_days {
+        out.push(problem(
+            "criteria.variable_income_gap_above_days",
+            format!(
+                "{} must lie within 0–{} days, the history's length",
+                c.variable_income_gap_above_days, LIMITS.gap_threshold_days
+            ),
+        ));
+    }
+    if !(1..=MAX_SUBSCRIPTIONS).contains(&c.subscription_heavy_min_merchants) {
+        out.push(problem(
+            "criteria.subscription_heavy_min_merchants",
+            format!(
+                "{} must lie within 1–{MAX_SUBSCRIPTIONS}",
+                c.subscription_heavy_min_merchants
+            ),
+        ));
     }
     out
 }

@@ -47,7 +47,10 @@ mod overlap;
 mod range;
 mod window;
 
-pub use catalog::{DefinitionProblem, INCOME_LIMITS, MAX_SUBSCRIPTIONS, Personas, corners};
+pub use catalog::{
+    DefinitionProblem, INCOME_LIMITS, LIMITS, Limits, MAX_CREDIT_CARDS, MAX_SUBSCRIPTIONS, Personas,
+    corners,
+};
 pub use conformance::{
     RULE_ACCOUNT_STRUCTURE, RULE_CLASSIFICATION, RULE_OVERLAP, RULE_PERSONA_RANGE,
     RULE_PLAN_MISMATCH,

@@ -1,7 +1,7 @@
 //! The persona catalog: the default configuration, its corner proof of
 //! exclusivity, the problems broken configurations report, and its JSON form.
 
-use spendsense_personas::{CountRange, DecimalRange, PersonaSet, Personas, corners};
+use spendsense_personas::{CountRange, DecimalRange, PayPlan, PersonaSet, Personas, corners};
 use spendsense_schema::PersonaId;
 
 use crate::dec;
@@ -329,5 +329,131 @@ fn unknown_fields_in_a_configuration_are_refused_by_name() {
         r#""id": "control","#,
         r#""id": "mixed","#,
         "unknown variant `mixed`",
+    );
+}
+
+#[test]
+fn values_beyond_the_limits_are_problems() {
+    // 1e27 passed once and overflowed generation; every range has a bound now.
+    check(
+        |p| p.definitions[0].checking_buffer_months.max = dec("1000000000000000000000000000"),
+        &[(
+            "definitions[0].checking_buffer_months",
+            "0.20–1000000000000000000000000000 must lie within 0–120",
+        )],
+    );
+    check(
+        |p| p.definitions[0].credit_limit_income_share.max = dec("1000000000000000"),
+        &[(
+            "definitions[0].credit_limit_income_share",
+            "must lie within 0–2",
+        )],
+    );
+    check(
+        |p| p.definitions[3].savings_monthly.max = dec("10000.01"),
+        &[(
+            "definitions[3].savings_monthly",
+            "250–10000.01 must lie within 0–10000",
+        )],
+    );
+    check(
+        |p| p.definitions[3].savings_balance_months.max = dec("121"),
+        &[(
+            "definitions[3].savings_balance_months",
+            "must lie within 0–120",
+        )],
+    );
+    check(|p| p.definitions[3].savings_monthly.max = dec("10000"), &[]);
+}
+
+#[test]
+fn irregular_gaps_must_fit_the_history() {
+    // Control paid irregularly: its buffer of a month or more keeps it out of
+    // Variable Income at any gap, so only the gap bounds decide.
+    for (min, max, ok) in [(14, 120, true), (13, 30, false), (0, 30, false), (30, 121, false)] {
+        let problem = [(
+            "definitions[4].pay.median_gap_days",
+            "must be a non-inverted range of days within 14–120",
+        )];
+        check(
+            |p| {
+                p.definitions[4].pay = PayPlan::Irregular {
+                    median_gap_days: CountRange::new(min, max),
+                }
+            },
+            if ok { &[] } else { &problem },
+        );
+    }
+}
+
+#[test]
+fn repeated_or_too_many_pay_frequencies_are_problems() {
+    check(
+        |p| {
+            let PayPlan::Regular { frequencies } = &mut p.definitions[0].pay
+            else {
+                unreachable!()
+            };
+            frequencies.extend(frequencies.clone());
+        },
+        &[(
+            "definitions[0].pay.frequencies",
+            "8 entries with a repeat; list each of weekly, biweekly, semimonthly, monthly at most once",
+        )],
+    );
+}
+
+#[test]
+fn a_long_definitions_list_is_one_problem() {
+    check(
+        |p| {
+            let extra = p.definitions[4].clone();
+            p.definitions.extend(std::iter::repeat_n(extra, 1000));
+        },
+        &[("definitions", "`control` is defined 1001 times; define it once")],
+    );
+}
+
+#[test]
+fn criteria_outside_what_a_signal_can_be_are_problems() {
+    check(
+        |p| p.criteria.high_utilization_min = dec("-0.5"),
+        &[("criteria.high_utilization_min", "-0.5 must lie within 0–1")],
+    );
+    check(
+        |p| p.criteria.savings_builder_min_growth = dec("1.5"),
+        &[("criteria.savings_builder_min_growth", "1.5 must lie within 0–1")],
+    );
+    check(
+        |p| p.criteria.subscription_heavy_min_monthly_spend = dec("1000000000000000000000000000"),
+        &[(
+            "criteria.subscription_heavy_min_monthly_spend",
+            "must lie within 0–10000",
+        )],
+    );
+    check(
+        |p| p.criteria.savings_builder_min_inflow = dec("200.001"),
+        &[(
+            "criteria.savings_builder_min_inflow",
+            "200.001 has more than 2 decimals",
+        )],
+    );
+    check(
+        |p| p.criteria.variable_income_buffer_below_months = dec("121"),
+        &[(
+            "criteria.variable_income_buffer_below_months",
+            "121 must lie within 0–120",
+        )],
+    );
+    check(
+        |p| p.criteria.variable_income_gap_above_days = 181,
+        &[(
+            "criteria.variable_income_gap_above_days",
+            "181 must lie within 0–180 days",
+        )],
+    );
+    check(
+        |p| p.criteria.subscription_heavy_min_merchants = 0,
+        &[("criteria.subscription_heavy_min_merchants", "0 must lie within 1–20")],
     );
 }
