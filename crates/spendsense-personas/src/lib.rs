@@ -48,8 +48,8 @@ mod range;
 mod window;
 
 pub use catalog::{
-    DefinitionProblem, INCOME_LIMITS, LIMITS, Limits, MAX_CREDIT_CARDS, MAX_SUBSCRIPTIONS, Personas,
-    corners,
+    DefinitionProblem, INCOME_LIMITS, LIMITS, Limits, MAX_CREDIT_CARDS, MAX_SUBSCRIPTIONS,
+    Personas, corners,
 };
 pub use conformance::{
     RULE_ACCOUNT_STRUCTURE, RULE_CLASSIFICATION, RULE_OVERLAP, RULE_PERSONA_RANGE,

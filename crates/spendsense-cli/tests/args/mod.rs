@@ -186,6 +186,95 @@ fn persona_definitions_that_are_not_json_are_a_usage_error() {
     );
 }
 
+/// The default persona file as the binary writes it, with the first
+/// `"max": …` after `field` replaced by `max`.
+fn personas_with_max(field: &str, max: &str) -> Vec<u8> {
+    let output = crate::bin()
+        .args(["personas", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let text = String::from_utf8(output.stdout).unwrap();
+    let at = text.find(&format!("\"{field}\"")).unwrap();
+    let start = at + text[at..].find("\"max\": ").unwrap() + "\"max\": ".len();
+    let end = start + text[start..].find(['\n', ',', '}']).unwrap();
+    format!("{}{max}{}", &text[..start], &text[end..]).into_bytes()
+}
+
+#[test]
+fn persona_values_beyond_the_limits_are_a_usage_error() {
+    // 1e27 once passed the check and overflowed during generation; 1e15
+    // generated negative balances.
+    for max in ["1000000000000000000000000000", "1000000000000000"] {
+        check(
+            &["generate", "--personas", "p.json"],
+            Input::File("p.json", personas_with_max("checking_buffer_months", max)),
+            2,
+            &format!(
+                "error: persona definitions p.json at `definitions[0].checking_buffer_months`: 0.20–{max} must lie within 0–120"
+            ),
+        );
+    }
+    check(
+        &["generate", "--personas", "p.json"],
+        Input::File("p.json", personas_with_max("median_gap_days", "400")),
+        2,
+        "persona definitions p.json at `definitions[1].pay.median_gap_days`: 46–400 must be a non-inverted range of days within 14–120",
+    );
+}
+
+#[test]
+fn a_persona_file_larger_than_the_limit_is_refused_unread() {
+    // `/dev/zero` never ends: the read stops at the limit, in bounded memory.
+    #[cfg(unix)]
+    check(
+        &["generate", "--personas", "/dev/zero"],
+        Input::Nothing,
+        2,
+        "error: persona definitions /dev/zero are larger than 1048576 bytes (1 MiB)",
+    );
+    // A valid file padded past the limit with whitespace is refused by size, not parsed.
+    let mut padded = personas_with_max("checking_buffer_months", "0.90");
+    padded.resize(1 << 20 | 1, b' ');
+    check(
+        &["generate", "--personas", "p.json"],
+        Input::File("p.json", padded.clone()),
+        2,
+        "error: persona definitions p.json are larger than 1048576 bytes (1 MiB)",
+    );
+    // Exactly at the limit it is still read.
+    padded.truncate(1 << 20);
+    check(
+        &["fingerprint", "--personas", "p.json"],
+        Input::File("p.json", padded),
+        0,
+        "",
+    );
+}
+
+#[test]
+fn text_after_the_persona_document_is_a_usage_error() {
+    for trailer in ["{}", "x", "]"] {
+        let mut bytes = personas_with_max("checking_buffer_months", "0.90");
+        bytes.extend(trailer.as_bytes());
+        check(
+            &["generate", "--personas", "p.json"],
+            Input::File("p.json", bytes),
+            2,
+            "error: persona definitions p.json: trailing characters at line",
+        );
+    }
+    // Trailing whitespace is no document.
+    let mut bytes = personas_with_max("checking_buffer_months", "0.90");
+    bytes.extend(b"\n\n \t\n");
+    check(
+        &["fingerprint", "--personas", "p.json"],
+        Input::File("p.json", bytes),
+        0,
+        "",
+    );
+}
+
 #[test]
 fn arguments_that_are_not_utf8_are_a_usage_error() {
     #[cfg(unix)]

@@ -370,7 +370,12 @@ fn values_beyond_the_limits_are_problems() {
 fn irregular_gaps_must_fit_the_history() {
     // Control paid irregularly: its buffer of a month or more keeps it out of
     // Variable Income at any gap, so only the gap bounds decide.
-    for (min, max, ok) in [(14, 120, true), (13, 30, false), (0, 30, false), (30, 121, false)] {
+    for (min, max, ok) in [
+        (14, 120, true),
+        (13, 30, false),
+        (0, 30, false),
+        (30, 121, false),
+    ] {
         let problem = [(
             "definitions[4].pay.median_gap_days",
             "must be a non-inverted range of days within 14–120",
@@ -390,8 +395,7 @@ fn irregular_gaps_must_fit_the_history() {
 fn repeated_or_too_many_pay_frequencies_are_problems() {
     check(
         |p| {
-            let PayPlan::Regular { frequencies } = &mut p.definitions[0].pay
-            else {
+            let PayPlan::Regular { frequencies } = &mut p.definitions[0].pay else {
                 unreachable!()
             };
             frequencies.extend(frequencies.clone());
@@ -410,7 +414,10 @@ fn a_long_definitions_list_is_one_problem() {
             let extra = p.definitions[4].clone();
             p.definitions.extend(std::iter::repeat_n(extra, 1000));
         },
-        &[("definitions", "`control` is defined 1001 times; define it once")],
+        &[(
+            "definitions",
+            "`control` is defined 1001 times; define it once",
+        )],
     );
 }
 
@@ -422,7 +429,10 @@ fn criteria_outside_what_a_signal_can_be_are_problems() {
     );
     check(
         |p| p.criteria.savings_builder_min_growth = dec("1.5"),
-        &[("criteria.savings_builder_min_growth", "1.5 must lie within 0–1")],
+        &[(
+            "criteria.savings_builder_min_growth",
+            "1.5 must lie within 0–1",
+        )],
     );
     check(
         |p| p.criteria.subscription_heavy_min_monthly_spend = dec("1000000000000000000000000000"),
@@ -454,6 +464,9 @@ fn criteria_outside_what_a_signal_can_be_are_problems() {
     );
     check(
         |p| p.criteria.subscription_heavy_min_merchants = 0,
-        &[("criteria.subscription_heavy_min_merchants", "0 must lie within 1–20")],
+        &[(
+            "criteria.subscription_heavy_min_merchants",
+            "0 must lie within 1–20",
+        )],
     );
 }
