@@ -549,3 +549,26 @@ fn draw_card(persona: PersonaId, card: &Account, as_of: Date, rng: &mut ChaCha8R
         is_overdue: payment == CardPayment::Overdue,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Personas::problems` bounds the Subscription-Heavy spend threshold by
+    /// `max_subscription_spend`; any that many of the priciest subscriptions
+    /// must cover it plus the $5 margin, or a Subscription-Heavy user could
+    /// fall short of the rule.
+    #[test]
+    fn the_priciest_subscriptions_cover_every_allowed_spend_threshold() {
+        let mut prices: Vec<i64> = SUBSCRIPTIONS.iter().map(|s| s.3).collect();
+        prices.sort_unstable_by(|a, b| b.cmp(a));
+        for merchants in 1..=spendsense_personas::MAX_SUBSCRIPTIONS {
+            let top: i64 = prices.iter().take(usize::from(merchants)).sum();
+            let threshold = spendsense_personas::max_subscription_spend(merchants) * 100;
+            assert!(
+                top >= threshold + 5_00,
+                "{merchants} subscriptions cost at most {top} cents, below {threshold} + 500"
+            );
+        }
+    }
+}

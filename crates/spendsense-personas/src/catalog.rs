@@ -170,8 +170,11 @@ pub struct Limits {
     pub credit_limit_income_share: i64,
     /// Planned monthly savings and the Savings Builder inflow threshold, in dollars.
     pub monthly_dollars: i64,
-    /// The Subscription-Heavy monthly spend threshold, in dollars.
-    pub subscription_spend_dollars: i64,
+    /// The Subscription-Heavy monthly spend threshold, in dollars per merchant
+    /// the rule requires, and at most: the generator tops a Subscription-Heavy
+    /// user's subscriptions up to the threshold plus $5 from its list of real
+    /// prices, and any `k` of its priciest cost at least this much plus $5.
+    pub subscription_spend_dollars: (i64, i64),
     /// Irregular median pay gaps, in days: from the shortest gap the generator
     /// draws to a gap that leaves room for three paychecks of the 180-day history.
     pub median_gap_days: (u16, u16),
@@ -184,7 +187,7 @@ pub const LIMITS: Limits = Limits {
     months: 120,
     credit_limit_income_share: 2,
     monthly_dollars: 10_000,
-    subscription_spend_dollars: 10_000,
+    subscription_spend_dollars: (25, 100),
     median_gap_days: (14, 120),
     gap_threshold_days: 180,
 };
@@ -357,6 +360,13 @@ fn definition_shape_problems(d: &PersonaDefinition, at: &str) -> Vec<DefinitionP
     out
 }
 
+/// The highest Subscription-Heavy spend threshold, in dollars, for a rule
+/// requiring `merchants` recurring merchants.
+pub fn max_subscription_spend(merchants: u16) -> i64 {
+    let (per_merchant, most) = LIMITS.subscription_spend_dollars;
+    (per_merchant * i64::from(merchants.max(1))).min(most)
+}
+
 /// Thresholds outside what a signal can be (negative amounts, shares above 1)
 /// or beyond [`LIMITS`].
 fn criteria_problems(c: &Criteria) -> Vec<DefinitionProblem> {
@@ -372,7 +382,7 @@ fn criteria_problems(c: &Criteria) -> Vec<DefinitionProblem> {
         (
             "subscription_heavy_min_monthly_spend",
             c.subscription_heavy_min_monthly_spend,
-            LIMITS.subscription_spend_dollars,
+            max_subscription_spend(c.subscription_heavy_min_merchants),
             Some(2),
         ),
         (
@@ -403,7 +413,18 @@ fn criteria_problems(c: &Criteria) -> Vec<DefinitionProblem> {
     for (field, value, max, scale) in decimals {
         let path = format!("criteria.{field}");
         if value.is_sign_negative() && !value.is_zero() || value > Decimal::from(max) {
-            out.push(problem(&path, format!("{value} must lie within 0–{max}")));
+            let why = if field == "subscription_heavy_min_monthly_spend" {
+                let (per_merchant, most) = LIMITS.subscription_spend_dollars;
+                format!(
+                    " (${per_merchant} a required merchant, at most ${most}: what the generator's subscriptions can cost)"
+                )
+            } else {
+                String::new()
+            };
+            out.push(problem(
+                &path,
+                format!("{value} must lie within 0–{max}{why}"),
+            ));
         }
         if let Some(scale) = scale
             && value.scale() > scale
@@ -447,7 +468,8 @@ fn criteria_problems(c: &Criteria) -> Vec<DefinitionProblem> {
 /// subscriptions cost at least `criteria`'s spend threshold a month; savings
 /// transfers go every 14 days, so a window sees at least 12/13 of the planned
 /// monthly amount a month, and a savings balance that receives any may grow
-/// past any threshold.
+/// by anything from almost nothing (a large balance) past any threshold (a
+/// small one), so such corners come with both.
 pub fn corners(d: &PersonaDefinition, criteria: &Criteria) -> Vec<PlannedSignals> {
     let utilizations: Vec<Option<Decimal>> = {
         let mut v = Vec::new();
@@ -480,27 +502,29 @@ pub fn corners(d: &PersonaDefinition, criteria: &Criteria) -> Vec<PlannedSignals
                     for &has_savings_account in savings_accounts {
                         for savings in d.savings_monthly.ends() {
                             let transfers = has_savings_account && savings > Decimal::ZERO;
-                            let (inflow, growth) = if transfers {
+                            let (inflow, growths): (Decimal, &[Decimal]) = if transfers {
                                 (
                                     savings * Decimal::from(12) / Decimal::from(13),
-                                    Decimal::MAX,
+                                    &[Decimal::ZERO, Decimal::MAX],
                                 )
                             } else {
-                                (Decimal::ZERO, Decimal::ZERO)
+                                (Decimal::ZERO, &[Decimal::ZERO])
                             };
-                            out.push(PlannedSignals {
-                                max_card_utilization: utilization,
-                                interest_charged: Decimal::ZERO,
-                                minimum_payment_only: false,
-                                overdue: false,
-                                checking_buffer_months: buffer,
-                                median_pay_gap_days: Decimal::from(gap),
-                                recurring_merchants: merchants,
-                                recurring_monthly_spend: spend,
-                                recurring_spend_share: Decimal::ZERO,
-                                savings_inflow_monthly: inflow,
-                                savings_growth: growth,
-                            });
+                            for &growth in growths {
+                                out.push(PlannedSignals {
+                                    max_card_utilization: utilization,
+                                    interest_charged: Decimal::ZERO,
+                                    minimum_payment_only: false,
+                                    overdue: false,
+                                    checking_buffer_months: buffer,
+                                    median_pay_gap_days: Decimal::from(gap),
+                                    recurring_merchants: merchants,
+                                    recurring_monthly_spend: spend,
+                                    recurring_spend_share: Decimal::ZERO,
+                                    savings_inflow_monthly: inflow,
+                                    savings_growth: growth,
+                                });
+                            }
                         }
                     }
                 }

@@ -49,7 +49,7 @@ mod window;
 
 pub use catalog::{
     DefinitionProblem, INCOME_LIMITS, LIMITS, Limits, MAX_CREDIT_CARDS, MAX_SUBSCRIPTIONS,
-    Personas, corners,
+    Personas, corners, max_subscription_spend,
 };
 pub use conformance::{
     RULE_ACCOUNT_STRUCTURE, RULE_CLASSIFICATION, RULE_OVERLAP, RULE_PERSONA_RANGE,

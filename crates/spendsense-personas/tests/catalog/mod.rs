@@ -438,7 +438,18 @@ fn criteria_outside_what_a_signal_can_be_are_problems() {
         |p| p.criteria.subscription_heavy_min_monthly_spend = dec("1000000000000000000000000000"),
         &[(
             "criteria.subscription_heavy_min_monthly_spend",
-            "must lie within 0–10000",
+            "must lie within 0–75 ($25 a required merchant, at most $100",
+        )],
+    );
+    // Found by fuzzing: no five subscriptions cost $1609.60 a month.
+    check(
+        |p| {
+            p.criteria.subscription_heavy_min_monthly_spend = dec("1609.6");
+            p.criteria.subscription_heavy_min_merchants = 5;
+        },
+        &[(
+            "criteria.subscription_heavy_min_monthly_spend",
+            "1609.6 must lie within 0–100",
         )],
     );
     check(
@@ -464,9 +475,16 @@ fn criteria_outside_what_a_signal_can_be_are_problems() {
     );
     check(
         |p| p.criteria.subscription_heavy_min_merchants = 0,
-        &[(
-            "criteria.subscription_heavy_min_merchants",
-            "0 must lie within 1–20",
-        )],
+        &[
+            // The spend bound is $25 for every merchant required, at least one.
+            (
+                "criteria.subscription_heavy_min_monthly_spend",
+                "50 must lie within 0–25",
+            ),
+            (
+                "criteria.subscription_heavy_min_merchants",
+                "0 must lie within 1–20",
+            ),
+        ],
     );
 }
