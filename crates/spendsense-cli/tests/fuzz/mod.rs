@@ -11,6 +11,8 @@
 //! `PROPTEST_CASES=100000 cargo test --release -p spendsense-cli --test main fuzz`
 //! (see docs/errors.md).
 
+mod personas;
+
 use proptest::prelude::*;
 use serde_json::Value;
 use spendsense_personas::Personas;
