@@ -90,9 +90,12 @@ fn install_panic_hook() {
     }));
 }
 
-/// Errors are one line even when they quote a path or value holding a newline.
+/// The final pass over every error line: one line even when it quotes a path
+/// or value holding a newline, and no control character (ESC, BEL, a C1 or
+/// bidi control) from an input, a file name or an argument reaches the
+/// terminal raw, whichever layer quoted it (see `spendsense_schema::text`).
 fn one_line(text: &str) -> String {
-    text.replace('\n', "\\n").replace('\r', "\\r")
+    spendsense_schema::text::escape(text).into_owned()
 }
 
 /// A reader that closed the pipe (`| head`) got what it wanted: not an error.
@@ -137,6 +140,12 @@ fn report_clap_error(err: clap::Error) -> ExitCode {
         .find(|l| l.starts_with("tip:"))
         .map(|l| format!(" {l}"))
         .unwrap_or_default();
-    let _ = writeln!(io::stderr(), "{first}{hint} (see `spendsense --help`)");
+    // clap quotes the raw argument, which may hold ESC or BEL.
+    let _ = writeln!(
+        io::stderr(),
+        "{}{} (see `spendsense --help`)",
+        one_line(&first),
+        one_line(&hint)
+    );
     ExitCode::from(2)
 }

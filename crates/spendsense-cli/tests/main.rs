@@ -13,6 +13,7 @@ mod args;
 mod configure;
 mod fuzz;
 mod output;
+mod terminal;
 mod validate;
 
 use std::fs;

@@ -56,15 +56,10 @@ impl fmt::Display for Error {
             Error::UnsafeFileName(user_id) => {
                 // The id comes from an input file: escaped and clipped, it
                 // cannot move the cursor or flood a terminal.
-                let quoted: String = user_id.escape_debug().take(MAX_QUOTED_CHARS).collect();
-                let more = if user_id.escape_debug().nth(MAX_QUOTED_CHARS).is_some() {
-                    "…"
-                } else {
-                    ""
-                };
+                let quoted = spendsense_schema::text::escape_clipped(user_id, MAX_QUOTED_CHARS);
                 write!(
                     f,
-                    "user_id `{quoted}{more}` cannot be a file name; --format plaid-sandbox needs ids of letters, digits, `_`, `-` and `.`"
+                    "user_id `{quoted}` cannot be a file name; --format plaid-sandbox needs ids of letters, digits, `_`, `-` and `.`"
                 )
             }
         }

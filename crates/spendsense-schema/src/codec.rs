@@ -6,6 +6,7 @@
 //! `Vec<UserProfile>` plus a trailing newline, but one profile at a time, so
 //! output of any size streams in constant memory.
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::fmt;
 use std::io::{self, BufRead, Read, Write};
@@ -248,9 +249,16 @@ fn parse_record(text: &str, location: RecordLocation) -> Record {
     Err(error)
 }
 
-/// Shortens `text` past [`MAX_MESSAGE_CHARS`] by cutting out its middle, which
-/// keeps both the start of a quoted value and serde's `expected …` after it.
+/// [`escape`](crate::text::escape)s `text` and shortens it past
+/// [`MAX_MESSAGE_CHARS`] by cutting out its middle, which keeps both the start
+/// of a quoted value and serde's `expected …` after it.
 fn clip(text: String) -> String {
+    // serde quotes unknown field names and variants raw: escape them first,
+    // so that every consumer of a `RecordError` can print it.
+    let text = match crate::text::escape(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(escaped) => escaped,
+    };
     let chars = text.chars().count();
     if chars <= MAX_MESSAGE_CHARS {
         return text;
@@ -304,7 +312,7 @@ fn read_jsonl<R: BufRead>(
             continue;
         }
         if !text.starts_with('{') {
-            let shown: String = text.chars().take(30).collect();
+            let shown: String = crate::text::escape(text).chars().take(30).collect();
             return Err(Error::Syntax {
                 message: format!(
                     "line {line_number} does not hold a JSON object (starts with `{shown}`); JSONL needs one profile object per line"

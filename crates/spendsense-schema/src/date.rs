@@ -167,7 +167,7 @@ impl FromStr for Date {
     /// Parses exactly `YYYY-MM-DD`.
     fn from_str(text: &str) -> Result<Date, Error> {
         let refuse = || Error::InvalidDate {
-            text: text.escape_debug().take(40).collect(),
+            text: crate::text::escape(text).chars().take(40).collect(),
         };
         let bytes = text.as_bytes();
         let digits = |range: std::ops::Range<usize>| -> Option<u32> {

@@ -4,6 +4,7 @@ use std::fmt;
 use std::io;
 
 use crate::PersonaId;
+use crate::text::escape;
 
 /// Everything a fallible function of this crate can report.
 ///
@@ -64,7 +65,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Io(err) => write!(f, "read failed: {err}"),
-            Error::Syntax { message } => f.write_str(message),
+            Error::Syntax { message } => f.write_str(&escape(message)),
             Error::LineTooLong { line, limit } => write!(
                 f,
                 "line {line} is longer than {limit} bytes, the per-line limit; is this really JSONL?"
@@ -77,12 +78,17 @@ impl fmt::Display for Error {
                 let allowed: Vec<&str> = PersonaId::ALL.iter().map(|p| p.as_str()).collect();
                 write!(
                     f,
-                    "unknown persona `{found}`; expected one of {}",
+                    "unknown persona `{}`; expected one of {}",
+                    escape(found),
                     allowed.join(", ")
                 )
             }
             Error::UnknownFormat(found) => {
-                write!(f, "unknown format `{found}`; expected json or jsonl")
+                write!(
+                    f,
+                    "unknown format `{}`; expected json or jsonl",
+                    escape(found)
+                )
             }
             Error::AmountNotANumber { text } => {
                 write!(f, "expected a JSON number for an amount, found `{text}`")

@@ -52,6 +52,7 @@ mod plan;
 mod profile;
 pub mod reference;
 pub mod sample;
+pub mod text;
 mod validate;
 
 pub use account::{Account, AccountSubtype, AccountType, Balances, HolderCategory};

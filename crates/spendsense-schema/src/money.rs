@@ -96,11 +96,11 @@ pub fn parse_number(text: &str) -> Result<Decimal, Error> {
     let looks_numeric = text.starts_with(|c: char| c == '-' || c.is_ascii_digit());
     if !looks_numeric {
         return Err(Error::AmountNotANumber {
-            text: clip(text).to_string(),
+            text: crate::text::escape(clip(text)).into_owned(),
         });
     }
     Decimal::from_str_exact(text).map_err(|_| Error::AmountNotExact {
-        text: clip(text).to_string(),
+        text: crate::text::escape(clip(text)).into_owned(),
     })
 }
 

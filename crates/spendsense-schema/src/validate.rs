@@ -297,7 +297,7 @@ pub fn validate_profile(profile: &UserProfile) -> Vec<Violation> {
         c.push(
             "demographics.state",
             Rule::UNKNOWN_STATE,
-            format!("`{state}` is not a USPS code of a US state or DC"),
+            format!("{} is not a USPS code of a US state or DC", quoted(state)),
         );
     }
     validate_characteristics(profile, &mut c);
@@ -313,8 +313,8 @@ pub fn validate_profile(profile: &UserProfile) -> Vec<Violation> {
         };
         if !ids.insert(account.account_id.as_str()) {
             let message = format!(
-                "account_id `{}` repeats within the profile",
-                account.account_id
+                "account_id {} repeats within the profile",
+                quoted(&account.account_id)
             );
             c.push("account_id", Rule::DUPLICATE_ACCOUNT_ID, message);
         }
@@ -324,7 +324,7 @@ pub fn validate_profile(profile: &UserProfile) -> Vec<Violation> {
             c.push(
                 "mask",
                 Rule::DUPLICATE_MASK,
-                format!("mask `{mask}` repeats within the profile"),
+                format!("mask {} repeats within the profile", quoted(mask)),
             );
         }
         validate_account_into(account, &mut c);
@@ -421,8 +421,8 @@ fn validate_identity(profile: &UserProfile, c: &mut Collector<'_>) {
             "identity.email",
             Rule::EMAIL_NOT_RESERVED,
             format!(
-                "`{}` is not an address at example.com, example.org or example.net",
-                identity.email
+                "{} is not an address at example.com, example.org or example.net",
+                quoted(&identity.email)
             ),
         ),
     }
@@ -431,8 +431,8 @@ fn validate_identity(profile: &UserProfile, c: &mut Collector<'_>) {
             "identity.phone_number",
             Rule::PHONE_NOT_FICTIONAL,
             format!(
-                "`{}` is not a fictional number +1-NXX-555-0100 to +1-NXX-555-0199",
-                identity.phone_number
+                "{} is not a fictional number +1-NXX-555-0100 to +1-NXX-555-0199",
+                quoted(&identity.phone_number)
             ),
         );
     }
@@ -451,8 +451,9 @@ fn validate_identity(profile: &UserProfile, c: &mut Collector<'_>) {
             "identity.address.region",
             Rule::REGION_MISMATCH,
             format!(
-                "`{}` differs from demographics.state `{}`",
-                address.region, profile.demographics.state
+                "{} differs from demographics.state {}",
+                quoted(&address.region),
+                quoted(&profile.demographics.state)
             ),
         );
     }
@@ -460,14 +461,14 @@ fn validate_identity(profile: &UserProfile, c: &mut Collector<'_>) {
         c.push(
             "identity.address.postal_code",
             Rule::POSTAL_CODE_FORMAT,
-            format!("`{}` is not a 5-digit ZIP code", address.postal_code),
+            format!("{} is not a 5-digit ZIP code", quoted(&address.postal_code)),
         );
     }
     if address.country != "US" {
         c.push(
             "identity.address.country",
             Rule::COUNTRY_NOT_US,
-            format!("`{}` is not `US`", address.country),
+            format!("{} is not `US`", quoted(&address.country)),
         );
     }
 }
@@ -517,7 +518,7 @@ fn validate_account_into(account: &Account, c: &mut Collector<'_>) {
         Some(mask) if mask.len() != 4 || !mask.bytes().all(|b| b.is_ascii_digit()) => c.push(
             "mask",
             Rule::MASK_FORMAT,
-            format!("`{mask}` is not exactly 4 digits"),
+            format!("{} is not exactly 4 digits", quoted(mask)),
         ),
         Some(_) => {}
     }
@@ -531,7 +532,7 @@ fn validate_currency(account: &Account, c: &mut Collector<'_>) {
         (Some(iso), None) if !is_iso_currency(iso) => c.push(
             "balances.iso_currency_code",
             Rule::UNKNOWN_CURRENCY,
-            format!("`{iso}` is not an active ISO 4217 code such as USD"),
+            format!("{} is not an active ISO 4217 code such as USD", quoted(iso)),
         ),
         (Some(_), None) | (None, Some(_)) => {}
         (Some(_), Some(_)) => c.push(
@@ -640,11 +641,7 @@ const MAX_QUOTED_CHARS: usize = 80;
 /// `text` escaped and clipped for a message: an id read from a file cannot
 /// move the cursor or flood a terminal.
 fn quoted(text: &str) -> String {
-    let mut shown: String = text.escape_debug().take(MAX_QUOTED_CHARS).collect();
-    if text.escape_debug().nth(MAX_QUOTED_CHARS).is_some() {
-        shown.push('…');
-    }
-    format!("`{shown}`")
+    format!("`{}`", crate::text::escape_clipped(text, MAX_QUOTED_CHARS))
 }
 
 impl Collector<'_> {

@@ -402,20 +402,10 @@ pub const COVERAGE_EXTREMES: (i64, i64) = (25_000, 180_000);
 /// megabyte-long ids, and the report must stay small and one line per entry.
 const MAX_FIELD_CHARS: usize = 200;
 
-/// `text` cut to [`MAX_FIELD_CHARS`] characters, with control characters shown escaped.
+/// `text` [escaped](spendsense_schema::text::escape) for a terminal and cut to
+/// [`MAX_FIELD_CHARS`] characters.
 fn clip(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars().take(MAX_FIELD_CHARS) {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    if text.chars().nth(MAX_FIELD_CHARS).is_some() {
-        out.push('…');
-    }
-    out
+    spendsense_schema::text::escape_clipped(text, MAX_FIELD_CHARS)
 }
 
 fn median(histogram: &BTreeMap<Decimal, u64>) -> Option<Decimal> {
@@ -514,7 +504,11 @@ mod tests {
             clipped.starts_with("user\\nxxx") && clipped.ends_with('…'),
             "{clipped}"
         );
-        assert_eq!(clipped.chars().count(), MAX_FIELD_CHARS + 2);
+        assert_eq!(clipped.chars().count(), MAX_FIELD_CHARS + 1);
+        assert_eq!(
+            clip("\u{1b}]0;x\u{7}\u{202e}"),
+            "\\u{1b}]0;x\\u{7}\\u{202e}"
+        );
         assert_eq!(clip("user_MASKED_007"), "user_MASKED_007");
     }
 }

@@ -242,6 +242,8 @@ fn write_summary(
     shard: &str,
     took: Duration,
 ) -> io::Result<()> {
+    // The target is a path the user typed; it may hold control characters.
+    let target = spendsense_schema::text::escape(target);
     let mut err = io::stderr().lock();
     let rate = stats.profiles as f64 / took.as_secs_f64().max(1e-9);
     writeln!(

@@ -56,7 +56,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode, Failure> {
         "wrote report of {} profiles ({verdict}; {} bytes) to {}",
         stats.profiles,
         page.len(),
-        display_name(&args.output)
+        spendsense_schema::text::escape(&display_name(&args.output))
     );
     Ok(ExitCode::SUCCESS)
 }
