@@ -152,13 +152,7 @@ impl PlannedSignals {
         for charge in &plan.recurring {
             let in_window = charge.dates_between(start, end).count();
             recurring_in_window = add(recurring_in_window, times(charge.amount, in_window));
-            let monthly = charge
-                .amount
-                .checked_mul(Decimal::from(30))
-                .map_or(Decimal::MAX, |m| match charge.cadence {
-                    spendsense_schema::Cadence::Monthly => charge.amount,
-                    spendsense_schema::Cadence::Weekly => m / Decimal::from(7),
-                });
+            let monthly = charge.monthly_amount();
             recurring_monthly_total = add(recurring_monthly_total, monthly);
             let subscription = !NOT_SUBSCRIPTIONS.contains(&charge.category.primary.as_str());
             let recent = charge.dates_between(lookback_start, end).count();

@@ -197,10 +197,15 @@ impl RecurringCharge {
 
     /// What the charge costs in a 30-day month: the amount for monthly
     /// charges, `amount × 30 / 7` for weekly ones.
+    /// Saturates at `Decimal::MAX` for amounts no real charge has, so that a
+    /// hostile file cannot make detection panic.
     pub fn monthly_amount(&self) -> Decimal {
         match self.cadence {
             Cadence::Monthly => self.amount,
-            Cadence::Weekly => self.amount * Decimal::from(30) / Decimal::from(7),
+            Cadence::Weekly => self
+                .amount
+                .checked_mul(Decimal::from(30))
+                .map_or(Decimal::MAX, |month| month / Decimal::from(7)),
         }
     }
 }
