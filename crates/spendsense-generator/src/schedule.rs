@@ -15,9 +15,9 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use rust_decimal::{Decimal, RoundingStrategy};
 use spendsense_schema::{
-    Account, AccountSubtype, Cadence, CardPayment, CardPlan, Category, DUE_DAYS_AFTER_STATEMENT,
-    Date, IncomePlan, MIN_HISTORY_DAYS, PayFrequency, Paycheck, PersonaId, Plan, RecurringCharge,
-    SavingsTransfers, TransferCadence,
+    Account, AccountSubtype, Cadence, CardPayment, CardPlan, Category, Date, IncomePlan,
+    MIN_HISTORY_DAYS, PayFrequency, Paycheck, PersonaId, Plan, RecurringCharge, SavingsTransfers,
+    TransferCadence,
 };
 
 use crate::money::cents;
@@ -529,14 +529,6 @@ fn draw_card(persona: PersonaId, card: &Account, as_of: Date, rng: &mut ChaCha8R
     } else {
         cents(0)
     };
-    let last_statement = {
-        let this_month = as_of.with_day(statement_day);
-        if this_month <= as_of {
-            this_month
-        } else {
-            as_of.months_later(-1, statement_day)
-        }
-    };
     CardPlan {
         account_id: card.account_id.clone(),
         purchase_apr: apr,
@@ -545,7 +537,7 @@ fn draw_card(persona: PersonaId, card: &Account, as_of: Date, rng: &mut ChaCha8R
         last_statement_balance: balance,
         minimum_payment: minimum_payment(balance, interest),
         interest_per_statement: interest,
-        next_payment_due_date: last_statement.add_days(DUE_DAYS_AFTER_STATEMENT),
+        next_payment_due_date: CardPlan::due_date(as_of, statement_day),
         is_overdue: payment == CardPayment::Overdue,
     }
 }

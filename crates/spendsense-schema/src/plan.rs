@@ -297,6 +297,19 @@ pub struct CardPlan {
 pub const DUE_DAYS_AFTER_STATEMENT: i32 = 25;
 
 impl CardPlan {
+    /// The payment due date of a card closing on `statement_day`, as of
+    /// `as_of`: its last statement on or before `as_of` plus
+    /// [`DUE_DAYS_AFTER_STATEMENT`] days. What `next_payment_due_date` must be.
+    pub fn due_date(as_of: Date, statement_day: u8) -> Date {
+        let this_month = as_of.with_day(statement_day);
+        let last_statement = if this_month <= as_of {
+            this_month
+        } else {
+            as_of.months_later(-1, statement_day)
+        };
+        last_statement.add_days(DUE_DAYS_AFTER_STATEMENT)
+    }
+
     /// Every statement date from `from` to `until`, oldest first.
     pub fn statement_dates(&self, from: Date, until: Date) -> impl Iterator<Item = Date> + '_ {
         let day = self.statement_day;

@@ -912,16 +912,6 @@ fn validate_category(category: &Category, at: &str, c: &mut Collector<'_>) {
     }
 }
 
-/// The last statement date on or before `as_of` of a card closing on `statement_day`.
-fn last_statement(as_of: Date, statement_day: u8) -> Date {
-    let this_month = as_of.with_day(statement_day);
-    if this_month <= as_of {
-        this_month
-    } else {
-        as_of.months_later(-1, statement_day)
-    }
-}
-
 fn validate_card(profile: &UserProfile, card: &CardPlan, at: &str, c: &mut Collector<'_>) {
     let field = format!("{at}.account_id");
     if c.account(profile, &field, &card.account_id)
@@ -992,7 +982,7 @@ fn validate_card(profile: &UserProfile, card: &CardPlan, at: &str, c: &mut Colle
     }
     // Without a valid statement day there is no schedule to compare with.
     if day_ok {
-        let expected = last_statement(profile.plan.as_of, day).add_days(DUE_DAYS_AFTER_STATEMENT);
+        let expected = CardPlan::due_date(profile.plan.as_of, day);
         if card.next_payment_due_date != expected {
             c.push(
                 &format!("{at}.next_payment_due_date"),
