@@ -11,7 +11,7 @@
 
 use rust_decimal::Decimal;
 use spendsense_generator::{Generator, GeneratorConfig};
-use spendsense_personas::{Criteria, PersonaSet, PlannedSignals, Window};
+use spendsense_personas::{Criteria, PersonaSet, Signals, Window};
 use spendsense_schema::{PersonaId, UserProfile};
 
 /// Which side of its threshold a persona's users must keep a signal.
@@ -26,14 +26,14 @@ enum Side {
 /// One row: a signal, how it is read, the side the persona needs and the threshold.
 struct Row {
     name: &'static str,
-    read: fn(&PlannedSignals) -> Decimal,
+    read: fn(&Signals) -> Decimal,
     side: Side,
     threshold: Decimal,
 }
 
 fn rows(persona: PersonaId, c: &Criteria) -> Vec<Row> {
     use PersonaId::*;
-    let utilization = |s: &PlannedSignals| s.max_card_utilization.unwrap_or(Decimal::ZERO);
+    let utilization = |s: &Signals| s.max_card_utilization.unwrap_or(Decimal::ZERO);
     let row = |name, read, side, threshold| Row {
         name,
         read,
@@ -66,7 +66,7 @@ fn rows(persona: PersonaId, c: &Criteria) -> Vec<Row> {
         ));
     }
     // Variable Income: both signals; others avoid it through the pay gap.
-    let pay_gap = |s: &PlannedSignals| s.median_pay_gap_days;
+    let pay_gap = |s: &Signals| s.median_pay_gap_days;
     if persona == VariableIncome {
         out.push(row("median pay gap (days)", pay_gap, Side::Above, gap));
         out.push(row(
@@ -79,7 +79,7 @@ fn rows(persona: PersonaId, c: &Criteria) -> Vec<Row> {
         out.push(row("median pay gap (days)", pay_gap, Side::Below, gap));
     }
     // Subscription-Heavy: both; others avoid it through the merchant count.
-    let count = |s: &PlannedSignals| Decimal::from(s.recurring_merchants);
+    let count = |s: &Signals| Decimal::from(s.recurring_merchants);
     if persona == SubscriptionHeavy {
         out.push(row("recurring merchants", count, Side::Above, merchants));
         out.push(row(
@@ -92,7 +92,7 @@ fn rows(persona: PersonaId, c: &Criteria) -> Vec<Row> {
         out.push(row("recurring merchants", count, Side::Below, merchants));
     }
     // Savings Builder: the inflow suffices; others avoid inflow and growth.
-    let inflow = |s: &PlannedSignals| s.savings_inflow_monthly;
+    let inflow = |s: &Signals| s.savings_inflow_monthly;
     if persona == SavingsBuilder {
         out.push(row(
             "savings inflow ($/month)",
@@ -135,9 +135,9 @@ pub fn table(profiles: &[UserProfile], criteria: &Criteria) -> String {
             continue;
         }
         for window in Window::BOTH {
-            let all: Vec<PlannedSignals> = users
+            let all: Vec<Signals> = users
                 .iter()
-                .map(|p| PlannedSignals::in_window(p, window))
+                .map(|p| Signals::in_window(p, window))
                 .collect();
             debug_assert!(
                 all.iter()

@@ -1,6 +1,6 @@
 //! What `spendsense report` plots, gathered in one pass in bounded memory.
 //!
-//! Every signal is read through [`PlannedSignals::in_window`], for the 30-day
+//! Every signal is read through [`Signals::in_window`], for the 30-day
 //! and the 180-day window, never recomputed here. Memory does not grow with
 //! the input: counts and histograms are fixed-size arrays (income in $10K
 //! bins, recurring merchants by count, money and shares in seven [`Bands`]
@@ -9,7 +9,7 @@
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use spendsense_personas::{Criteria, PlannedSignals, Window};
+use spendsense_personas::{Criteria, Signals, Window};
 use spendsense_schema::{AccountSubtype, PersonaId, UserProfile};
 
 /// Lowest income the histograms bin, in dollars.
@@ -276,7 +276,7 @@ impl Stats {
             self.income_bins[p][bin.min(INCOME_BINS - 1)] += 1;
         }
 
-        let signals = WINDOWS.map(|w| PlannedSignals::in_window(profile, w));
+        let signals = WINDOWS.map(|w| Signals::in_window(profile, w));
         let long = &signals[1];
         for (w, s) in signals.iter().enumerate() {
             let met = self.criteria.classify(s);

@@ -31,6 +31,7 @@ mod build;
 mod fingerprint;
 mod identity;
 mod income;
+pub mod ledger;
 mod money;
 mod names;
 mod overlap;
@@ -196,6 +197,12 @@ impl Generator {
     /// The persona configuration in use.
     pub fn personas(&self) -> &Personas {
         &self.personas
+    }
+
+    /// The transactions and card liabilities that realise profile `index`'s
+    /// plan (`profile` must be `self.profile(index)`); see [`ledger`].
+    pub fn ledger(&self, index: u64, profile: &UserProfile) -> ledger::Ledger {
+        ledger::realise(self.seed, index, profile)
     }
 
     /// Profile `index`. Defined for every index, also past `count`, so a

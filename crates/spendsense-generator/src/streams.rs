@@ -24,6 +24,8 @@ pub(crate) enum Domain {
     Names = 4,
     /// Which partner an overlapping profile meets; index = profile index.
     Overlap = 5,
+    /// The transactions that realise a profile's plan; index = profile index.
+    Ledger = 6,
 }
 
 /// The stream for `(seed, domain, index)`.

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use spendsense_schema::PersonaId;
 
-use crate::{Criteria, DecimalRange, PayPlan, PersonaDefinition, PersonaSet, PlannedSignals};
+use crate::{Criteria, DecimalRange, PayPlan, PersonaDefinition, PersonaSet, Signals};
 
 /// The annual incomes, in dollars, every persona range must stay within: the
 /// product's fixed range, which the profile's JSON Schema states too.
@@ -67,7 +67,7 @@ impl Personas {
     }
 
     /// The personas `signals` trigger under these criteria; empty means control.
-    pub fn classify(&self, signals: &PlannedSignals) -> PersonaSet {
+    pub fn classify(&self, signals: &Signals) -> PersonaSet {
         self.criteria.classify(signals)
     }
 
@@ -470,7 +470,7 @@ fn criteria_problems(c: &Criteria) -> Vec<DefinitionProblem> {
 /// monthly amount a month, and a savings balance that receives any may grow
 /// by anything from almost nothing (a large balance) past any threshold (a
 /// small one), so such corners come with both.
-pub fn corners(d: &PersonaDefinition, criteria: &Criteria) -> Vec<PlannedSignals> {
+pub fn corners(d: &PersonaDefinition, criteria: &Criteria) -> Vec<Signals> {
     let utilizations: Vec<Option<Decimal>> = {
         let mut v = Vec::new();
         if d.credit_cards.min == 0 {
@@ -511,7 +511,7 @@ pub fn corners(d: &PersonaDefinition, criteria: &Criteria) -> Vec<PlannedSignals
                                 (Decimal::ZERO, &[Decimal::ZERO])
                             };
                             for &growth in growths {
-                                out.push(PlannedSignals {
+                                out.push(Signals {
                                     max_card_utilization: utilization,
                                     interest_charged: Decimal::ZERO,
                                     minimum_payment_only: false,

@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 use spendsense_schema::{Account, AccountSubtype, IncomeStability, UserProfile, Violation};
 
-use crate::{PayPlan, PersonaDefinition, PersonaSet, Personas, PlannedSignals, overlap_partners};
+use crate::{PayPlan, PersonaDefinition, PersonaSet, Personas, Signals, overlap_partners};
 
 /// Rule name for a value outside its persona's range.
 pub const RULE_PERSONA_RANGE: &str = "persona-range";
@@ -229,7 +229,7 @@ impl Personas {
             }
         }
 
-        let signals = crate::Window::BOTH.map(|window| PlannedSignals::in_window(profile, window));
+        let signals = crate::Window::BOTH.map(|window| Signals::in_window(profile, window));
         check_plan_agrees(profile, &signals[1], &mut out);
         for (window, signals) in crate::Window::BOTH.into_iter().zip(&signals) {
             let classified = self.classify(signals);
@@ -264,7 +264,7 @@ fn calendar_gaps(frequency: spendsense_schema::PayFrequency) -> Option<(Decimal,
 
 /// `characteristics` summarise the plan; every summary figure must agree with
 /// the schedule it summarises.
-fn check_plan_agrees(profile: &UserProfile, signals: &PlannedSignals, out: &mut Findings) {
+fn check_plan_agrees(profile: &UserProfile, signals: &Signals, out: &mut Findings) {
     let traits = &profile.characteristics;
     let plan = &profile.plan;
     let median = signals.median_pay_gap_days;
@@ -300,8 +300,7 @@ fn check_plan_agrees(profile: &UserProfile, signals: &PlannedSignals, out: &mut 
     // The savings balance holds what the transfers of the history brought in:
     // before them it was positive, so the growth of each window is defined.
     if let Some(transfers) = &plan.savings_transfers {
-        let received = PlannedSignals::in_window(profile, crate::Window::Long)
-            .savings_inflow_monthly
+        let received = Signals::in_window(profile, crate::Window::Long).savings_inflow_monthly
             * Decimal::from(6);
         let balance = profile
             .accounts

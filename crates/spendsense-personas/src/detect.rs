@@ -10,9 +10,9 @@ use spendsense_schema::{PersonaId, UserProfile};
 use crate::Window;
 
 /// The signals detection looks at in one window, as a profile's dated plan
-/// produces them (see [`PlannedSignals::in_window`]).
+/// produces them (see [`Signals::in_window`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PlannedSignals {
+pub struct Signals {
     /// Highest `current / limit` over the user's credit cards; `None` without cards.
     pub max_card_utilization: Option<Decimal>,
     /// Interest charged on the user's cards in the window, in dollars.
@@ -40,14 +40,14 @@ pub struct PlannedSignals {
     pub savings_growth: Decimal,
 }
 
-impl PlannedSignals {
+impl Signals {
     /// The signals of the 180-day window ending at the plan's `as_of`.
-    pub fn of(profile: &UserProfile) -> PlannedSignals {
-        PlannedSignals::in_window(profile, Window::Long)
+    pub fn of(profile: &UserProfile) -> Signals {
+        Signals::in_window(profile, Window::Long)
     }
 }
 
-impl fmt::Display for PlannedSignals {
+impl fmt::Display for Signals {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.max_card_utilization {
             Some(utilization) => write!(f, "highest card utilization {utilization}")?,
@@ -122,7 +122,7 @@ impl Criteria {
     }
 
     /// Whether `signals` meet `persona`'s criteria. Control matches when no persona does.
-    pub fn matches(&self, persona: PersonaId, signals: &PlannedSignals) -> bool {
+    pub fn matches(&self, persona: PersonaId, signals: &Signals) -> bool {
         match persona {
             PersonaId::HighUtilization => {
                 signals
@@ -154,7 +154,7 @@ impl Criteria {
     }
 
     /// Every persona whose criteria `signals` meet; empty means control.
-    pub fn classify(&self, signals: &PlannedSignals) -> PersonaSet {
+    pub fn classify(&self, signals: &Signals) -> PersonaSet {
         let mut set = PersonaSet::EMPTY;
         for persona in PersonaId::ALL {
             if persona != PersonaId::Control && self.matches(persona, signals) {
@@ -166,7 +166,7 @@ impl Criteria {
 }
 
 /// Classifies with SpendSense's criteria: the personas `signals` trigger, empty for control.
-pub fn classify(signals: &PlannedSignals) -> PersonaSet {
+pub fn classify(signals: &Signals) -> PersonaSet {
     Criteria::spendsense().classify(signals)
 }
 

@@ -3,7 +3,7 @@
 //! Each persona (and the control group) has a [`PersonaDefinition`]: the ranges
 //! its profiles are drawn from and its account structure. [`Criteria`] holds
 //! the detection thresholds the downstream pipeline applies to a profile's
-//! [`PlannedSignals`], which [`PlannedSignals::in_window`] computes from the
+//! [`Signals`], which [`Signals::in_window`] computes from the
 //! profile's dated plan for each [`Window`] (30 and 180 days). The generator draws inside the definitions; the
 //! validator checks profiles with [`Personas::check_profile`]; and
 //! [`Personas::problems`] proves that every corner of every range classifies to
@@ -12,7 +12,7 @@
 //! # Example
 //!
 //! ```
-//! use spendsense_personas::{classify, PersonaSet, Personas, PlannedSignals};
+//! use spendsense_personas::{classify, PersonaSet, Personas, Signals};
 //! use spendsense_schema::PersonaId;
 //! use rust_decimal::Decimal;
 //!
@@ -20,7 +20,7 @@
 //! assert!(personas.problems().is_empty());
 //!
 //! // A card at 72% of its limit makes a user High Utilization in any window.
-//! let signals = PlannedSignals {
+//! let signals = Signals {
 //!     max_card_utilization: Some(Decimal::new(72, 2)),
 //!     interest_charged: Decimal::ZERO,
 //!     minimum_payment_only: false,
@@ -56,11 +56,13 @@ pub use conformance::{
     RULE_PLAN_MISMATCH,
 };
 pub use definition::{PayPlan, PersonaDefinition, default_definitions};
-pub use detect::{Criteria, PersonaSet, PlannedSignals, classify};
+pub use detect::{Criteria, PersonaSet, Signals, classify};
 pub use error::Error;
 pub use mix::{MAX_PERIOD, Mix};
 pub use overlap::overlap_partners;
 pub use range::{CountRange, DecimalRange};
 pub use window::{
-    NOT_SUBSCRIPTIONS, RECURRING_LOOKBACK_DAYS, RECURRING_MIN_CHARGES, Window, median,
+    BLOCKS, CARD_PAYMENT_CATEGORY, Evidence, INTEREST_CATEGORY, NOT_SPENDING, NOT_SUBSCRIPTIONS,
+    PAYROLL_CATEGORY, RECURRING_LOOKBACK_DAYS, RECURRING_MIN_CHARGES, Window,
+    everyday_spend_blocks, is_spending, is_subscription, median, median_gap_days, window_start,
 };

@@ -53,6 +53,7 @@ mod profile;
 pub mod reference;
 pub mod sample;
 pub mod text;
+mod transaction;
 mod validate;
 
 pub use account::{Account, AccountSubtype, AccountType, Balances, HolderCategory};
@@ -69,6 +70,7 @@ pub use profile::{
     ANNUAL_INCOME_RANGE, Address, Characteristics, Demographics, Identity, IncomeStability,
     PayFrequency, PersonaId, UnknownPersona, UserProfile,
 };
+pub use transaction::{CardLiability, PaymentChannel, Transaction};
 pub use validate::{
     AGE_RANGE, InJsonSchema, RESERVED_EMAIL_DOMAINS, Rule, Violation, validate_account,
     validate_profile,

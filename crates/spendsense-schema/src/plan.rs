@@ -165,6 +165,19 @@ impl Cadence {
             Cadence::Weekly => "weekly",
         }
     }
+
+    /// What a charge of `amount` at this cadence costs in a 30-day month:
+    /// `amount` for monthly charges, `amount × 30 / 7` for weekly ones.
+    /// Saturates at `Decimal::MAX` for amounts no real charge has, so that a
+    /// hostile file cannot make detection panic.
+    pub fn monthly_cost(self, amount: Decimal) -> Decimal {
+        match self {
+            Cadence::Monthly => amount,
+            Cadence::Weekly => amount
+                .checked_mul(Decimal::from(30))
+                .map_or(Decimal::MAX, |month| month / Decimal::from(7)),
+        }
+    }
 }
 
 impl RecurringCharge {
@@ -195,18 +208,9 @@ impl RecurringCharge {
             .take_while(move |date| *date <= until && *date < Date::MAX)
     }
 
-    /// What the charge costs in a 30-day month: the amount for monthly
-    /// charges, `amount × 30 / 7` for weekly ones.
-    /// Saturates at `Decimal::MAX` for amounts no real charge has, so that a
-    /// hostile file cannot make detection panic.
+    /// What the charge costs in a 30-day month ([`Cadence::monthly_cost`]).
     pub fn monthly_amount(&self) -> Decimal {
-        match self.cadence {
-            Cadence::Monthly => self.amount,
-            Cadence::Weekly => self
-                .amount
-                .checked_mul(Decimal::from(30))
-                .map_or(Decimal::MAX, |month| month / Decimal::from(7)),
-        }
+        self.cadence.monthly_cost(self.amount)
     }
 }
 

@@ -1,7 +1,7 @@
 //! Overlap scenarios: users that also meet one lower-priority persona, and what they carry.
 
 use spendsense_generator::{Generator, GeneratorConfig, Mix, Overlap};
-use spendsense_personas::{PersonaSet, Personas, PlannedSignals, overlap_partners};
+use spendsense_personas::{PersonaSet, Personas, Signals, overlap_partners};
 use spendsense_schema::PersonaId;
 use spendsense_validate::validate;
 
@@ -27,7 +27,7 @@ fn overlap_profiles_meet_both_personas_and_expect_the_higher_one() {
             );
             let mut overlapping = [0u64; 5];
             for profile in &profiles {
-                let classified = personas.classify(&PlannedSignals::of(profile));
+                let classified = personas.classify(&Signals::of(profile));
                 match &profile.matched_personas {
                     None => assert_eq!(classified, PersonaSet::only(profile.persona)),
                     Some(matched) => {

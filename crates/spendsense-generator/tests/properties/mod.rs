@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 use spendsense_generator::{Generator, GeneratorConfig, Overlap, generate};
-use spendsense_personas::{PersonaSet, Personas, PlannedSignals, Window};
+use spendsense_personas::{PersonaSet, Personas, Signals, Window};
 use spendsense_schema::{AccountSubtype, PersonaId, UserProfile};
 use spendsense_validate::validate;
 
@@ -37,7 +37,7 @@ fn every_profile_is_valid_and_classifies_to_exactly_its_persona() {
         );
         for profile in profiles {
             for window in Window::BOTH {
-                let classified = personas.classify(&PlannedSignals::in_window(profile, window));
+                let classified = personas.classify(&Signals::in_window(profile, window));
                 assert_eq!(
                     classified,
                     PersonaSet::only(profile.persona),
@@ -83,7 +83,7 @@ fn every_plan_classifies_to_its_personas_in_both_windows() {
                     None => PersonaSet::only(profile.persona),
                 };
                 for window in Window::BOTH {
-                    let signals = PlannedSignals::in_window(&profile, window);
+                    let signals = Signals::in_window(&profile, window);
                     assert_eq!(
                         personas.classify(&signals),
                         expected,
@@ -352,7 +352,7 @@ fn three_subscriptions_still_clear_the_spend_rule() {
         };
         for profile in Generator::new(&config).unwrap().iter() {
             for window in Window::BOTH {
-                let signals = PlannedSignals::in_window(&profile, window);
+                let signals = Signals::in_window(&profile, window);
                 assert_eq!(
                     personas.classify(&signals),
                     PersonaSet::only(profile.persona),

@@ -1,8 +1,8 @@
 //! `Personas::check_profile` on hand-built profiles, one or two per persona.
 
 use spendsense_personas::{
-    PersonaSet, Personas, PlannedSignals, RULE_ACCOUNT_STRUCTURE, RULE_CLASSIFICATION,
-    RULE_PERSONA_RANGE, RULE_PLAN_MISMATCH,
+    PersonaSet, Personas, RULE_ACCOUNT_STRUCTURE, RULE_CLASSIFICATION, RULE_PERSONA_RANGE,
+    RULE_PLAN_MISMATCH, Signals,
 };
 use spendsense_schema::{
     Account, AccountSubtype, IncomeStability, PayFrequency, PersonaId, UserProfile, Violation,
@@ -254,7 +254,7 @@ fn conforming_profiles_of_every_persona_have_no_violations() {
         let profile = build(plan);
         assert_eq!(validate_profile(&profile), [], "{:?}", plan.persona);
         assert_eq!(
-            Personas::spendsense().classify(&PlannedSignals::of(&profile)),
+            Personas::spendsense().classify(&Signals::of(&profile)),
             PersonaSet::only(plan.persona),
             "{:?}",
             plan.persona

@@ -1,7 +1,7 @@
 //! Detection thresholds, probed on both sides of each boundary.
 
 use rust_decimal::Decimal;
-use spendsense_personas::{Criteria, PersonaSet, Personas, PlannedSignals, classify};
+use spendsense_personas::{Criteria, PersonaSet, Personas, Signals, classify};
 use spendsense_schema::PersonaId;
 
 use crate::{dec, set};
@@ -9,8 +9,8 @@ use crate::{dec, set};
 /// Signals that trigger nothing: a card at 10% paid in full, two months of
 /// buffer, biweekly pay, one $15 subscription, $50 a month into savings
 /// growing 1% over the window.
-fn quiet() -> PlannedSignals {
-    PlannedSignals {
+fn quiet() -> Signals {
+    Signals {
         max_card_utilization: Some(dec("0.10")),
         interest_charged: Decimal::ZERO,
         minimum_payment_only: false,
@@ -28,7 +28,7 @@ fn quiet() -> PlannedSignals {
 /// Classifies `quiet()` changed by `tweak` three ways (the free function, the
 /// default `Personas`, and `Criteria::matches` per persona) and compares each
 /// with `expected` (`&[]` is control).
-fn check(tweak: impl FnOnce(&mut PlannedSignals), expected: &[PersonaId]) {
+fn check(tweak: impl FnOnce(&mut Signals), expected: &[PersonaId]) {
     let mut signals = quiet();
     tweak(&mut signals);
     let want = set(expected);
@@ -97,7 +97,7 @@ fn any_interest_minimum_payments_or_overdue_card_is_high_utilization() {
 fn variable_income_needs_a_gap_above_45_days() {
     let thin = |gap: &str| {
         let gap = dec(gap);
-        move |s: &mut PlannedSignals| {
+        move |s: &mut Signals| {
             (s.median_pay_gap_days, s.checking_buffer_months) = (gap, dec("0.50"));
         }
     };
@@ -111,7 +111,7 @@ fn variable_income_needs_a_gap_above_45_days() {
 fn variable_income_needs_a_buffer_below_one_month() {
     let long_gap = |buffer: &str| {
         let buffer = dec(buffer);
-        move |s: &mut PlannedSignals| {
+        move |s: &mut Signals| {
             (s.median_pay_gap_days, s.checking_buffer_months) = (dec("46"), buffer);
         }
     };
@@ -123,9 +123,9 @@ fn variable_income_needs_a_buffer_below_one_month() {
 }
 
 /// `merchants` recurring merchants costing `spend` a month, `share` of all spend.
-fn subscriptions(merchants: u16, spend: &str, share: &str) -> impl FnOnce(&mut PlannedSignals) {
+fn subscriptions(merchants: u16, spend: &str, share: &str) -> impl FnOnce(&mut Signals) {
     let (spend, share) = (dec(spend), dec(share));
-    move |s: &mut PlannedSignals| {
+    move |s: &mut Signals| {
         (
             s.recurring_merchants,
             s.recurring_monthly_spend,
@@ -183,7 +183,7 @@ fn savings_builder_starts_at_two_percent_growth() {
 fn savings_builder_needs_every_card_below_thirty_percent() {
     let saver = |utilization: Option<&str>| {
         let utilization = utilization.map(dec);
-        move |s: &mut PlannedSignals| {
+        move |s: &mut Signals| {
             s.savings_inflow_monthly = dec("500.00");
             s.max_card_utilization = utilization;
         }
