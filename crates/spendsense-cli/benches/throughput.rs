@@ -16,8 +16,15 @@
 //! longest (validate, the memory check) is run `SPENDSENSE_BENCH_RUNS` times
 //! (default 7) and reported by its median, with the fastest and slowest run.
 //!
-//! Environment: `SPENDSENSE_BENCH_USERS` (default 1,000,000),
-//! `SPENDSENSE_BENCH_BIG` (default 10,000,000; 0 skips the big memory run),
+//! A second table measures `generate --transactions`: transactions/s with
+//! the profiles as JSONL and their transactions as JSONL, on 1 and all
+//! threads, against the same floor with pre-realised ledgers, plus one run
+//! to `/dev/null` (the work without the page cache's copy).
+//!
+//! Environment: `SPENDSENSE_BENCH_USERS` (default 1,000,000; 0 skips the
+//! profile-only cases), `SPENDSENSE_BENCH_BIG` (default 10,000,000; 0 skips
+//! the big memory run), `SPENDSENSE_BENCH_TX_USERS` (default 20,000, about
+//! 3.2 million transactions and 1.3 GB; 0 skips the transaction cases),
 //! `SPENDSENSE_BENCH_DIR` (default a fresh directory under the system temp dir).
 
 use std::fs::{self, File};
@@ -26,13 +33,16 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use spendsense_cli::pipeline::{self, Pregenerated};
+use spendsense_cli::pipeline::{self, Pregenerated, Sinks};
 use spendsense_generator::{Generator, GeneratorConfig};
 use spendsense_schema::ProfileFormat;
 
 const BIN: &str = env!("CARGO_BIN_EXE_spendsense");
 /// Pre-generated profiles cycled for the floor: enough to defeat caches, few enough to hold in memory.
 const FLOOR_DISTINCT: u64 = 100_000;
+/// Pre-realised ledgers cycled for the transactions floor: a ledger is about
+/// 160 transactions, some 60 KB in memory, so far fewer than profiles.
+const FLOOR_LEDGERS: u64 = 2_000;
 
 struct Row {
     case: String,
@@ -152,20 +162,187 @@ fn settle(outputs: &[&Path]) {
 }
 
 /// The pipeline on pre-generated profiles, written as `generate` writes (to
-/// the page cache, not synced).
+/// the page cache, not synced); with `transactions`, their ledgers go there.
 fn floor(
     profiles: &Pregenerated,
     count: u64,
     format: ProfileFormat,
     threads: usize,
     path: &Path,
+    transactions: Option<&Path>,
 ) -> Duration {
     let started = Instant::now();
-    let mut out =
-        BufWriter::with_capacity(64 << 10, File::create(path).expect("create floor file"));
-    pipeline::write(profiles, 0..count, format, threads, &mut out, &|_| {}).expect("floor write");
+    let create = |path: &Path| {
+        BufWriter::with_capacity(64 << 10, File::create(path).expect("create floor file"))
+    };
+    let mut out = create(path);
+    let mut ledgers = transactions.map(create);
+    let sinks = Sinks {
+        profiles: &mut out,
+        transactions: ledgers.as_mut().map(|w| w as &mut dyn std::io::Write),
+    };
+    pipeline::write_to(profiles, 0..count, format, threads, sinks, &|_| {}).expect("floor write");
     out.into_inner().expect("flush");
+    if let Some(ledgers) = ledgers {
+        ledgers.into_inner().expect("flush");
+    }
     started.elapsed()
+}
+
+/// Lines in the file at `path`.
+fn count_lines(path: &Path) -> u64 {
+    use std::io::Read;
+    let mut file = File::open(path).expect("open output");
+    let (mut buffer, mut lines) = (vec![0; 1 << 20], 0u64);
+    loop {
+        match file.read(&mut buffer).expect("read output") {
+            0 => return lines,
+            n => lines += buffer[..n].iter().filter(|b| **b == b'\n').count() as u64,
+        }
+    }
+}
+
+/// One row of the transactions table.
+struct TransactionRow {
+    case: String,
+    threads: usize,
+    profiles: u64,
+    transactions: u64,
+    runs: Runs,
+    floor: Option<Times>,
+}
+
+/// `generate --transactions` rows: to files on each thread count (against
+/// the floor with pre-realised ledgers), and once to `/dev/null`.
+fn transaction_rows(
+    users: u64,
+    runs: u64,
+    thread_counts: &[usize],
+    dir: &Path,
+) -> Vec<TransactionRow> {
+    eprintln!("pre-realising {FLOOR_LEDGERS} ledgers for the transactions floor…");
+    let generator = Generator::new(&GeneratorConfig::new(42, FLOOR_LEDGERS)).expect("config");
+    let (profiles, ledgers) = generator
+        .iter()
+        .enumerate()
+        .map(|(index, profile)| {
+            let ledger = generator.ledger(index as u64, &profile);
+            (profile, ledger.transactions)
+        })
+        .unzip();
+    let pregenerated = Pregenerated { profiles, ledgers };
+    let (users_path, tx_path) = (dir.join("tx-users.jsonl"), dir.join("tx.jsonl"));
+    let (floor_users, floor_tx) = (dir.join("floor-users"), dir.join("floor-tx"));
+    let outputs = [
+        users_path.as_path(),
+        tx_path.as_path(),
+        floor_users.as_path(),
+        floor_tx.as_path(),
+    ];
+    let tx_arg = tx_path.to_str().expect("utf-8 path").to_string();
+    let mut rows = Vec::new();
+    let mut transactions = None;
+    for &threads in thread_counts {
+        let mut floors = Vec::new();
+        let mut measured = repeat(runs, || {
+            settle(&outputs);
+            let format = ProfileFormat::Jsonl;
+            let took = floor(
+                &pregenerated,
+                users,
+                format,
+                threads,
+                &floor_users,
+                Some(&floor_tx),
+            );
+            floors.push(took);
+            settle(&outputs);
+            let (took, rss, _) = generate(
+                users,
+                "jsonl",
+                threads,
+                &users_path,
+                &["--transactions", &tx_arg],
+            );
+            let bytes = fs::metadata(&tx_path).map_or(0, |m| m.len());
+            (took, rss, bytes)
+        });
+        let count = *transactions.get_or_insert_with(|| count_lines(&tx_path));
+        measured.bytes = fs::metadata(&tx_path).map_or(measured.bytes, |m| m.len());
+        rows.push(TransactionRow {
+            case: "generate jsonl + transactions to files".into(),
+            threads,
+            profiles: users,
+            transactions: count,
+            runs: measured,
+            floor: Some(Times::of(floors)),
+        });
+        eprintln!("done: generate --transactions, {threads} thread(s)");
+    }
+    settle(&outputs);
+    let all_threads = *thread_counts.last().expect("one thread count at least");
+    let threads = all_threads.to_string();
+    let count = users.to_string();
+    let to_null = repeat(runs, || {
+        let args = [
+            "generate",
+            "-n",
+            &count,
+            "--format",
+            "jsonl",
+            "-j",
+            &threads,
+            "-o",
+            "/dev/null",
+            "--transactions",
+            "/dev/null",
+            "-q",
+        ];
+        let (took, rss) = run(&args);
+        (took, rss, rows[0].runs.bytes)
+    });
+    rows.push(TransactionRow {
+        case: "generate jsonl + transactions to /dev/null".into(),
+        threads: all_threads,
+        profiles: users,
+        transactions: transactions.unwrap_or(0),
+        runs: to_null,
+        floor: None,
+    });
+    eprintln!("done: generate --transactions to /dev/null");
+    rows
+}
+
+fn print_transaction_rows(rows: &[TransactionRow]) {
+    println!();
+    println!(
+        "| case | threads | profiles | transactions | transactions/s | transaction MB/s | wall (s) | fastest–slowest (s) | peak RSS (MiB) | floor (s) | vs floor | fastest vs fastest floor |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for row in rows {
+        let took = &row.runs.took;
+        let secs = took.median();
+        let floor = row.floor.as_ref();
+        let rss = row
+            .runs
+            .peak_rss_kib
+            .map_or("-".into(), |k| format!("{:.1}", k as f64 / 1024.0));
+        println!(
+            "| {} | {} | {} | {} | {:.0} | {:.0} | {:.2} | {} | {} | {} | {} | {} |",
+            row.case,
+            row.threads,
+            row.profiles,
+            row.transactions,
+            row.transactions as f64 / secs,
+            row.runs.bytes as f64 / 1e6 / secs,
+            secs,
+            took.spread(),
+            rss,
+            floor.map_or("-".into(), |f| format!("{:.2}", f.median())),
+            floor.map_or("-".into(), |f| format!("{:.2}x", secs / f.median())),
+            floor.map_or("-".into(), |f| format!("{:.2}x", took.best() / f.best())),
+        );
+    }
 }
 
 /// `generate` of `count` profiles in `format` on `threads` threads to `path`,
@@ -197,6 +374,7 @@ fn main() {
     }
     let users = env_u64("SPENDSENSE_BENCH_USERS", 1_000_000);
     let big = env_u64("SPENDSENSE_BENCH_BIG", 10_000_000);
+    let tx_users = env_u64("SPENDSENSE_BENCH_TX_USERS", 20_000);
     let runs = env_u64("SPENDSENSE_BENCH_RUNS", 7);
     let dir = std::env::var("SPENDSENSE_BENCH_DIR")
         .map(PathBuf::from)
@@ -207,16 +385,28 @@ fn main() {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let thread_counts: Vec<usize> = if cores > 1 { vec![1, cores] } else { vec![1] };
 
-    eprintln!("pre-generating {FLOOR_DISTINCT} profiles for the floor…");
-    let generator = Generator::new(&GeneratorConfig::new(42, FLOOR_DISTINCT)).expect("config");
-    let pregenerated = Pregenerated(generator.iter().collect());
-
-    let mut rows = Vec::new();
     let all_threads = *thread_counts.last().expect("one thread count at least");
-    for (format, name) in [
-        (ProfileFormat::Jsonl, "jsonl"),
-        (ProfileFormat::Json, "json"),
-    ] {
+    let mut rows = Vec::new();
+    let formats: &[(ProfileFormat, &str)] = if users == 0 {
+        &[]
+    } else {
+        &[
+            (ProfileFormat::Jsonl, "jsonl"),
+            (ProfileFormat::Json, "json"),
+        ]
+    };
+    let pregenerated = Pregenerated {
+        profiles: if users == 0 {
+            Vec::new()
+        } else {
+            eprintln!("pre-generating {FLOOR_DISTINCT} profiles for the floor…");
+            let generator =
+                Generator::new(&GeneratorConfig::new(42, FLOOR_DISTINCT)).expect("config");
+            generator.iter().collect()
+        },
+        ledgers: Vec::new(),
+    };
+    for &(format, name) in formats {
         let path = dir.join(format!("bench.{name}"));
         for &threads in &thread_counts {
             let mut floors = Vec::new();
@@ -224,7 +414,14 @@ fn main() {
             let outputs = [path.as_path(), floor_path.as_path()];
             let measured = repeat(runs, || {
                 settle(&outputs);
-                floors.push(floor(&pregenerated, users, format, threads, &floor_path));
+                floors.push(floor(
+                    &pregenerated,
+                    users,
+                    format,
+                    threads,
+                    &floor_path,
+                    None,
+                ));
                 settle(&outputs);
                 generate(users, name, threads, &path, &[])
             });
@@ -290,6 +487,11 @@ fn main() {
             floor: None,
         });
     }
+    let transaction_rows = if tx_users > 0 {
+        transaction_rows(tx_users, runs, &thread_counts, &dir)
+    } else {
+        Vec::new()
+    };
     fs::remove_dir_all(&dir).ok();
 
     println!(
@@ -318,5 +520,8 @@ fn main() {
             floor.map_or("-".into(), |f| format!("{:.2}x", secs / f.median())),
             floor.map_or("-".into(), |f| format!("{:.2}x", took.best() / f.best())),
         );
+    }
+    if !transaction_rows.is_empty() {
+        print_transaction_rows(&transaction_rows);
     }
 }

@@ -114,9 +114,24 @@ pub struct GenerateArgs {
     pub as_of: Option<AsOf>,
 
     /// Also write a JSON manifest here: seed, count, mix, fingerprint, tool
-    /// version and the SHA-256 of the output.
+    /// version and the SHA-256 of the output (and of the transactions).
     #[arg(long, value_name = "PATH")]
     pub manifest: Option<PathBuf>,
+
+    /// Also write every profile's transactions to FILE as JSON Lines, in the
+    /// same run: one Plaid-shaped transaction per line (transaction_id
+    /// `<user_id>-tNNNN`, account_id, amount, date, name, merchant_name,
+    /// personal_finance_category, …), the profiles in output order and each
+    /// profile's transactions oldest first. An amount is positive for money
+    /// leaving the account (purchases, bills, interest, payments and transfers
+    /// sent) and negative for money arriving (paychecks, transfers and card
+    /// payments received), as in Plaid. With --format json or jsonl only; FILE
+    /// is replaced atomically and must not be `-` (stdout carries the
+    /// profiles) or the -o file. Concatenated in order, the transactions of
+    /// --shard runs equal the unsharded file. Check a pair with `spendsense
+    /// validate PATH --transactions FILE`.
+    #[arg(long, value_name = "FILE")]
+    pub transactions: Option<PathBuf>,
 
     /// Flush every output file to disk before renaming it into place, so it
     /// also survives an OS crash or power failure. Without it the rename is
@@ -158,6 +173,16 @@ pub struct ValidateArgs {
     /// Report layout.
     #[arg(short, long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
+
+    /// Also check the dataset's transactions (JSONL, as `generate
+    /// --transactions` writes them; `-` reads stdin): the reference detector,
+    /// reading only each profile's accounts, card liabilities and
+    /// transactions, must find the profile's personas in both windows
+    /// (rule detector-mismatch). A transaction belongs to the user its
+    /// transaction_id starts with (`<user_id>-t…`); each profile's
+    /// transactions come together, in the order of the profiles.
+    #[arg(long, value_name = "FILE")]
+    pub transactions: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

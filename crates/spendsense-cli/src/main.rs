@@ -5,6 +5,7 @@ mod commands;
 mod output;
 mod sandbox;
 mod tables;
+mod transactions;
 use spendsense_cli::pipeline;
 
 use std::io::{self, Write};

@@ -111,6 +111,12 @@ impl Output {
 
     /// [`Output::open`], with the durability a file gets on commit.
     pub fn open_with(path: Option<&Path>, durability: Durability) -> Result<Output> {
+        Output::open_as(path, durability, "profiles.json")
+    }
+
+    /// [`Output::open_with`] for an output whose usual file name is
+    /// `example`, which a directory given as the path is told to add.
+    pub fn open_as(path: Option<&Path>, durability: Durability, example: &str) -> Result<Output> {
         let Some(target) = path.filter(|p| p.as_os_str() != "-") else {
             return Ok(Output::Stdout(BufWriter::with_capacity(
                 WRITE_BUFFER,
@@ -138,7 +144,7 @@ impl Output {
             bail!(
                 "output path `{}` names a directory; give a file path such as {}",
                 target.display(),
-                target.join("profiles.json").display()
+                target.join(example).display()
             );
         }
         let target = &through_links(target);
@@ -273,6 +279,30 @@ fn through_links(path: &Path) -> PathBuf {
         };
     }
     path
+}
+
+/// Whether outputs to `a` and `b` would land in the same file, whatever
+/// the spelling (`./x`, `dir/../x`, a symbolic link to it), so that one run
+/// cannot write two outputs over each other. An existing device or pipe
+/// (`/dev/null`) is written in place, never replaced, so two outputs may share one.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    let (a, b) = (landing(a), landing(b));
+    let special = fs::metadata(&a).is_ok_and(|m| !m.is_file() && !m.is_dir());
+    a == b && !special
+}
+
+/// The absolute file a write to `path` replaces: through links, with its
+/// directory resolved when it exists.
+fn landing(path: &Path) -> PathBuf {
+    let path = through_links(path);
+    let parent = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    match (fs::canonicalize(parent), path.file_name()) {
+        (Ok(parent), Some(name)) => parent.join(name),
+        _ => path,
+    }
 }
 
 /// Names the target in a write error, keeping its kind (the temporary file's
@@ -441,6 +471,29 @@ mod hook {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn same_file_sees_through_spellings_and_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |name: &str| dir.path().join(name);
+        fs::create_dir(path("sub")).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(path("target.jsonl"), path("link.jsonl")).unwrap();
+        let same = [
+            (path("a.jsonl"), path("a.jsonl")),
+            (path("a.jsonl"), path("sub/../a.jsonl")),
+            (path("a.jsonl"), path("./a.jsonl")),
+            #[cfg(unix)]
+            (path("link.jsonl"), path("target.jsonl")),
+        ];
+        for (a, b) in same {
+            assert!(same_file(&a, &b), "{a:?} {b:?}");
+        }
+        assert!(!same_file(&path("a.jsonl"), &path("b.jsonl")));
+        assert!(!same_file(&path("a.jsonl"), &path("sub/a.jsonl")));
+        #[cfg(unix)]
+        assert!(!same_file(Path::new("/dev/null"), Path::new("/dev/null")));
+    }
 
     #[test]
     fn directory_formats_refuse_stdout_and_files_as_the_output() {

@@ -7,6 +7,12 @@
 //! reuse. Output order, and so every byte, is independent of the thread
 //! count, and at most `4·T` batch buffers exist at once.
 //!
+//! With a transactions output, each worker also realises its profiles'
+//! ledgers and encodes their transactions into a second buffer of the same
+//! batch, which the writer puts out in the same order; a batch is then
+//! smaller ([`LEDGER_BATCH`]), since a profile's transactions are about forty
+//! times its own bytes.
+//!
 //! Public only so that the throughput benchmark can run it on pre-generated
 //! profiles; it is not a supported library API.
 
@@ -16,11 +22,16 @@ use std::sync::mpsc;
 
 use rust_decimal::Decimal;
 use spendsense_generator::Generator;
-use spendsense_schema::{PersonaId, ProfileFormat, UserProfile};
+use spendsense_schema::{PersonaId, ProfileFormat, Transaction, UserProfile};
 
 /// Profiles per batch: large enough to amortise channel traffic, small enough
 /// to keep memory flat.
 const BATCH: u64 = 512;
+
+/// Profiles per batch when their transactions are written too: about 170
+/// transactions (55 KB of JSONL) each, so a batch is about 1 MB and still
+/// takes milliseconds to make, far above what a channel send costs.
+const LEDGER_BATCH: u64 = 16;
 
 /// What was written, for the summary line.
 #[derive(Debug, Default, Clone)]
@@ -29,6 +40,10 @@ pub struct Stats {
     pub profiles: u64,
     /// Bytes written.
     pub bytes: u64,
+    /// Transactions written (0 without a transactions output).
+    pub transactions: u64,
+    /// Bytes of transactions written.
+    pub transaction_bytes: u64,
     /// Profiles per persona, in [`PersonaId::ALL`] order.
     pub per_persona: [u64; 5],
     /// Lowest and highest income.
@@ -50,6 +65,8 @@ impl Stats {
     fn merge(&mut self, other: &Stats) {
         self.profiles += other.profiles;
         self.bytes += other.bytes;
+        self.transactions += other.transactions;
+        self.transaction_bytes += other.transaction_bytes;
         for persona in PersonaId::ALL {
             self.per_persona[persona.index()] += other.per_persona[persona.index()];
         }
@@ -73,6 +90,15 @@ pub trait ProfileSource: Sync {
         scratch: &mut Option<UserProfile>,
         visit: &mut dyn FnMut(&UserProfile),
     );
+
+    /// Calls `visit` with the transactions of profile `index`, oldest first;
+    /// `profile` is that profile, as [`ProfileSource::with_profile`] gave it.
+    fn with_transactions(
+        &self,
+        index: u64,
+        profile: &UserProfile,
+        visit: &mut dyn FnMut(&[Transaction]),
+    );
 }
 
 impl ProfileSource for Generator {
@@ -91,12 +117,28 @@ impl ProfileSource for Generator {
         };
         visit(profile);
     }
+
+    fn with_transactions(
+        &self,
+        index: u64,
+        profile: &UserProfile,
+        visit: &mut dyn FnMut(&[Transaction]),
+    ) {
+        visit(&self.ledger(index, profile).transactions);
+    }
 }
 
-/// Pre-generated profiles served in a cycle: the pipeline with generation
-/// taken out, which is the serialization-plus-IO floor the benchmark compares against.
+/// Pre-generated profiles and transactions served in a cycle: the pipeline
+/// with generation taken out, which is the serialization-plus-IO floor the
+/// benchmark compares against.
 #[derive(Debug)]
-pub struct Pregenerated(pub Vec<UserProfile>);
+pub struct Pregenerated {
+    /// Profile `i` is `profiles[i % len]`.
+    pub profiles: Vec<UserProfile>,
+    /// Profile `i`'s transactions are `ledgers[i % len]` (none when empty);
+    /// a ledger is about forty times a profile's size, so there are fewer.
+    pub ledgers: Vec<Vec<Transaction>>,
+}
 
 impl ProfileSource for Pregenerated {
     fn with_profile(
@@ -105,7 +147,19 @@ impl ProfileSource for Pregenerated {
         _: &mut Option<UserProfile>,
         visit: &mut dyn FnMut(&UserProfile),
     ) {
-        visit(&self.0[(index % self.0.len() as u64) as usize]);
+        visit(&self.profiles[(index % self.profiles.len() as u64) as usize]);
+    }
+
+    fn with_transactions(
+        &self,
+        index: u64,
+        _: &UserProfile,
+        visit: &mut dyn FnMut(&[Transaction]),
+    ) {
+        match self.ledgers.len() as u64 {
+            0 => visit(&[]),
+            len => visit(&self.ledgers[(index % len) as usize]),
+        }
     }
 }
 
@@ -117,33 +171,99 @@ fn bytes_per_profile(format: ProfileFormat) -> usize {
     }
 }
 
+/// One batch's encoded bytes: its profiles and, when asked for, their transactions.
+#[derive(Debug, Default)]
+struct Encoded {
+    profiles: Vec<u8>,
+    transactions: Vec<u8>,
+}
+
+/// What a batch encodes: the profiles' layout, and whether their transactions too.
+#[derive(Debug, Clone, Copy)]
+struct Work {
+    format: ProfileFormat,
+    transactions: bool,
+    /// The first index of the whole output, which a JSON array does not precede with a comma.
+    first_index: u64,
+}
+
+impl Work {
+    fn batch_size(self) -> u64 {
+        if self.transactions {
+            LEDGER_BATCH
+        } else {
+            BATCH
+        }
+    }
+
+    /// Batch `number` of `range`.
+    fn batch(self, range: &Range<u64>, number: u64) -> Range<u64> {
+        let start = range.start + number * self.batch_size();
+        start..(start + self.batch_size()).min(range.end)
+    }
+}
+
 /// Generates and serializes profiles `range.start..range.end` of one batch
 /// into `bytes` (cleared first), building them in `scratch`.
 fn encode_batch(
     generator: &dyn ProfileSource,
-    format: ProfileFormat,
+    work: Work,
     range: Range<u64>,
-    first_index: u64,
     scratch: &mut Option<UserProfile>,
-    mut bytes: Vec<u8>,
-) -> (Vec<u8>, Stats) {
-    bytes.clear();
-    bytes.reserve((range.end - range.start) as usize * bytes_per_profile(format));
+    mut bytes: Encoded,
+) -> (Encoded, Stats) {
+    bytes.profiles.clear();
+    bytes.transactions.clear();
+    bytes
+        .profiles
+        .reserve((range.end - range.start) as usize * bytes_per_profile(work.format));
     let mut stats = Stats::default();
     for index in range {
         generator.with_profile(index, scratch, &mut |profile| {
-            format.encode(profile, index == first_index, &mut bytes);
+            work.format
+                .encode(profile, index == work.first_index, &mut bytes.profiles);
             stats.add(profile);
+            if work.transactions {
+                generator.with_transactions(index, profile, &mut |transactions| {
+                    for transaction in transactions {
+                        transaction.encode_json(&mut bytes.transactions);
+                        bytes.transactions.push(b'\n');
+                    }
+                    stats.transactions += transactions.len() as u64;
+                });
+            }
         });
     }
-    stats.bytes = bytes.len() as u64;
+    stats.bytes = bytes.profiles.len() as u64;
+    stats.transaction_bytes = bytes.transactions.len() as u64;
     (bytes, stats)
 }
 
-/// Batch `number` of `range`.
-fn batch(range: &Range<u64>, number: u64) -> Range<u64> {
-    let start = range.start + number * BATCH;
-    start..(start + BATCH).min(range.end)
+/// Where the pipeline writes: the profiles, and the transactions when wanted.
+pub struct Sinks<'a> {
+    /// The profiles, in the chosen layout.
+    pub profiles: &'a mut dyn Write,
+    /// Every profile's transactions as JSON Lines, profiles in order and each
+    /// profile's oldest first.
+    pub transactions: Option<&'a mut dyn Write>,
+}
+
+impl std::fmt::Debug for Sinks<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sinks")
+            .field("transactions", &self.transactions.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sinks<'_> {
+    fn write(&mut self, bytes: &Encoded) -> io::Result<()> {
+        self.profiles.write_all(&bytes.profiles)?;
+        if let Some(out) = self.transactions.as_mut() {
+            out.write_all(&bytes.transactions)?;
+        }
+        Ok(())
+    }
 }
 
 /// Writes profiles `range` of `generator` to `out` in `format` using `threads`
@@ -156,18 +276,38 @@ pub fn write(
     out: &mut dyn Write,
     progress: &dyn Fn(u64),
 ) -> io::Result<Stats> {
+    let sinks = Sinks {
+        profiles: out,
+        transactions: None,
+    };
+    write_to(generator, range, format, threads, sinks, progress)
+}
+
+/// [`write`] to `sinks`: also every profile's transactions, when
+/// `sinks.transactions` is given.
+pub fn write_to(
+    generator: &dyn ProfileSource,
+    range: Range<u64>,
+    format: ProfileFormat,
+    threads: usize,
+    mut sinks: Sinks<'_>,
+    progress: &dyn Fn(u64),
+) -> io::Result<Stats> {
     let empty = range.is_empty();
-    let first = range.start;
-    let batches = (range.end - range.start).div_ceil(BATCH);
+    let work = Work {
+        format,
+        transactions: sinks.transactions.is_some(),
+        first_index: range.start,
+    };
+    let batches = (range.end - range.start).div_ceil(work.batch_size());
     let mut stats = Stats::default();
-    out.write_all(format.header(empty))?;
+    sinks.profiles.write_all(format.header(empty))?;
     if threads <= 1 || batches <= 1 {
-        let (mut scratch, mut bytes) = (None, Vec::new());
+        let (mut scratch, mut bytes) = (None, Encoded::default());
         for number in 0..batches {
-            let batch = batch(&range, number);
-            let (full, batch_stats) =
-                encode_batch(generator, format, batch, first, &mut scratch, bytes);
-            out.write_all(&full)?;
+            let batch = work.batch(&range, number);
+            let (full, batch_stats) = encode_batch(generator, work, batch, &mut scratch, bytes);
+            sinks.write(&full)?;
             bytes = full;
             stats.merge(&batch_stats);
             progress(stats.profiles);
@@ -181,7 +321,7 @@ pub fn write(
                 let (sender, receiver) = mpsc::sync_channel(2);
                 // Written buffers go back to their worker, so batches reuse
                 // memory instead of allocating (and page-faulting) a new one.
-                let (recycler, written) = mpsc::channel::<Vec<u8>>();
+                let (recycler, written) = mpsc::channel::<Encoded>();
                 receivers.push(receiver);
                 recyclers.push(recycler);
                 let range = range.clone();
@@ -189,14 +329,8 @@ pub fn write(
                     let mut scratch = None;
                     for number in (worker as u64..batches).step_by(threads) {
                         let bytes = written.try_recv().unwrap_or_default();
-                        let encoded = encode_batch(
-                            generator,
-                            format,
-                            batch(&range, number),
-                            first,
-                            &mut scratch,
-                            bytes,
-                        );
+                        let batch = work.batch(&range, number);
+                        let encoded = encode_batch(generator, work, batch, &mut scratch, bytes);
                         // A closed channel means the writer stopped; so do we.
                         if sender.send(encoded).is_err() {
                             return;
@@ -207,7 +341,7 @@ pub fn write(
             for number in 0..batches as usize {
                 let worker = number % threads;
                 let (bytes, batch_stats) = receivers[worker].recv().expect("worker finished early");
-                if let Err(err) = out.write_all(&bytes) {
+                if let Err(err) = sinks.write(&bytes) {
                     drop(receivers);
                     return Err(err);
                 }
@@ -219,7 +353,7 @@ pub fn write(
             Ok(())
         })?;
     }
-    out.write_all(format.footer(empty))?;
+    sinks.profiles.write_all(format.footer(empty))?;
     stats.bytes += (format.header(empty).len() + format.footer(empty).len()) as u64;
     Ok(stats)
 }
@@ -305,10 +439,80 @@ mod tests {
         }
     }
 
+    /// Profiles and transactions of `range`, written together.
+    fn both(generator: &Generator, range: Range<u64>, threads: usize) -> (Vec<u8>, Vec<u8>) {
+        let (mut profiles, mut transactions) = (Vec::new(), Vec::new());
+        let sinks = Sinks {
+            profiles: &mut profiles,
+            transactions: Some(&mut transactions),
+        };
+        let format = ProfileFormat::Jsonl;
+        write_to(generator, range, format, threads, sinks, &|_| {}).unwrap();
+        (profiles, transactions)
+    }
+
+    #[test]
+    fn transactions_are_every_ledger_in_profile_order_whatever_the_threads() {
+        for (seed, count) in [(1, 1), (42, 37), (7, 300)] {
+            let generator = Generator::new(&GeneratorConfig::new(seed, count)).unwrap();
+            let mut expected = Vec::new();
+            for (index, profile) in generator.iter().enumerate() {
+                for transaction in generator.ledger(index as u64, &profile).transactions {
+                    expected.extend(serde_json::to_vec(&transaction).unwrap());
+                    expected.push(b'\n');
+                }
+            }
+            let (profiles, transactions) = both(&generator, 0..count, 1);
+            assert!(transactions == expected, "seed {seed}");
+            // Writing transactions leaves the profile bytes as they were.
+            assert!(profiles == bytes(&generator, 0..count, ProfileFormat::Jsonl, 1));
+            for threads in [2, 3, 8] {
+                assert!(
+                    both(&generator, 0..count, threads) == (profiles.clone(), expected.clone()),
+                    "seed {seed}, {threads} threads"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn concatenated_transaction_shards_equal_the_single_run() {
+        for (count, shards) in [(1, 3), (40, 3), (101, 7)] {
+            let generator = Generator::new(&GeneratorConfig::new(5, count)).unwrap();
+            let (_, single) = both(&generator, 0..count, 2);
+            let mut joined = Vec::new();
+            for index in 1..=shards {
+                let shard = crate::shard::Shard {
+                    index,
+                    count: shards,
+                };
+                joined.extend(both(&generator, shard.range(count), 2).1);
+            }
+            assert!(joined == single, "n {count}, {shards} shards");
+        }
+    }
+
+    #[test]
+    fn the_stats_count_every_transaction_and_byte() {
+        let generator = Generator::new(&GeneratorConfig::new(3, 50)).unwrap();
+        let (mut profiles, mut transactions) = (Vec::new(), Vec::new());
+        let sinks = Sinks {
+            profiles: &mut profiles,
+            transactions: Some(&mut transactions),
+        };
+        let stats = write_to(&generator, 0..50, ProfileFormat::Json, 2, sinks, &|_| {}).unwrap();
+        assert_eq!(stats.bytes, profiles.len() as u64);
+        assert_eq!(stats.transaction_bytes, transactions.len() as u64);
+        let lines = transactions.iter().filter(|b| **b == b'\n').count();
+        assert_eq!(stats.transactions, lines as u64);
+        assert!(stats.transactions > 50 * 100, "{}", stats.transactions);
+    }
+
     #[test]
     fn empty_slices_are_valid_empty_outputs() {
         let generator = Generator::new(&GeneratorConfig::new(1, 3)).unwrap();
         assert_eq!(bytes(&generator, 2..2, ProfileFormat::Json, 2), b"[]\n");
         assert_eq!(bytes(&generator, 2..2, ProfileFormat::Jsonl, 2), b"");
+        assert_eq!(both(&generator, 2..2, 2), (Vec::new(), Vec::new()));
     }
 }

@@ -1,6 +1,7 @@
 //! Integration tests of the real `spendsense` binary: hostile arguments,
 //! hostile input files and failure safety of the output, plus a property test
-//! (fuzzing) of profile parsing and validation.
+//! (fuzzing) of profile parsing and validation, and the transactions file
+//! beside the profiles.
 //!
 //! Almost every case goes through one data-driven helper, [`check`], which
 //! runs the binary and asserts the exit code, that an error is one line on
@@ -14,6 +15,7 @@ mod configure;
 mod fuzz;
 mod output;
 mod terminal;
+mod transactions;
 mod validate;
 
 use std::fs;

@@ -3,6 +3,7 @@
 //! One test binary: modules live in subdirectories because Cargo builds every
 //! `tests/*.rs` file as a binary of its own.
 
+mod ledgers;
 mod mix;
 mod overlap;
 mod pinned;

@@ -6,9 +6,13 @@
 //! account id for duplicate detection (about 115 MB per million users), and at
 //! most [`Validator::LISTED`] violations in full; the rest are counted.
 //!
-//! The crate depends on the schema and the personas only: checking a file
-//! never needs the generator, so a consumer that only reads datasets stays
-//! small.
+//! With a profile's transactions ([`Validator::push_with_transactions`]) it
+//! also runs the reference detector (`spendsense-signals`) on them, which
+//! must find the profile's personas in both windows.
+//!
+//! The crate depends on the schema, the personas and the reference detector
+//! only: checking a file never needs the generator, so a consumer that only
+//! reads datasets stays small.
 //!
 //! # Example
 //!
@@ -34,6 +38,6 @@
 mod report;
 
 pub use report::{
-    BandCount, COVERAGE_EXTREMES, COVERAGE_FROM_USERS, INCOME_BANDS, PersonaSummary, Report,
-    ReportViolation, Validator, validate,
+    BandCount, COVERAGE_EXTREMES, COVERAGE_FROM_USERS, INCOME_BANDS, PersonaSummary,
+    RULE_DETECTOR_MISMATCH, RULE_TRANSACTION_ACCOUNT, Report, ReportViolation, Validator, validate,
 };

@@ -6,8 +6,16 @@ use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
-use spendsense_personas::{Mix, Personas};
-use spendsense_schema::{PersonaId, UserProfile, validate_profile};
+use spendsense_personas::{Mix, PersonaSet, Personas, Window};
+use spendsense_schema::{PersonaId, Transaction, UserProfile, validate_profile};
+use spendsense_signals::{Item, card_liabilities, detect};
+
+/// Rule name for a profile whose transactions the reference detector reads
+/// as other personas than the profile's.
+pub const RULE_DETECTOR_MISMATCH: &str = "detector-mismatch";
+
+/// Rule name for transactions of a user that name an account the user does not have.
+pub const RULE_TRANSACTION_ACCOUNT: &str = "transaction-account-unknown";
 
 /// Income bands the report counts, as `(label, min, max)` in dollars, inclusive of min.
 pub const INCOME_BANDS: [(&str, i64, i64); 4] = [
@@ -70,6 +78,10 @@ pub struct BandCount {
 pub struct Report {
     /// Profiles checked (including unreadable records).
     pub total: u64,
+    /// Transactions read with the profiles, when they were checked
+    /// ([`Validator::push_with_transactions`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transactions: Option<u64>,
     /// One summary per persona, in priority order.
     pub personas: Vec<PersonaSummary>,
     /// Lowest income in the dataset.
@@ -107,6 +119,7 @@ pub struct Validator<'p> {
     account_ids: HashSet64,
     quota_reported: [bool; 5],
     unreadable: u64,
+    transactions: Option<u64>,
     violation_count: u64,
     violations: Vec<ReportViolation>,
 }
@@ -164,6 +177,7 @@ impl<'p> Validator<'p> {
             account_ids: HashSet64::default(),
             quota_reported: [false; 5],
             unreadable: 0,
+            transactions: None,
             violation_count: 0,
             violations: Vec::new(),
         }
@@ -279,6 +293,72 @@ impl<'p> Validator<'p> {
         self.check_quota(index, line, id);
     }
 
+    /// [`Validator::push_at`] for a profile read with its transactions (every
+    /// transaction of the user, in any order), which are checked too: each
+    /// must be of one of the profile's accounts, and the reference detector
+    /// (`spendsense-signals`), reading only the accounts, the cards'
+    /// liabilities ([`card_liabilities`] of the plan's card terms and these
+    /// transactions) and the transactions, must find exactly the profile's
+    /// personas (its `matched_personas`, else its persona; none for control)
+    /// in both windows.
+    pub fn push_with_transactions(
+        &mut self,
+        profile: &UserProfile,
+        line: Option<u64>,
+        transactions: &[Transaction],
+    ) {
+        self.push_at(profile, line);
+        let index = self.total - 1;
+        *self.transactions.get_or_insert(0) += transactions.len() as u64;
+        let id = profile.user_id.as_str();
+        let foreign: Vec<(usize, &Transaction)> = transactions
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| {
+                !profile
+                    .accounts
+                    .iter()
+                    .any(|a| a.account_id == t.account_id)
+            })
+            .collect();
+        if let Some(&(at, first)) = foreign.first() {
+            let message = format!(
+                "transaction `{}` names account `{}`, which {id} does not have ({} such transaction(s)); the detector reads only the user's own accounts",
+                first.transaction_id,
+                first.account_id,
+                foreign.len()
+            );
+            let path = format!("transactions[{at}].account_id");
+            self.record_at(index, line, id, RULE_TRANSACTION_ACCOUNT, &path, message);
+        }
+        let liabilities = card_liabilities(&profile.plan.cards, transactions);
+        let item = Item {
+            accounts: &profile.accounts,
+            liabilities: &liabilities,
+            transactions,
+        };
+        let detection = detect(&item, profile.plan.as_of, &self.personas.criteria);
+        let expected = expected_personas(profile);
+        for window in Window::BOTH {
+            let detected = detection.window(window).personas;
+            if detected != expected {
+                let message = format!(
+                    "the reference detector reads {id}'s {} transactions as {detected}; a `{}` profile must read as {expected}",
+                    window.as_str(),
+                    profile.persona
+                );
+                self.record_at(
+                    index,
+                    line,
+                    id,
+                    RULE_DETECTOR_MISMATCH,
+                    "transactions",
+                    message,
+                );
+            }
+        }
+    }
+
     /// Every prefix must hold each persona within one of its share of the mix.
     fn check_quota(&mut self, index: u64, line: Option<u64>, id: &str) {
         if self.unreadable > 0 {
@@ -324,6 +404,7 @@ impl<'p> Validator<'p> {
             .collect::<Vec<_>>();
         Report {
             total,
+            transactions: self.transactions,
             income_min: personas.iter().filter_map(|p| p.income_min).min(),
             income_max: personas.iter().filter_map(|p| p.income_max).max(),
             personas,
@@ -392,6 +473,19 @@ impl Validator<'_> {
     }
 }
 
+/// The personas a profile must meet: its `matched_personas` for an overlap
+/// profile, else its own persona (none for control).
+fn expected_personas(profile: &UserProfile) -> PersonaSet {
+    match &profile.matched_personas {
+        Some(matched) => {
+            let mut set = PersonaSet::EMPTY;
+            matched.iter().for_each(|persona| set.insert(*persona));
+            set
+        }
+        None => PersonaSet::only(profile.persona),
+    }
+}
+
 /// Datasets of at least this many users must cover the income range.
 pub const COVERAGE_FROM_USERS: u64 = 50;
 
@@ -433,6 +527,12 @@ impl fmt::Display for Report {
         let show =
             |value: Option<Decimal>| value.map_or_else(|| "-".to_string(), |v| v.to_string());
         writeln!(f, "profiles: {}", self.total)?;
+        if let Some(transactions) = self.transactions {
+            writeln!(
+                f,
+                "transactions: {transactions}, read by the reference detector"
+            )?;
+        }
         writeln!(
             f,
             "{:<20} {:>8} {:>7} {:>11} {:>11} {:>11}",

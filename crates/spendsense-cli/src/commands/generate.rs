@@ -10,8 +10,8 @@ use spendsense_generator::{Generator, GeneratorConfig};
 use spendsense_schema::{PersonaId, ProfileFormat};
 
 use crate::args::{DataFormat, GenerateArgs};
-use crate::output::{Durability, Output};
-use crate::pipeline::{self, Stats};
+use crate::output::{self, Durability, Output};
+use crate::pipeline::{self, Sinks, Stats};
 use crate::{Failure, commands::load_personas};
 use crate::{sandbox, tables};
 
@@ -44,6 +44,54 @@ fn durability(args: &GenerateArgs) -> Durability {
     }
 }
 
+/// Hex of a finished SHA-256.
+fn hex(sha: Sha256) -> String {
+    sha.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Refuses a `--transactions` path, and any pair of outputs landing in one
+/// file, before anything is opened or generated.
+fn check_outputs(args: &GenerateArgs) -> Result<(), Failure> {
+    let usage = |message: String| Err(Failure::Usage(anyhow::anyhow!(message)));
+    let file = |path: Option<&std::path::Path>| {
+        path.filter(|p| p.as_os_str() != "-")
+            .map(|p| p.to_path_buf())
+    };
+    if let Some(transactions) = args.transactions.as_deref() {
+        if let DataFormat::Csv | DataFormat::PlaidSandbox = args.format {
+            let format = clap::ValueEnum::to_possible_value(&args.format).expect("a listed format");
+            return usage(format!(
+                "--transactions writes JSON Lines next to --format json or jsonl output; it is not available with --format {}",
+                format.get_name()
+            ));
+        }
+        if transactions.as_os_str() == "-" {
+            return usage(
+                "--transactions `-` is not allowed: stdout is where the profiles go; give a file path such as transactions.jsonl".into(),
+            );
+        }
+    }
+    let outputs = [
+        ("-o", file(args.output.as_deref())),
+        ("--transactions", file(args.transactions.as_deref())),
+        ("--manifest", file(args.manifest.as_deref())),
+    ];
+    for (at, (first, a)) in outputs.iter().enumerate() {
+        for (second, b) in &outputs[at + 1..] {
+            if let (Some(a), Some(b)) = (a, b)
+                && output::same_file(a, b)
+            {
+                return usage(format!(
+                    "{first} {} and {second} {} are the same file; give each output its own path",
+                    a.display(),
+                    b.display()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Runs shorter than this draw no progress bar.
 const PROGRESS_FROM: u64 = 50_000;
 
@@ -60,6 +108,7 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
             .map_or(spendsense_generator::DEFAULT_AS_OF, |as_of| as_of.0),
     };
     let generator = Generator::new(&config).map_err(|err| Failure::Usage(err.into()))?;
+    check_outputs(&args)?;
     let range = args
         .shard
         .map_or(0..args.num_users, |shard| shard.range(args.num_users));
@@ -94,31 +143,40 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
         Some(path) => Some(Output::open_with(Some(path), durability).map_err(Failure::Usage)?),
         None => None,
     };
+    let mut transactions = match args.transactions.as_deref() {
+        Some(path) => Some(
+            Output::open_as(Some(path), durability, "transactions.jsonl")
+                .map_err(Failure::Usage)?,
+        ),
+        None => None,
+    };
+    let sha = || manifest.as_ref().map(|_| Sha256::new());
     let mut hashed = Hashing {
         inner: &mut out,
-        sha: manifest.as_ref().map(|_| Sha256::new()),
+        sha: sha(),
     };
+    let mut hashed_transactions = transactions
+        .as_mut()
+        .map(|inner| Hashing { inner, sha: sha() });
 
     let bar = progress_bar(range.end - range.start, args.quiet);
     let started = Instant::now();
     let progress = |written: u64| bar.set_position(written);
-    let stats = pipeline::write(
-        &generator,
-        range.clone(),
-        format,
-        threads,
-        &mut hashed,
-        &progress,
-    )?;
-    let sha256 = hashed.sha.take().map(|sha| {
-        sha.finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    });
+    let sinks = Sinks {
+        profiles: &mut hashed,
+        transactions: hashed_transactions.as_mut().map(|h| h as &mut dyn Write),
+    };
+    let stats = pipeline::write_to(&generator, range.clone(), format, threads, sinks, &progress)?;
+    let sha256 = hashed.sha.take().map(hex);
+    let transactions_sha256 = hashed_transactions
+        .and_then(|mut hashed| hashed.sha.take())
+        .map(hex);
     out.commit()?;
+    if let Some(transactions) = transactions {
+        transactions.commit()?;
+    }
     if let (Some(mut manifest), Some(sha256)) = (manifest, sha256) {
-        let record = serde_json::json!({
+        let mut record = serde_json::json!({
             "tool": "spendsense",
             "version": env!("CARGO_PKG_VERSION"),
             "fingerprint": generator.fingerprint(),
@@ -134,6 +192,14 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
             "bytes": stats.bytes,
             "sha256": sha256,
         });
+        if let (Some(path), Some(sha256)) = (args.transactions.as_deref(), transactions_sha256) {
+            record["transactions"] = serde_json::json!({
+                "output": path.display().to_string(),
+                "count": stats.transactions,
+                "bytes": stats.transaction_bytes,
+                "sha256": sha256,
+            });
+        }
         serde_json::to_writer_pretty(&mut manifest, &record)?;
         manifest.write_all(b"\n")?;
         manifest.commit()?;
@@ -149,14 +215,14 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
             .shard
             .map(|s| format!(", shard {s} = profiles {}..{}", range.start, range.end))
             .unwrap_or_default();
-        let _ = write_summary(
-            &stats,
-            &target,
-            args.seed,
-            &format,
-            &shard,
-            started.elapsed(),
-        );
+        let summary = Summary {
+            target: &target,
+            transactions: args.transactions.as_deref(),
+            seed: args.seed,
+            format: &format,
+            shard: &shard,
+        };
+        let _ = summary.write(&stats, started.elapsed());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -222,42 +288,69 @@ fn write_directory(
             .map(|s| format!(", shard {s} = profiles {}..{}", range.start, range.end))
             .unwrap_or_default();
         let target = format!("{} ({})", dir.display(), layout.files);
-        let _ = write_summary(
-            &stats,
-            &target,
-            args.seed,
-            &layout.format,
-            &shard,
-            started.elapsed(),
-        );
+        let summary = Summary {
+            target: &target,
+            transactions: None,
+            seed: args.seed,
+            format: &layout.format,
+            shard: &shard,
+        };
+        let _ = summary.write(&stats, started.elapsed());
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_summary(
-    stats: &Stats,
-    target: &str,
+/// What the summary on stderr says besides the counts.
+struct Summary<'a> {
+    /// Where the profiles went.
+    target: &'a str,
+    /// Where the transactions went, if anywhere.
+    transactions: Option<&'a std::path::Path>,
     seed: u64,
-    format: &dyn std::fmt::Display,
-    shard: &str,
-    took: Duration,
-) -> io::Result<()> {
-    // The target is a path the user typed; it may hold control characters.
-    let target = spendsense_schema::text::escape(target);
-    let mut err = io::stderr().lock();
-    let rate = stats.profiles as f64 / took.as_secs_f64().max(1e-9);
-    writeln!(
-        err,
-        "wrote {} profiles ({} bytes, {format}) to {target} in {:.2?} ({rate:.0} profiles/s); seed {seed}{shard}",
-        stats.profiles, stats.bytes, took
-    )?;
-    let personas: Vec<String> = PersonaId::ALL
-        .iter()
-        .map(|p| format!("{p} {}", stats.per_persona[p.index()]))
-        .collect();
-    writeln!(err, "personas: {}", personas.join(", "))?;
-    if let Some((low, high)) = stats.income {
-        writeln!(err, "income: {low} to {high}")?;
+    format: &'a dyn std::fmt::Display,
+    /// `, shard K/N = profiles A..B`, or empty.
+    shard: &'a str,
+}
+
+impl Summary<'_> {
+    fn write(&self, stats: &Stats, took: Duration) -> io::Result<()> {
+        let Summary {
+            seed,
+            format,
+            shard,
+            ..
+        } = self;
+        // The targets are paths the user typed; they may hold control characters.
+        let target = spendsense_schema::text::escape(self.target);
+        let mut err = io::stderr().lock();
+        let per_second = |count: u64| count as f64 / took.as_secs_f64().max(1e-9);
+        writeln!(
+            err,
+            "wrote {} profiles ({} bytes, {format}) to {target} in {:.2?} ({:.0} profiles/s); seed {seed}{shard}",
+            stats.profiles,
+            stats.bytes,
+            took,
+            per_second(stats.profiles)
+        )?;
+        if let Some(path) = self.transactions {
+            let path = path.display().to_string();
+            writeln!(
+                err,
+                "transactions: {} ({} bytes, jsonl) to {} ({:.0} transactions/s)",
+                stats.transactions,
+                stats.transaction_bytes,
+                spendsense_schema::text::escape(&path),
+                per_second(stats.transactions)
+            )?;
+        }
+        let personas: Vec<String> = PersonaId::ALL
+            .iter()
+            .map(|p| format!("{p} {}", stats.per_persona[p.index()]))
+            .collect();
+        writeln!(err, "personas: {}", personas.join(", "))?;
+        if let Some((low, high)) = stats.income {
+            writeln!(err, "income: {low} to {high}")?;
+        }
+        Ok(())
     }
-    Ok(())
 }

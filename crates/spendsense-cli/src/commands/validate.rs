@@ -14,6 +14,7 @@ use spendsense_validate::{Report, Validator};
 use crate::Failure;
 use crate::args::{DatasetArgs, InputFormat, ReportFormat, ValidateArgs};
 use crate::commands::load_personas;
+use crate::transactions::TransactionsFile;
 
 /// A dataset's layout and name, and the rules to check it against.
 pub(crate) struct Dataset {
@@ -73,13 +74,47 @@ impl Dataset {
 }
 
 pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
+    if let Some(path) = args.transactions.as_deref() {
+        crate::transactions::check_paths(path, &args.dataset.path)?;
+    }
     let (input, dataset) = Dataset::open(&args.dataset)?;
+    let mut transactions = match args.transactions.as_deref() {
+        Some(path) => Some(TransactionsFile::open(path, &args.dataset.path)?),
+        None => None,
+    };
     let mut validator = Validator::with_mix(&dataset.personas, dataset.mix);
-    let visit = |at: RecordLocation, record: Record| match record {
-        Ok(profile) => validator.push_at(&profile, at.line),
-        Err(err) => validator.push_unreadable(err.location.line, &err.path, err.message),
+    // The first transactions file that cannot be paired ends the check; the
+    // profile reader has no early exit, so later records are skipped.
+    let mut failed = None;
+    let mut owned = Vec::new();
+    let visit = |at: RecordLocation, record: Record| {
+        if failed.is_some() {
+            return;
+        }
+        match (record, transactions.as_mut()) {
+            (Ok(profile), None) => validator.push_at(&profile, at.line),
+            (Ok(profile), Some(file)) => match file.take_user(&profile.user_id, &mut owned) {
+                Ok(()) => validator.push_with_transactions(&profile, at.line, &owned),
+                Err(err) => failed = Some(err),
+            },
+            (Err(err), file) => {
+                validator.push_unreadable(err.location.line, &err.path, err.message);
+                // Without the record's user id its transactions cannot be
+                // told from the next user's: pairing stops here (the record
+                // already breaks a rule), as the quota checks do.
+                if file.is_some() {
+                    transactions = None;
+                }
+            }
+        }
     };
     read_located_profiles(input, dataset.format, visit).map_err(|err| dataset.unreadable(err))?;
+    if let Some(err) = failed {
+        return Err(err);
+    }
+    if let Some(file) = transactions {
+        file.finish()?;
+    }
     let report = validator.finish();
     dataset.require_profiles(&report)?;
     // A reader that stops early (`| head`) does not change the verdict: the
