@@ -118,8 +118,10 @@ pub struct GenerateArgs {
     #[arg(long, value_name = "PATH")]
     pub manifest: Option<PathBuf>,
 
-    /// Also write every profile's transactions to FILE as JSON Lines, in the
-    /// same run: one Plaid-shaped transaction per line (transaction_id
+    /// Also write every profile's transactions to FILE as JSON Lines (amount
+    /// positive = money out of the account, negative = money in).
+    ///
+    /// One Plaid-shaped transaction per line (transaction_id
     /// `<user_id>-tNNNN`, account_id, amount, date, name, merchant_name,
     /// personal_finance_category, …), the profiles in output order and each
     /// profile's transactions oldest first. An amount is positive for money
@@ -174,8 +176,10 @@ pub struct ValidateArgs {
     #[arg(short, long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
 
-    /// Also check the dataset's transactions (JSONL, as `generate
-    /// --transactions` writes them; `-` reads stdin): the reference detector,
+    /// Also check the dataset's transactions with the reference detector
+    /// (JSONL, as `generate --transactions` writes them).
+    ///
+    /// `-` reads stdin. The reference detector,
     /// reading only each profile's accounts, card liabilities and
     /// transactions, must find the profile's personas in both windows
     /// (rule detector-mismatch). A transaction belongs to the user its

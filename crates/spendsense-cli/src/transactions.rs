@@ -47,6 +47,8 @@ pub struct TransactionsFile {
     pending: Option<(u64, Transaction)>,
     /// Hashes of the users already paired.
     paired: HashSet<u64>,
+    /// The last user whose transactions were taken, and the line of the first.
+    last_run: Option<(String, u64)>,
 }
 
 impl std::fmt::Debug for TransactionsFile {
@@ -99,6 +101,7 @@ impl TransactionsFile {
             line_number: 0,
             pending: None,
             paired: HashSet::new(),
+            last_run: None,
         })
     }
 
@@ -159,7 +162,10 @@ impl TransactionsFile {
             };
             match owner(&transaction.transaction_id) {
                 Some(owner) if owner == user_id => {
-                    let (_, transaction) = self.pending.take().expect("just matched");
+                    let (line, transaction) = self.pending.take().expect("just matched");
+                    if out.is_empty() {
+                        self.last_run = Some((user_id.to_string(), line));
+                    }
                     out.push(transaction);
                 }
                 Some(owner) if self.paired.contains(&hash_of(owner)) => {
@@ -181,8 +187,13 @@ impl TransactionsFile {
     }
 
     fn out_of_order(&self, line: u64, transaction: &Transaction, owner: &str) -> Failure {
+        // A user is paired once its run ends, so another user's run came since.
+        let after = match &self.last_run {
+            Some((user, first)) => format!("{}'s (from line {first})", quoted(user)),
+            None => "another user's".into(),
+        };
         let what = format!(
-            "transaction `{}` of {} comes after another user's transactions; each user's transactions must come together, in the order of the profiles in {}",
+            "transaction `{}` of {} comes after {after}; each user's transactions must come together, in the order of the profiles in {}",
             quoted(&transaction.transaction_id),
             quoted(owner),
             self.profiles

@@ -2,11 +2,12 @@
 //! compares what they print with the `text` block shown after them.
 //!
 //! Timings differ on every run, so they are *masked*: a duration after ` in `
-//! (`in 8.76ms`) and a rate (`(114128 profiles/s)`) compare equal whatever
-//! their digits, and when a block is rewritten each line keeps the values the
-//! doc already showed (typically from a release build) instead of the debug
-//! build's. A line that is only `…` in the doc stands for any number of output
-//! lines, so a long output can be shown trimmed and still be checked.
+//! (`in 8.76ms`) and a rate (`(114128 profiles/s)`, `(345760 transactions/s)`)
+//! compare equal whatever their digits, and when a block is rewritten each
+//! line keeps the values the doc already showed (typically from a release
+//! build) instead of the debug build's. A line that is only `…` in the doc
+//! stands for any number of output lines, so a long output can be shown
+//! trimmed and still be checked.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -146,7 +147,8 @@ fn volatile(line: &str) -> Vec<(usize, usize)> {
             spans.push((start, end + unit.len()));
         }
     }
-    for (at, _) in line.match_indices(" profiles/s)") {
+    let rates = [" profiles/s)", " transactions/s)"];
+    for (at, _) in rates.iter().flat_map(|rate| line.match_indices(rate)) {
         let start = line[..at].rfind('(').map_or(at, |open| open + 1);
         if start < at && line[start..at].bytes().all(|b| b.is_ascii_digit()) {
             spans.push((start, at));
@@ -228,6 +230,10 @@ mod tests {
             "wrote 3 profiles (1 bytes, json) to a.json in … (… profiles/s); seed 7"
         );
         assert_eq!(masked("took 2 in 3 cases"), "took 2 in 3 cases");
+        assert_eq!(
+            masked("transactions: 31 (9 bytes, jsonl) to t.jsonl (345760 transactions/s)"),
+            "transactions: 31 (9 bytes, jsonl) to t.jsonl (… transactions/s)"
+        );
     }
 
     #[test]

@@ -233,7 +233,7 @@ fn transactions_that_cannot_be_paired_are_one_line_errors() {
         let id = profiles[user]["user_id"].as_str().unwrap();
         transactions.iter().position(|t| owned_by(t, id)).unwrap()
     };
-    let (second, third) = (first_of(1), first_of(2));
+    let (second, third, sixth) = (first_of(1), first_of(2), first_of(5));
     let with = |change: &dyn Fn(&mut Vec<Value>)| {
         let mut changed = transactions.clone();
         change(&mut changed);
@@ -262,7 +262,7 @@ fn transactions_that_cannot_be_paired_are_one_line_errors() {
             "users out of order",
             swapped,
             format!(
-                "error: tx.jsonl line {}: transaction `user_MASKED_000-t0000` of user_MASKED_000 comes after another user's transactions; each user's transactions must come together, in the order of the profiles in users.jsonl",
+                "error: tx.jsonl line {}: transaction `user_MASKED_000-t0000` of user_MASKED_000 comes after user_MASKED_001's (from line 1); each user's transactions must come together, in the order of the profiles in users.jsonl",
                 third - second + 1
             ),
         ),
@@ -270,7 +270,9 @@ fn transactions_that_cannot_be_paired_are_one_line_errors() {
             "one transaction out of place",
             late,
             format!(
-                "error: tx.jsonl line {last}: transaction `user_MASKED_000-t0000` of user_MASKED_000 comes after another user's transactions"
+                // Without the first line every line moves up one: the last
+                // user's first is at line `sixth`, its index from 0 before.
+                "error: tx.jsonl line {last}: transaction `user_MASKED_000-t0000` of user_MASKED_000 comes after user_MASKED_005's (from line {sixth})"
             ),
         ),
         (
