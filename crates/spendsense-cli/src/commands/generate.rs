@@ -95,6 +95,10 @@ fn check_outputs(args: &GenerateArgs) -> Result<(), Failure> {
 /// Runs shorter than this draw no progress bar.
 const PROGRESS_FROM: u64 = 50_000;
 
+/// Runs with transactions shorter than this draw no progress bar: a
+/// profile's transactions take some thirty times as long as the profile.
+const PROGRESS_WITH_TRANSACTIONS_FROM: u64 = 2_000;
+
 pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
     let personas = load_personas(args.personas.as_deref())?;
     let config = GeneratorConfig {
@@ -159,7 +163,12 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
         .as_mut()
         .map(|inner| Hashing { inner, sha: sha() });
 
-    let bar = progress_bar(range.end - range.start, args.quiet);
+    let from = if args.transactions.is_some() {
+        PROGRESS_WITH_TRANSACTIONS_FROM
+    } else {
+        PROGRESS_FROM
+    };
+    let bar = progress_bar(range.end - range.start, from, args.quiet);
     let started = Instant::now();
     let progress = |written: u64| bar.set_position(written);
     let sinks = Sinks {
@@ -228,8 +237,8 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
 }
 
 /// A progress bar for long runs; indicatif draws nothing when stderr is not a terminal.
-fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
-    if total < PROGRESS_FROM || quiet {
+fn progress_bar(total: u64, from: u64, quiet: bool) -> ProgressBar {
+    if total < from || quiet {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(total);
@@ -276,7 +285,7 @@ fn write_directory(
             layout.format
         )));
     }
-    let bar = progress_bar(range.end - range.start, args.quiet);
+    let bar = progress_bar(range.end - range.start, PROGRESS_FROM, args.quiet);
     let started = Instant::now();
     let stats = (layout.write_dir)(generator, range.clone(), &dir, durability(args), &|n| {
         bar.set_position(n)

@@ -223,6 +223,29 @@ fn a_tampered_pair_is_a_detector_mismatch() {
     assert_run(&["validate", "moved account"], &run, 1, &expected);
 }
 
+/// Hostile values in readable transactions (amounts at `Decimal`'s limits,
+/// dates at the calendar's ends) are violations, never a panic.
+#[test]
+fn extreme_transactions_are_reported_not_a_panic() {
+    let (dir, _, mut transactions) = pair("5");
+    for (at, transaction) in transactions.iter_mut().enumerate() {
+        // Placeholders: a `Value` would hold these numbers as floats.
+        transaction["amount"] = ["MAX", "-MAX", "TINY"][at % 3].into();
+        if at % 5 == 0 {
+            transaction["date"] = ["0001-01-01", "9999-12-31"][at % 2].into();
+        }
+    }
+    let text = String::from_utf8(jsonl(&transactions)).unwrap();
+    let text = text
+        .replace("\"-MAX\"", "-79228162514264337593543950335")
+        .replace("\"MAX\"", "79228162514264337593543950335")
+        .replace("\"TINY\"", "0.0000000000000000000000000001");
+    fs::write(dir.path().join("tx.jsonl"), text).unwrap();
+    let args = ["validate", "users.jsonl", "--transactions", "tx.jsonl"];
+    let run = run_in(dir.path(), &args, Input::Nothing);
+    assert_run(&args, &run, 1, "[detector-mismatch]");
+}
+
 /// Transactions that cannot be paired with the profiles stop the check with
 /// one line naming the file, the line and what is wrong (exit 2).
 #[test]
@@ -522,7 +545,8 @@ fn the_help_says_what_the_transactions_file_holds() {
     let help = run.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
     for expected in [
         "--transactions <FILE>",
-        "one Plaid-shaped transaction per line",
+        "One Plaid-shaped transaction per line",
+        "amount positive = money out of the account, negative = money in",
         "each profile's transactions oldest first",
         "positive for money leaving the account",
         "negative for money arriving",
