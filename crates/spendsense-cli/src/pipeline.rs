@@ -10,8 +10,8 @@
 //! With a transactions output, each worker also realises its profiles'
 //! ledgers and encodes their transactions into a second buffer of the same
 //! batch, which the writer puts out in the same order; a batch is then
-//! smaller ([`LEDGER_BATCH`]), since a profile's transactions are about forty
-//! times its own bytes.
+//! smaller (16 profiles instead of 512), since a profile's transactions are
+//! about eighteen times its own bytes and most of the time.
 //!
 //! Public only so that the throughput benchmark can run it on pre-generated
 //! profiles; it is not a supported library API.
@@ -136,7 +136,7 @@ pub struct Pregenerated {
     /// Profile `i` is `profiles[i % len]`.
     pub profiles: Vec<UserProfile>,
     /// Profile `i`'s transactions are `ledgers[i % len]` (none when empty);
-    /// a ledger is about forty times a profile's size, so there are fewer.
+    /// a ledger is many times a profile's size, so there are fewer.
     pub ledgers: Vec<Vec<Transaction>>,
 }
 
@@ -283,7 +283,7 @@ pub fn write(
     write_to(generator, range, format, threads, sinks, progress)
 }
 
-/// [`write`] to `sinks`: also every profile's transactions, when
+/// [`write()`] to `sinks`: also every profile's transactions, when
 /// `sinks.transactions` is given.
 pub fn write_to(
     generator: &dyn ProfileSource,
