@@ -211,6 +211,10 @@ impl Docs {
             "signal margins" => {
                 return Ok(crate::margins::of_run(42, 1_000).trim_end().to_string());
             }
+            "transactions per persona" => crate::ledger_stats::of_run(42, 1_000)
+                .lines()
+                .map(String::from)
+                .collect(),
             "first canonical profile" => {
                 let profile = &canonical::profiles(seed, count)[0];
                 let json = serde_json::to_string_pretty(profile)?;
@@ -225,7 +229,8 @@ impl Docs {
                 .collect::<Vec<_>>(),
             other => bail!(
                 "unknown region `{other}`; known: `fields of TYPE`, `first canonical profile`, \
-                 `start of cargo xtask summary`, `sandbox profile fields`, `signal margins` (between \
+                 `start of cargo xtask summary`, `sandbox profile fields`, `signal margins`, \
+                 `transactions per persona` (between \
                  `{REGION_START}NAME -->` and `{REGION_END}`)"
             ),
         };
