@@ -1,6 +1,7 @@
 //! Views of SpendSense profiles for other tools.
 //!
 //! - [`tables`]: the CSV tables (`users`, `accounts` and the plan's lists), joined by `user_id`;
+//! - [`ledger`]: a profile's transactions and card liabilities as two more CSV tables;
 //! - [`sandbox`]: a profile as a Plaid Sandbox `user_custom` configuration;
 //! - [`stats`]: the per-persona statistics `spendsense report` draws.
 //!
@@ -32,6 +33,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod ledger;
 pub mod sandbox;
 pub mod stats;
 pub mod tables;
@@ -74,6 +76,7 @@ impl std::error::Error for Error {}
 pub(crate) mod model {
     use std::fmt;
 
+    use serde::Serialize;
     use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
     use serde_json::value::RawValue;
     use spendsense_schema::UserProfile;
@@ -97,7 +100,12 @@ pub(crate) mod model {
     /// Every leaf of `profile`'s JSON form, in the order serde writes it;
     /// lists of plain values (`matched_personas`) are leaves.
     pub fn leaves(profile: &UserProfile) -> Vec<Leaf> {
-        let text = serde_json::to_string(profile).expect("a profile is plain JSON");
+        leaves_of(profile)
+    }
+
+    /// Every leaf of any value's JSON form, in the order serde writes it.
+    pub fn leaves_of(value: &impl Serialize) -> Vec<Leaf> {
+        let text = serde_json::to_string(value).expect("plain JSON");
         let mut out = Vec::new();
         collect(&text, "", &mut out);
         out
@@ -105,13 +113,34 @@ pub(crate) mod model {
 
     /// The leaf paths of `profile`, each once (the accounts share theirs).
     pub fn leaf_paths(profile: &UserProfile) -> Vec<String> {
+        paths_of(profile)
+    }
+
+    /// The leaf paths of any value, each once (the items of a list share theirs).
+    pub fn paths_of(value: &impl Serialize) -> Vec<String> {
         let mut paths: Vec<String> = Vec::new();
-        for leaf in leaves(profile) {
+        for leaf in leaves_of(value) {
             if !paths.contains(&leaf.path) {
                 paths.push(leaf.path);
             }
         }
         paths
+    }
+
+    /// A JSON leaf as its CSV field: strings as they are, numbers and
+    /// booleans as their exact text, null as empty, a list of ids joined by
+    /// the separator.
+    pub fn field_text(json: &str) -> String {
+        match serde_json::from_str::<serde_json::Value>(json).unwrap() {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(text) => text,
+            serde_json::Value::Array(items) => items
+                .iter()
+                .map(|item| item.as_str().expect("a list of ids").to_string())
+                .collect::<Vec<_>>()
+                .join(&crate::tables::MATCHED_SEPARATOR.to_string()),
+            _ => json.to_string(),
+        }
     }
 
     fn collect(json: &str, path: &str, out: &mut Vec<Leaf>) {
