@@ -16,6 +16,7 @@ use std::sync::mpsc;
 
 use rust_decimal::Decimal;
 use spendsense_generator::Generator;
+use spendsense_generator::ledger::Ledger;
 use spendsense_schema::{PersonaId, ProfileFormat, UserProfile};
 
 /// Profiles per batch: large enough to amortise channel traffic, small enough
@@ -73,6 +74,14 @@ pub trait ProfileSource: Sync {
         scratch: &mut Option<UserProfile>,
         visit: &mut dyn FnMut(&UserProfile),
     );
+
+    /// The ledger (transactions and card liabilities) of profile `index`,
+    /// for the outputs that carry transactions; `None` from a source that
+    /// cannot realise one, such as pre-generated profiles without their seed.
+    fn ledger(&self, index: u64, profile: &UserProfile) -> Option<Ledger> {
+        let _ = (index, profile);
+        None
+    }
 }
 
 impl ProfileSource for Generator {
@@ -90,6 +99,10 @@ impl ProfileSource for Generator {
             None => scratch.insert(self.profile(index)),
         };
         visit(profile);
+    }
+
+    fn ledger(&self, index: u64, profile: &UserProfile) -> Option<Ledger> {
+        Some(Generator::ledger(self, index, profile))
     }
 }
 
