@@ -88,7 +88,9 @@ PLAN_TABLES = [
     ("recurring.csv", ("plan", "recurring")),
     ("cards.csv", ("plan", "cards")),
 ]
-CSV_TABLES = ["users.csv", "accounts.csv", *(file for file, _ in PLAN_TABLES)]
+# A profile's ledger: its transactions and its cards' liabilities (issue 14).
+LEDGER_TABLES = ["transactions.csv", "liabilities.csv"]
+CSV_TABLES = ["users.csv", "accounts.csv", *(file for file, _ in PLAN_TABLES), *LEDGER_TABLES]
 # Key paths SpendSense writes that Plaid's example files never use, though the schema defines them.
 KEYS_BEYOND_THE_EXAMPLES = {".override_accounts[].meta.mask"}
 # Plaid's Sandbox limits (docs/plaid-sandbox.md): transactions in the 730 days ending at as_of,
@@ -327,6 +329,75 @@ def reading_section():
 
 def snippets(language):
     return re.findall(rf"```{language}\n(.*?)```", reading_section(), flags=re.S)
+
+
+def check_duckdb_reads_transactions_exactly(data):
+    """transactions.csv through DuckDB: amount text is exact (two places, no exponent),
+    DECIMAL(18,2) gives back the same text and the same sums as Python's Decimal,
+    the sniffer types it as a number, and every row joins users and accounts."""
+    con = duckdb.connect()
+    os.chdir(data.dir)
+    text = "read_csv('transactions.csv', all_varchar = true)"
+    (rows, malformed, changed) = con.execute(
+        f"""SELECT count(*),
+                   count(*) FILTER (WHERE NOT regexp_full_match(amount, '-?[0-9]+[.][0-9]{{2}}')),
+                   count(*) FILTER (WHERE CAST(CAST(amount AS DECIMAL(18,2)) AS VARCHAR) <> amount)
+            FROM {text}"""
+    ).fetchone()
+    assert rows > 0 and malformed == 0 and changed == 0, (rows, malformed, changed)
+    types = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_csv('transactions.csv'))").fetchall())
+    assert types["amount"].startswith(NUMERIC_TYPES), types["amount"]
+    assert types["transaction_id"] == "VARCHAR", types
+    by_user = dict(
+        con.execute(
+            "SELECT user_id, sum(amount) FROM read_csv('transactions.csv', types = {'amount': 'DECIMAL(18,2)'}) GROUP BY user_id"
+        ).fetchall()
+    )
+    expected = defaultdict(Decimal)
+    with open(data.dir / "transactions.csv", newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            expected[row["user_id"]] += Decimal(row["amount"])
+    assert by_user == dict(expected), "DECIMAL sums differ from the text's"
+    assert set(by_user) == {p["user_id"] for p in data.profiles}, "a user without transactions"
+    (orphans,) = con.execute(
+        """SELECT count(*) FROM read_csv('transactions.csv') t
+           LEFT JOIN read_csv('accounts.csv', types = {'mask': 'VARCHAR'}) a USING (user_id, account_id)
+           WHERE a.account_id IS NULL"""
+    ).fetchone()
+    assert orphans == 0, orphans
+    (repeated,) = con.execute("SELECT count(*) - count(DISTINCT transaction_id) FROM read_csv('transactions.csv')").fetchone()
+    assert repeated == 0, repeated
+
+
+def check_transactions_realise_the_plan(data):
+    """Every paycheck of the JSONL plan is one payroll deposit, same date, amount negated
+    (Plaid's sign: money in is negative); rows are in profile order, each user's oldest
+    first; liabilities.csv has one row per credit card."""
+    with open(data.dir / "transactions.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    users = [p["user_id"] for p in data.profiles]
+    seen = list(dict.fromkeys(row["user_id"] for row in rows))
+    assert seen == users, "transactions are not in profile order"
+    by_user = defaultdict(list)
+    for row in rows:
+        by_user[row["user_id"]].append(row)
+    for profile in data.profiles:
+        mine = by_user[profile["user_id"]]
+        dates = [row["date"] for row in mine]
+        assert dates == sorted(dates), profile["user_id"]
+        assert [row["transaction_id"] for row in mine] == sorted(row["transaction_id"] for row in mine)
+        payroll = [
+            (row["date"], -Decimal(row["amount"]))
+            for row in mine
+            if row["personal_finance_category_detailed"] == "INCOME_WAGES"
+        ]
+        paychecks = [(p["date"], p["amount"]) for p in profile["plan"]["income"]["paychecks"]]
+        assert payroll == paychecks, (profile["user_id"], payroll[:3], paychecks[:3])
+        assert all(row["pending"] == "false" for row in mine)
+    with open(data.dir / "liabilities.csv", newline="", encoding="utf-8") as f:
+        liabilities = [(row["user_id"], row["account_id"]) for row in csv.DictReader(f)]
+    cards = [(p["user_id"], a["account_id"]) for p in data.profiles for a in p["accounts"] if a["type"] == "credit"]
+    assert liabilities == cards, (liabilities[:3], cards[:3])
 
 
 def check_doc_lists_the_csv_columns(data):
@@ -990,6 +1061,8 @@ def main():
             checks.run(f"[{data.name}] CSV carries the same facts as JSONL", check_csv_carries_the_same_facts, data)
             checks.run(f"[{data.name}] DuckDB reads numeric money and the row counts", check_duckdb_reads_numbers_and_counts, data)
             checks.run(f"[{data.name}] DuckDB users x accounts join matches JSONL totals", check_duckdb_join_matches_jsonl, data)
+            checks.run(f"[{data.name}] DuckDB reads transactions.csv amounts exactly", check_duckdb_reads_transactions_exactly, data)
+            checks.run(f"[{data.name}] transactions.csv realises the plan's paychecks", check_transactions_realise_the_plan, data)
             for number, source in enumerate(python_snippets, start=1):
                 checks.run(f"[{data.name}] doc Python snippet {number}", check_python_snippet, data, source)
             for number, source in enumerate(sql_snippets, start=1):
