@@ -18,9 +18,12 @@ know nothing about SpendSense:
   Plaid's own schemas from <repo>/../shared/plaid: every account of 21 datasets
   against `AccountBase`, and every `--format plaid-sandbox` file against
   `UserCustomPassword` with `required` relaxed and unknown keys forbidden, plus
-  the file's balances, income, APR, minimum payment and overdue flag against
-  the profile and its plan; CSV: every table (users, accounts and the plan's
-  lists) against the JSONL, field by field.
+  the file's balances, APR, minimum payment, overdue flag and transactions
+  (paychecks, recurring charges, card interest, savings transfers, Plaid's
+  date limits) against the profile and its plan; one file per persona account
+  by account against `OverrideAccounts` and transaction by transaction against
+  `TransactionOverride` with its `required` list kept; CSV: every table (users,
+  accounts and the plan's lists) against the JSONL, field by field.
 
 Prints one line per check and, last, `N passed, M failed`; exits 1 on any failure.
 """
@@ -38,7 +41,7 @@ import time
 import traceback
 from collections import defaultdict
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -85,9 +88,17 @@ PLAN_TABLES = [
     ("recurring.csv", ("plan", "recurring")),
     ("cards.csv", ("plan", "cards")),
 ]
-CSV_TABLES = ["users.csv", "accounts.csv", *(file for file, _ in PLAN_TABLES)]
+# A profile's ledger: its transactions and its cards' liabilities (issue 14).
+LEDGER_TABLES = ["transactions.csv", "liabilities.csv"]
+CSV_TABLES = ["users.csv", "accounts.csv", *(file for file, _ in PLAN_TABLES), *LEDGER_TABLES]
 # Key paths SpendSense writes that Plaid's example files never use, though the schema defines them.
 KEYS_BEYOND_THE_EXAMPLES = {".override_accounts[].meta.mask"}
+# Plaid's Sandbox limits (docs/plaid-sandbox.md): transactions in the 730 days ending at as_of,
+# a payroll deposit in the 90 days ending there.
+TRANSACTION_DAYS = 730
+INCOME_DAYS = 90
+# What joins a transaction's name and merchant in `description`, as in Plaid's example files.
+MERCHANT_NAME = ". Merchant name: "
 
 
 class Checks:
@@ -320,6 +331,75 @@ def snippets(language):
     return re.findall(rf"```{language}\n(.*?)```", reading_section(), flags=re.S)
 
 
+def check_duckdb_reads_transactions_exactly(data):
+    """transactions.csv through DuckDB: amount text is exact (two places, no exponent),
+    DECIMAL(18,2) gives back the same text and the same sums as Python's Decimal,
+    the sniffer types it as a number, and every row joins users and accounts."""
+    con = duckdb.connect()
+    os.chdir(data.dir)
+    text = "read_csv('transactions.csv', all_varchar = true)"
+    (rows, malformed, changed) = con.execute(
+        f"""SELECT count(*),
+                   count(*) FILTER (WHERE NOT regexp_full_match(amount, '-?[0-9]+[.][0-9]{{2}}')),
+                   count(*) FILTER (WHERE CAST(CAST(amount AS DECIMAL(18,2)) AS VARCHAR) <> amount)
+            FROM {text}"""
+    ).fetchone()
+    assert rows > 0 and malformed == 0 and changed == 0, (rows, malformed, changed)
+    types = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_csv('transactions.csv'))").fetchall())
+    assert types["amount"].startswith(NUMERIC_TYPES), types["amount"]
+    assert types["transaction_id"] == "VARCHAR", types
+    by_user = dict(
+        con.execute(
+            "SELECT user_id, sum(amount) FROM read_csv('transactions.csv', types = {'amount': 'DECIMAL(18,2)'}) GROUP BY user_id"
+        ).fetchall()
+    )
+    expected = defaultdict(Decimal)
+    with open(data.dir / "transactions.csv", newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            expected[row["user_id"]] += Decimal(row["amount"])
+    assert by_user == dict(expected), "DECIMAL sums differ from the text's"
+    assert set(by_user) == {p["user_id"] for p in data.profiles}, "a user without transactions"
+    (orphans,) = con.execute(
+        """SELECT count(*) FROM read_csv('transactions.csv') t
+           LEFT JOIN read_csv('accounts.csv', types = {'mask': 'VARCHAR'}) a USING (user_id, account_id)
+           WHERE a.account_id IS NULL"""
+    ).fetchone()
+    assert orphans == 0, orphans
+    (repeated,) = con.execute("SELECT count(*) - count(DISTINCT transaction_id) FROM read_csv('transactions.csv')").fetchone()
+    assert repeated == 0, repeated
+
+
+def check_transactions_realise_the_plan(data):
+    """Every paycheck of the JSONL plan is one payroll deposit, same date, amount negated
+    (Plaid's sign: money in is negative); rows are in profile order, each user's oldest
+    first; liabilities.csv has one row per credit card."""
+    with open(data.dir / "transactions.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    users = [p["user_id"] for p in data.profiles]
+    seen = list(dict.fromkeys(row["user_id"] for row in rows))
+    assert seen == users, "transactions are not in profile order"
+    by_user = defaultdict(list)
+    for row in rows:
+        by_user[row["user_id"]].append(row)
+    for profile in data.profiles:
+        mine = by_user[profile["user_id"]]
+        dates = [row["date"] for row in mine]
+        assert dates == sorted(dates), profile["user_id"]
+        assert [row["transaction_id"] for row in mine] == sorted(row["transaction_id"] for row in mine)
+        payroll = [
+            (row["date"], -Decimal(row["amount"]))
+            for row in mine
+            if row["personal_finance_category_detailed"] == "INCOME_WAGES"
+        ]
+        paychecks = [(p["date"], p["amount"]) for p in profile["plan"]["income"]["paychecks"]]
+        assert payroll == paychecks, (profile["user_id"], payroll[:3], paychecks[:3])
+        assert all(row["pending"] == "false" for row in mine)
+    with open(data.dir / "liabilities.csv", newline="", encoding="utf-8") as f:
+        liabilities = [(row["user_id"], row["account_id"]) for row in csv.DictReader(f)]
+    cards = [(p["user_id"], a["account_id"]) for p in data.profiles for a in p["accounts"] if a["type"] == "credit"]
+    assert liabilities == cards, (liabilities[:3], cards[:3])
+
+
 def check_doc_lists_the_csv_columns(data):
     doc = FORMAT_DOC.read_text(encoding="utf-8")
     for table in CSV_TABLES:
@@ -486,12 +566,21 @@ def check_csv_shard(binary, workdir, full):
 
 @lru_cache(maxsize=None)
 def plaid_schemas():
-    """Plaid's schema file, from <repo>/../shared/plaid."""
+    """Plaid's schema file, from <repo>/../shared/plaid, with `TransactionOverride.description` restored.
+
+    The shared file had every `description` key removed to shorten it, and that also removed
+    TransactionOverride's property named `description` (a string in Plaid's spec), which its
+    `required` list still names. Without it the closed copy would refuse every transaction.
+    """
     if not PLAID_SCHEMAS.is_file():
         raise AssertionError(
             f"Plaid's schemas are missing: expected {PLAID_SCHEMAS} (shared/plaid beside the repository, as CI clones it)"
         )
-    return json.loads(PLAID_SCHEMAS.read_text(encoding="utf-8"))
+    document = json.loads(PLAID_SCHEMAS.read_text(encoding="utf-8"))
+    transaction = document["components"]["schemas"]["TransactionOverride"]
+    assert "description" in transaction["required"], transaction
+    transaction["properties"].setdefault("description", {"type": "string"})
+    return document
 
 
 def plaid_validator(document, name):
@@ -523,8 +612,26 @@ def relaxed_and_closed(node):
 
 
 @lru_cache(maxsize=None)
-def sandbox_validator():
-    return plaid_validator(relaxed_and_closed(plaid_schemas()), "UserCustomPassword")
+def sandbox_validator(name="UserCustomPassword"):
+    return plaid_validator(relaxed_and_closed(plaid_schemas()), name)
+
+
+def closed(node):
+    """A copy of a schema with every object closed to unknown keys, `required` lists kept."""
+    if isinstance(node, list):
+        return [closed(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    copy_ = {key: ({k: closed(v) for k, v in value.items()} if key == "properties" else closed(value)) for key, value in node.items()}
+    if "properties" in node and node.get("additionalProperties") is not False:
+        copy_["additionalProperties"] = False
+    return copy_
+
+
+@lru_cache(maxsize=None)
+def transaction_validator():
+    """TransactionOverride as Plaid defines it, every required key asked for, unknown keys refused."""
+    return plaid_validator(closed(plaid_schemas()), "TransactionOverride")
 
 
 def plaid_errors(validator, instance):
@@ -653,19 +760,6 @@ def check_sandbox_keys_follow_the_examples(export):
     assert beyond <= KEYS_BEYOND_THE_EXAMPLES, sorted(beyond - KEYS_BEYOND_THE_EXAMPLES)
 
 
-def cents(value):
-    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def monthly_net_income(plan):
-    """The paychecks' total per 30 days of history (docs/plaid-sandbox.md)."""
-    start, end = (date.fromisoformat(plan[k]) for k in ("history_start", "as_of"))
-    days = (end - start).days + 1
-    if days <= 0:
-        return Decimal("0.00")
-    return cents(sum((p["amount"] for p in plan["income"]["paychecks"]), Decimal(0)) * 30 / days)
-
-
 def exact(actual, expected, what):
     """Same number with the same digits (`2703.00`, not `2703.0`)."""
     assert isinstance(actual, Decimal) and str(actual) == str(expected), (what, actual, expected)
@@ -703,21 +797,63 @@ def check_sandbox_matches_profiles(export):
                 exact(liability["minimum_payment_amount"], plan["minimum_payment"], where)
             else:
                 assert "liability" not in entry, where
-            if "inflow_model" in entry:
-                inflows.append((account["subtype"], entry["inflow_model"]))
-        assert [subtype for subtype, _ in inflows] == ["checking"], (profile["user_id"], inflows)
-        inflow = inflows[0][1]
-        traits = profile["characteristics"]
-        assert inflow["type"] == "monthly-income"
-        exact(inflow["income_amount"], monthly_net_income(profile["plan"]), profile["user_id"])
-        assert inflow["payment_day_of_month"] == min(max(traits["median_pay_gap_days"], 1), 28), (profile["user_id"], inflow)
-        regular = traits["income_stability"] == "regular"
-        assert inflow["transaction_name"] == ("DIRECT DEPOSIT PAYROLL" if regular else "DIRECT DEPOSIT CONTRACT PAYMENT"), inflow
+            assert "inflow_model" not in entry, "the paychecks are transactions; Plaid would add the model's deposits to them"
+        check_transactions_match_the_plan(profile, accounts)
+
+
+def transactions_by_account(profile, accounts):
+    """{account_id: the override account's transactions}; Plaid's own ids differ, the order is the profile's."""
+    return {account["account_id"]: entry["transactions"] for account, entry in zip(profile["accounts"], accounts)}
+
+
+def check_transactions_match_the_plan(profile, accounts):
+    """The file's transactions are the plan's events, on the right accounts, within Plaid's limits."""
+    user = profile["user_id"]
+    plan = profile["plan"]
+    as_of = date.fromisoformat(plan["as_of"])
+    first_day = as_of.toordinal() + 1 - TRANSACTION_DAYS
+    by_account = transactions_by_account(profile, accounts)
+    for account_id, transactions in by_account.items():
+        for t in transactions:
+            where = (user, account_id, t)
+            assert set(t) == {"date_transacted", "date_posted", "amount", "description", "currency"}, where
+            assert isinstance(t["amount"], Decimal) and t["amount"].as_tuple().exponent == -2, where
+            assert t["currency"] == "USD", where
+            for key in ("date_transacted", "date_posted"):
+                assert first_day <= date.fromisoformat(t[key]).toordinal() <= as_of.toordinal(), where
+            assert t["date_transacted"] <= t["date_posted"], where
+        posted = [t["date_posted"] for t in transactions]
+        assert posted == sorted(posted), (user, account_id, "oldest first")
+
+    checking = next(a["account_id"] for a in profile["accounts"] if a["subtype"] == "checking")
+    employer = plan["income"]["employer"]
+    pay = f"{employer} Payroll{MERCHANT_NAME}{employer}"
+    deposits = [(t["date_posted"], -t["amount"]) for t in by_account[checking] if t["description"] == pay]
+    assert deposits == [(p["date"], p["amount"]) for p in plan["income"]["paychecks"]], (user, deposits[:3])
+    assert deposits and date.fromisoformat(deposits[-1][0]).toordinal() > as_of.toordinal() - INCOME_DAYS, (user, deposits[-1:])
+
+    for charge in plan["recurring"]:
+        merchant = charge["merchant"]
+        charges = [t for t in by_account[charge["account_id"]] if t["description"] == f"{merchant}{MERCHANT_NAME}{merchant}"]
+        assert charges and all(t["amount"] == charge["amount"] for t in charges), (user, merchant, charges[:2])
+    for card in plan["cards"]:
+        interest = [t for t in by_account[card["account_id"]] if t["description"] == "Interest charge"]
+        charged = card["payment"] in ("revolving", "minimum_only", "overdue") and card["interest_per_statement"] > 0
+        assert bool(interest) == charged, (user, card["account_id"], card["payment"], interest[:1])
+        assert all(t["amount"] == card["interest_per_statement"] for t in interest), (user, interest[:1])
+        received = [t["amount"] for t in by_account[card["account_id"]] if t["description"] == "Payment received"]
+        assert all(amount < 0 for amount in received), (user, card["account_id"], received[:2])
+    transfers = plan["savings_transfers"]
+    if transfers is not None:
+        out = [t["amount"] for t in by_account[transfers["from_account_id"]] if t["description"] == "Transfer to savings"]
+        into = [t["amount"] for t in by_account[transfers["to_account_id"]] if t["description"] == "Transfer from checking"]
+        assert out and out == [-amount for amount in into] and set(out) == {transfers["amount"]}, (user, out[:2], into[:2])
 
 
 def check_sandbox_personas_look_right(exports):
     """What docs/plaid-sandbox.md promises a persona looks like in Plaid, from the files alone."""
     seen = defaultdict(int)
+    seen_signals = defaultdict(int)
     for export in exports:
         for profile, config, _ in export.files():
             persona = profile["persona"]
@@ -735,18 +871,71 @@ def check_sandbox_personas_look_right(exports):
                 assert checking < income, (profile["user_id"], checking, income)
             if persona == "savings_builder":
                 assert savings >= Decimal("2.99") * income and max(utilizations) < Decimal("0.3"), (profile["user_id"], savings, utilizations)
+            # The behaviour, from the transactions alone.
+            listed = [t for a in accounts for t in a["transactions"]]
+            gaps = pay_gaps(next(a for a in accounts if a["subtype"] == "checking")["transactions"])
+            if persona == "variable_income":
+                assert gaps and median(gaps) > 45, (profile["user_id"], gaps)
+            if persona == "subscription_heavy":
+                assert len(recurring_descriptions(listed)) >= 3, (profile["user_id"], recurring_descriptions(listed))
+            if persona == "savings_builder":
+                into = [t for a in accounts if a["subtype"] == "savings" for t in a["transactions"] if t["amount"] < 0]
+                assert into, (profile["user_id"], "transfers into savings")
+            seen_signals[persona] += 1
     assert set(seen) == PERSONAS, dict(seen)
+    assert seen_signals == seen, (dict(seen_signals), dict(seen))
+
+
+def pay_gaps(transactions):
+    """Days between the payroll deposits (`… Payroll. Merchant name: …`, money in) of a checking account."""
+    days = [date.fromisoformat(t["date_posted"]).toordinal() for t in transactions if " Payroll" + MERCHANT_NAME in t["description"] and t["amount"] < 0]
+    return [b - a for a, b in zip(days, days[1:])]
+
+
+def median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def recurring_descriptions(transactions):
+    """Descriptions charged at least 3 times, always the same amount, weekly (6-8 days) or monthly (28-31 days)."""
+    charges = defaultdict(list)
+    for t in transactions:
+        if t["amount"] > 0:
+            charges[t["description"]].append((date.fromisoformat(t["date_posted"]).toordinal(), t["amount"]))
+    recurring = []
+    for description, dated in charges.items():
+        days = sorted(day for day, _ in dated)
+        gaps = [b - a for a, b in zip(days, days[1:])]
+        if len(dated) >= 3 and len({amount for _, amount in dated}) == 1 and (all(6 <= g <= 8 for g in gaps) or all(28 <= g <= 31 for g in gaps)):
+            recurring.append(description)
+    return sorted(recurring)
+
+
+def pretty(value):
+    """JSON as spendsense writes a Sandbox file (serde_json's pretty printer): two-space indents, amounts with their digits."""
+    tagged = json.dumps(_tag_decimals(value), indent=2, ensure_ascii=False)
+    return re.sub(r'"__decimal__(-?[0-9.]+)"', r"\1", tagged)
+
+
+# How many of the example account's transactions docs/plaid-sandbox.md shows.
+DOC_EXAMPLE_TRANSACTIONS = 3
 
 
 def check_sandbox_doc_example(export):
-    """docs/plaid-sandbox.md's example is the third account of user_MASKED_004 (seed 42), as written."""
+    """docs/plaid-sandbox.md's example is the third account of user_MASKED_004 (seed 42), its first transactions, as written."""
     doc = SANDBOX_DOC.read_text(encoding="utf-8")
     section = doc[doc.index("\n## Example\n") :]
     (block,) = re.findall(r"```json\n(.*?)```", section[: section.index("\n## ", 1)], flags=re.S)
     text = (export.dir / "user_MASKED_004.json").read_text(encoding="utf-8")
-    account = json.loads(text, parse_float=Decimal)["override_accounts"][2]
-    assert json.loads(block, parse_float=Decimal) == account, "update the example in docs/plaid-sandbox.md"
-    assert block.strip() in "\n".join(line[4:] for line in text.splitlines()), "the example keeps the file's layout and digits"
+    config = json.loads(text, parse_float=Decimal)
+    assert pretty(config) + "\n" == text, "pretty() lays JSON out as the files are written"
+    account = config["override_accounts"][2]
+    assert len(account["transactions"]) > DOC_EXAMPLE_TRANSACTIONS, len(account["transactions"])
+    shown = {**account, "transactions": account["transactions"][:DOC_EXAMPLE_TRANSACTIONS]}
+    assert json.loads(block, parse_float=Decimal) == shown, "update the example in docs/plaid-sandbox.md"
+    assert block.strip() == pretty(shown), "the example keeps the file's layout and digits"
 
 
 def sandbox_mutations():
@@ -756,7 +945,10 @@ def sandbox_mutations():
         return next(a for a in c["override_accounts"] if a["subtype"] == "credit card")
 
     def checking(c):
-        return next(a for a in c["override_accounts"] if "inflow_model" in a)
+        return next(a for a in c["override_accounts"] if a["subtype"] == "checking")
+
+    def transaction(c):
+        return checking(c)["transactions"][0]
 
     return [
         ("unknown top-level key user_id", lambda c: c.__setitem__("user_id", "user_MASKED_000")),
@@ -768,8 +960,51 @@ def sandbox_mutations():
         ("phone type cell", lambda c: checking(c)["identity"]["phone_numbers"][0].__setitem__("type", "cell")),
         ("mask of 5 digits", lambda c: checking(c)["meta"].__setitem__("mask", "12345")),
         ("string starting_balance", lambda c: checking(c).__setitem__("starting_balance", "100.00")),
-        ("string payment day", lambda c: checking(c)["inflow_model"].__setitem__("payment_day_of_month", "15")),
+        ("string transaction amount", lambda c: transaction(c).__setitem__("amount", "12.50")),
+        ("transaction date not a date", lambda c: transaction(c).__setitem__("date_posted", "2026-02-30")),
+        ("category on a transaction", lambda c: transaction(c).__setitem__("category", ["Shops"])),
+        ("transaction_id on a transaction", lambda c: transaction(c).__setitem__("transaction_id", "x")),
+        ("numeric description", lambda c: transaction(c).__setitem__("description", 7)),
     ]
+
+
+def transaction_mutations():
+    """(name, change) pairs; each breaks a transaction only TransactionOverride's required list catches."""
+    return [(f"transaction without {key}", lambda t, key=key: t.pop(key)) for key in ("date_transacted", "date_posted", "amount", "description")]
+
+
+def check_broken_transaction_rejected(transaction, change):
+    validator = transaction_validator()
+    assert plaid_errors(validator, transaction) == [], "the unchanged transaction is invalid"
+    broken = copy.deepcopy(transaction)
+    change(broken)
+    assert plaid_errors(validator, broken), "TransactionOverride accepts it"
+
+
+def check_sandbox_file_per_persona_valid(export):
+    """One file per persona: the whole file, each account and each transaction valid against Plaid's schemas."""
+    picked = {}
+    for profile, config, floats in export.files():
+        picked.setdefault(profile["persona"], (profile, config, floats))
+    assert set(picked) == PERSONAS, sorted(picked)
+    whole, account_schema, transaction_schema = sandbox_validator(), sandbox_validator("OverrideAccounts"), transaction_validator()
+    summary = []
+    for persona, (profile, config, floats) in sorted(picked.items()):
+        user = profile["user_id"]
+        errors = plaid_errors(whole, floats)
+        for i, account in enumerate(floats["override_accounts"]):
+            errors += [f"override_accounts[{i}] {e}" for e in plaid_errors(account_schema, account)]
+            for j, t in enumerate(account["transactions"]):
+                errors += [f"override_accounts[{i}].transactions[{j}] {e}" for e in plaid_errors(transaction_schema, t)]
+                assert isinstance(t["amount"], (int, float)) and not isinstance(t["amount"], bool), (user, t)
+        assert not errors, (user, errors[:5])
+        checking = next(a for a in config["override_accounts"] if a["subtype"] == "checking")
+        assert checking["transactions"], (user, "no transactions on checking")
+        listed = [t for a in config["override_accounts"] for t in a["transactions"]]
+        for t in listed:
+            assert isinstance(t["amount"], Decimal) and -t["amount"].as_tuple().exponent <= 2, (user, t)
+        summary.append(f"{persona} {user}: {len(listed)} transactions, {len(checking['transactions'])} on checking")
+    print("     " + "; ".join(summary))
 
 
 def check_broken_sandbox_file_rejected(config, change):
@@ -826,6 +1061,8 @@ def main():
             checks.run(f"[{data.name}] CSV carries the same facts as JSONL", check_csv_carries_the_same_facts, data)
             checks.run(f"[{data.name}] DuckDB reads numeric money and the row counts", check_duckdb_reads_numbers_and_counts, data)
             checks.run(f"[{data.name}] DuckDB users x accounts join matches JSONL totals", check_duckdb_join_matches_jsonl, data)
+            checks.run(f"[{data.name}] DuckDB reads transactions.csv amounts exactly", check_duckdb_reads_transactions_exactly, data)
+            checks.run(f"[{data.name}] transactions.csv realises the plan's paychecks", check_transactions_realise_the_plan, data)
             for number, source in enumerate(python_snippets, start=1):
                 checks.run(f"[{data.name}] doc Python snippet {number}", check_python_snippet, data, source)
             for number, source in enumerate(sql_snippets, start=1):
@@ -845,19 +1082,29 @@ def main():
             checks.run(f"AccountBase rejects: {name}", check_broken_account_rejected_by_plaid, card, change)
         exports = []
         for seed, users, extra in SANDBOX_DATASETS:
-            export = SandboxExport(binary, workdir, seed, users, extra)
+            # A profile outside Plaid's limits stops an export with one error line: a failed check, not a crash.
+            made = []
+            name = f"seed {seed}, {users} users" + (f" {' '.join(extra)}" if extra else "")
+            checks.run(f"[sandbox {name}] the export is written", lambda: made.append(SandboxExport(binary, workdir, seed, users, extra)))
+            if not made:
+                continue
+            (export,) = made
             exports.append(export)
             checks.run(f"[sandbox {export.name}] index.json lists one file per profile", check_sandbox_index, export)
             checks.run(f"[sandbox {export.name}] every file is valid against UserCustomPassword", check_sandbox_files_valid, export)
             checks.run(f"[sandbox {export.name}] keys are those of Plaid's example files", check_sandbox_keys_follow_the_examples, export)
-            checks.run(f"[sandbox {export.name}] balances, income, APR and payments match the profiles", check_sandbox_matches_profiles, export)
+            checks.run(f"[sandbox {export.name}] balances, APR, payments and transactions match the profiles", check_sandbox_matches_profiles, export)
         checks.run("sandbox personas look as docs/plaid-sandbox.md says", check_sandbox_personas_look_right, exports)
         checks.run("docs/plaid-sandbox.md's example is real output", check_sandbox_doc_example, exports[0])
         checks.run("sandbox honours --shard and --num-users", check_sandbox_shard, binary, workdir, exports[-1])
         checks.run("sandbox refuses stdout and --manifest with one line, exit 2", check_sandbox_refuses_stdout_and_manifest, binary, workdir)
+        checks.run("one file per persona is valid against UserCustomPassword, OverrideAccounts and TransactionOverride", check_sandbox_file_per_persona_valid, exports[0])
         config = next(c for p, _, c in exports[0].files() if any(a["type"] == "credit" for a in p["accounts"]))
         for name, change in sandbox_mutations():
             checks.run(f"UserCustomPassword rejects: {name}", check_broken_sandbox_file_rejected, config, change)
+        transaction = next(a for a in config["override_accounts"] if a["subtype"] == "checking")["transactions"][0]
+        for name, change in transaction_mutations():
+            checks.run(f"TransactionOverride rejects: {name}", check_broken_transaction_rejected, transaction, change)
     finally:
         os.chdir(ROOT)
         shutil.rmtree(workdir, ignore_errors=True)

@@ -1,7 +1,7 @@
 //! The canonical dataset committed in `data/`.
 
 use anyhow::Result;
-use spendsense_generator::{GeneratorConfig, generate};
+use spendsense_generator::{Generator, GeneratorConfig, generate};
 use spendsense_schema::{ProfileFormat, UserProfile, write_profiles};
 
 use crate::{Mode, ensure_file};
@@ -11,6 +11,23 @@ pub const DATASETS: [(&str, u64, u64); 2] = [
     ("data/synthetic/users/profiles.json", 42, 100),
     ("data/synthetic/users/test_profiles.json", 42, 50),
 ];
+
+/// The transactions of the first canonical file's profiles, as JSONL.
+pub const TRANSACTIONS_FILE: &str = "data/synthetic/transactions/transactions.jsonl";
+
+/// The JSONL bytes of the transactions of the first `count` profiles of `seed`.
+pub fn transactions_bytes(seed: u64, count: u64) -> Vec<u8> {
+    let generator = Generator::new(&GeneratorConfig::new(seed, count))
+        .expect("the default configuration is valid");
+    let mut out = Vec::new();
+    for (index, profile) in generator.iter().enumerate() {
+        for transaction in generator.ledger(index as u64, &profile).transactions {
+            transaction.encode_json(&mut out);
+            out.push(b'\n');
+        }
+    }
+    out
+}
 
 /// The profiles of one canonical file.
 pub fn profiles(seed: u64, count: u64) -> Vec<UserProfile> {
@@ -32,6 +49,8 @@ pub fn generate_all(mode: Mode) -> Result<()> {
     for (path, seed, count) in DATASETS {
         ensure_file(path, &json_bytes(&profiles(seed, count)), mode)?;
     }
+    let (_, seed, count) = DATASETS[0];
+    ensure_file(TRANSACTIONS_FILE, &transactions_bytes(seed, count), mode)?;
     let schema = spendsense_schema::json_schema::profile_schema_text();
     ensure_file(SCHEMA_FILE, schema.as_bytes(), mode)?;
     if mode == Mode::Check {
@@ -58,6 +77,41 @@ mod tests {
             String::from_utf8(json_bytes(&profiles)).unwrap(),
             String::from_utf8(expected).unwrap()
         );
+    }
+
+    /// The committed pair read back from disk, as a downstream user would:
+    /// the reference detector finds every profile's persona in both windows.
+    #[test]
+    fn canonical_transactions_carry_their_labels() {
+        let root = crate::project_root();
+        let (path, ..) = DATASETS[0];
+        let profiles: Vec<UserProfile> =
+            serde_json::from_str(&std::fs::read_to_string(root.join(path)).unwrap()).unwrap();
+        let text = std::fs::read_to_string(root.join(TRANSACTIONS_FILE)).unwrap();
+        let transactions: Vec<spendsense_schema::Transaction> = text
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        let criteria = spendsense_personas::Criteria::spendsense();
+        for profile in &profiles {
+            let prefix = format!("{}-t", profile.user_id);
+            let own: Vec<_> = transactions
+                .iter()
+                .filter(|t| t.transaction_id.starts_with(&prefix))
+                .cloned()
+                .collect();
+            assert!(!own.is_empty(), "{}", profile.user_id);
+            let liabilities = spendsense_signals::card_liabilities(&profile.plan.cards, &own);
+            let item = spendsense_signals::Item {
+                accounts: &profile.accounts,
+                liabilities: &liabilities,
+                transactions: &own,
+            };
+            let detection = spendsense_signals::detect(&item, profile.plan.as_of, &criteria);
+            let expected = spendsense_personas::PersonaSet::only(profile.persona);
+            assert_eq!(detection.short.personas, expected, "{}", profile.user_id);
+            assert_eq!(detection.long.personas, expected, "{}", profile.user_id);
+        }
     }
 
     #[test]

@@ -23,10 +23,11 @@
 //! table makes its first column list exactly TYPE's fields, so notes the model
 //! cannot carry (how the generator fills a field) still cannot miss a field.
 //! TYPE `validation rules` makes it list exactly `spendsense_schema::Rule::ALL`.
-//! TYPE `users.csv`, `accounts.csv` or another file of the export's `FILES`
-//! checks a table of CSV columns instead:
+//! TYPE `users.csv`, `accounts.csv` or another file of the export's
+//! `tables::FILES` or `ledger::FILES` checks a table of CSV columns instead:
 //! exactly the export's columns, each with (third cell) the JSON key the
-//! export's naming rule turns into it.
+//! export's naming rule turns into it. Every such file must have its table
+//! somewhere in the docs, so a new CSV table cannot go undocumented.
 
 mod fields;
 mod markdown;
@@ -65,6 +66,7 @@ pub fn generate_all(mode: Mode, outputs: bool) -> Result<()> {
     };
     // Every stale doc is named, not only the first, so one run shows all the work.
     let mut failures = Vec::new();
+    let mut checked = Vec::new();
     for file in doc_files()? {
         let old = fs::read_to_string(project_root().join(&file))
             .with_context(|| format!("cannot read {file}"))?;
@@ -74,11 +76,23 @@ pub fn generate_all(mode: Mode, outputs: bool) -> Result<()> {
             new = docs.outputs(&file, &new, &mut stale, mode)?;
         }
         new = docs.regions(&file, &new, &mut stale)?;
-        if let Err(err) = check_tables(&docs.schema, &file, &new) {
-            failures.push(format!("{err:#}"));
+        match check_tables(&docs.schema, &file, &new) {
+            Ok(objects) => checked.extend(objects),
+            Err(err) => failures.push(format!("{err:#}")),
         }
         if let Err(err) = ensure_file_noting(&file, new.as_bytes(), mode, &stale) {
             failures.push(format!("{err:#}"));
+        }
+    }
+    // A doc whose tables failed returned none, so look for missing ones only
+    // once the tables that are there pass.
+    let tables_pass = failures.is_empty();
+    for table in csv_files().filter(|_| tables_pass) {
+        if !checked.iter().any(|object| object == table) {
+            failures.push(format!(
+                "no doc has a table of {table}'s columns; add one under \
+                 `{CHECKED_TABLE}{table} -->` in docs/profile-format.md"
+            ));
         }
     }
     if !failures.is_empty() {
@@ -211,6 +225,10 @@ impl Docs {
             "signal margins" => {
                 return Ok(crate::margins::of_run(42, 1_000).trim_end().to_string());
             }
+            "transactions per persona" => crate::ledger_stats::of_run(42, 1_000)
+                .lines()
+                .map(String::from)
+                .collect(),
             "first canonical profile" => {
                 let profile = &canonical::profiles(seed, count)[0];
                 let json = serde_json::to_string_pretty(profile)?;
@@ -225,7 +243,8 @@ impl Docs {
                 .collect::<Vec<_>>(),
             other => bail!(
                 "unknown region `{other}`; known: `fields of TYPE`, `first canonical profile`, \
-                 `start of cargo xtask summary`, `sandbox profile fields`, `signal margins` (between \
+                 `start of cargo xtask summary`, `sandbox profile fields`, `signal margins`, \
+                 `transactions per persona` (between \
                  `{REGION_START}NAME -->` and `{REGION_END}`)"
             ),
         };
@@ -235,7 +254,9 @@ impl Docs {
 
 /// Fails when a table marked as checked does not list exactly its type's
 /// fields, in order. This cannot be regenerated, only fixed by hand.
-fn check_tables(schema: &Value, file: &str, text: &str) -> Result<()> {
+/// Returns the types of the tables checked.
+fn check_tables(schema: &Value, file: &str, text: &str) -> Result<Vec<String>> {
+    let mut checked = Vec::new();
     let lines: Vec<&str> = text.lines().collect();
     for (index, line) in lines.iter().enumerate() {
         let Some(object) = line
@@ -277,15 +298,23 @@ fn check_tables(schema: &Value, file: &str, text: &str) -> Result<()> {
                 index + 1
             );
         }
+        checked.push(object.to_string());
     }
-    Ok(())
+    Ok(checked)
 }
 
-/// The columns of a CSV table of `spendsense_export::tables`, by file name.
+/// Every CSV table `spendsense generate --format csv` writes.
+fn csv_files() -> impl Iterator<Item = &'static str> {
+    let profile_tables = spendsense_export::tables::FILES.into_iter();
+    profile_tables.chain(spendsense_export::ledger::FILES)
+}
+
+/// The columns of a CSV table of `spendsense_export::tables` or `::ledger`, by file name.
 fn csv_columns(table: &str) -> Option<Vec<String>> {
-    use spendsense_export::tables::{COLUMNS, FILES};
-    let index = FILES.iter().position(|file| *file == table)?;
-    Some(COLUMNS[index].iter().map(|c| c.to_string()).collect())
+    use spendsense_export::{ledger, tables};
+    let columns = tables::COLUMNS.into_iter().chain(ledger::COLUMNS);
+    let (_, columns) = csv_files().zip(columns).find(|(file, _)| *file == table)?;
+    Some(columns.iter().map(|c| c.to_string()).collect())
 }
 
 /// The names of `validate_profile`'s rules, in the order it checks them.

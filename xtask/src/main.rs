@@ -7,6 +7,7 @@
 
 mod canonical;
 mod docs;
+mod ledger_stats;
 mod margins;
 mod summary;
 #[cfg(test)]

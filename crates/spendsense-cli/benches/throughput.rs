@@ -33,7 +33,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use spendsense_cli::pipeline::{self, Pregenerated, Sinks};
+use spendsense_cli::pipeline::{self, Pregenerated, PregeneratedLedgers, ProfileSource, Sinks};
 use spendsense_generator::{Generator, GeneratorConfig};
 use spendsense_schema::ProfileFormat;
 
@@ -164,7 +164,7 @@ fn settle(outputs: &[&Path]) {
 /// The pipeline on pre-generated profiles, written as `generate` writes (to
 /// the page cache, not synced); with `transactions`, their ledgers go there.
 fn floor(
-    profiles: &Pregenerated,
+    profiles: &dyn ProfileSource,
     count: u64,
     format: ProfileFormat,
     threads: usize,
@@ -230,7 +230,10 @@ fn transaction_rows(
             (profile, ledger.transactions)
         })
         .unzip();
-    let pregenerated = Pregenerated { profiles, ledgers };
+    let pregenerated = PregeneratedLedgers {
+        profiles: Pregenerated(profiles),
+        transactions: ledgers,
+    };
     let (users_path, tx_path) = (dir.join("tx-users.jsonl"), dir.join("tx.jsonl"));
     let (floor_users, floor_tx) = (dir.join("floor-users"), dir.join("floor-tx"));
     let outputs = [
@@ -395,17 +398,13 @@ fn main() {
             (ProfileFormat::Json, "json"),
         ]
     };
-    let pregenerated = Pregenerated {
-        profiles: if users == 0 {
-            Vec::new()
-        } else {
-            eprintln!("pre-generating {FLOOR_DISTINCT} profiles for the floor…");
-            let generator =
-                Generator::new(&GeneratorConfig::new(42, FLOOR_DISTINCT)).expect("config");
-            generator.iter().collect()
-        },
-        ledgers: Vec::new(),
-    };
+    let pregenerated = Pregenerated(if users == 0 {
+        Vec::new()
+    } else {
+        eprintln!("pre-generating {FLOOR_DISTINCT} profiles for the floor…");
+        let generator = Generator::new(&GeneratorConfig::new(42, FLOOR_DISTINCT)).expect("config");
+        generator.iter().collect()
+    });
     for &(format, name) in formats {
         let path = dir.join(format!("bench.{name}"));
         for &threads in &thread_counts {

@@ -22,6 +22,7 @@ use std::sync::mpsc;
 
 use rust_decimal::Decimal;
 use spendsense_generator::Generator;
+use spendsense_generator::ledger::Ledger;
 use spendsense_schema::{PersonaId, ProfileFormat, Transaction, UserProfile};
 
 /// Profiles per batch: large enough to amortise channel traffic, small enough
@@ -91,14 +92,32 @@ pub trait ProfileSource: Sync {
         visit: &mut dyn FnMut(&UserProfile),
     );
 
-    /// Calls `visit` with the transactions of profile `index`, oldest first;
-    /// `profile` is that profile, as [`ProfileSource::with_profile`] gave it.
+    /// The ledger (transactions and card liabilities) of profile `index`,
+    /// for the outputs that carry transactions; `None` from a source that
+    /// cannot realise one, such as pre-generated profiles without their seed.
+    fn ledger(&self, index: u64, profile: &UserProfile) -> Option<Ledger> {
+        let _ = (index, profile);
+        None
+    }
+
+    /// Calls `visit` with the transactions of profile `index` (`profile`, as
+    /// [`ProfileSource::with_profile`] gave it), oldest first; none from a
+    /// source without ledgers. A source that realises ledgers realises it in
+    /// `scratch`, reusing the allocations of the ledger the caller's
+    /// previous call left there: the form for long runs.
     fn with_transactions(
         &self,
         index: u64,
         profile: &UserProfile,
+        scratch: &mut Option<Ledger>,
         visit: &mut dyn FnMut(&[Transaction]),
-    );
+    ) {
+        let _ = scratch;
+        match self.ledger(index, profile) {
+            Some(ledger) => visit(&ledger.transactions),
+            None => visit(&[]),
+        }
+    }
 }
 
 impl ProfileSource for Generator {
@@ -118,27 +137,32 @@ impl ProfileSource for Generator {
         visit(profile);
     }
 
+    fn ledger(&self, index: u64, profile: &UserProfile) -> Option<Ledger> {
+        Some(Generator::ledger(self, index, profile))
+    }
+
     fn with_transactions(
         &self,
         index: u64,
         profile: &UserProfile,
+        scratch: &mut Option<Ledger>,
         visit: &mut dyn FnMut(&[Transaction]),
     ) {
-        visit(&self.ledger(index, profile).transactions);
+        let ledger = match scratch {
+            Some(ledger) => {
+                self.ledger_into(index, profile, ledger);
+                ledger
+            }
+            None => scratch.insert(Generator::ledger(self, index, profile)),
+        };
+        visit(&ledger.transactions);
     }
 }
 
-/// Pre-generated profiles and transactions served in a cycle: the pipeline
-/// with generation taken out, which is the serialization-plus-IO floor the
-/// benchmark compares against.
+/// Pre-generated profiles served in a cycle: the pipeline with generation
+/// taken out, which is the serialization-plus-IO floor the benchmark compares against.
 #[derive(Debug)]
-pub struct Pregenerated {
-    /// Profile `i` is `profiles[i % len]`.
-    pub profiles: Vec<UserProfile>,
-    /// Profile `i`'s transactions are `ledgers[i % len]` (none when empty);
-    /// a ledger is many times a profile's size, so there are fewer.
-    pub ledgers: Vec<Vec<Transaction>>,
-}
+pub struct Pregenerated(pub Vec<UserProfile>);
 
 impl ProfileSource for Pregenerated {
     fn with_profile(
@@ -147,18 +171,41 @@ impl ProfileSource for Pregenerated {
         _: &mut Option<UserProfile>,
         visit: &mut dyn FnMut(&UserProfile),
     ) {
-        visit(&self.profiles[(index % self.profiles.len() as u64) as usize]);
+        visit(&self.0[(index % self.0.len() as u64) as usize]);
+    }
+}
+
+/// [`Pregenerated`] profiles with pre-realised transactions, each cycled on
+/// its own: the floor of a run with `--transactions`.
+#[derive(Debug)]
+pub struct PregeneratedLedgers {
+    /// Profile `i` is the profiles' `i`-th, cycled.
+    pub profiles: Pregenerated,
+    /// Profile `i`'s transactions are `transactions[i % len]` (none when
+    /// empty); a ledger is many times a profile's size, so there are fewer.
+    pub transactions: Vec<Vec<Transaction>>,
+}
+
+impl ProfileSource for PregeneratedLedgers {
+    fn with_profile(
+        &self,
+        index: u64,
+        scratch: &mut Option<UserProfile>,
+        visit: &mut dyn FnMut(&UserProfile),
+    ) {
+        self.profiles.with_profile(index, scratch, visit);
     }
 
     fn with_transactions(
         &self,
         index: u64,
         _: &UserProfile,
+        _: &mut Option<Ledger>,
         visit: &mut dyn FnMut(&[Transaction]),
     ) {
-        match self.ledgers.len() as u64 {
+        match self.transactions.len() as u64 {
             0 => visit(&[]),
-            len => visit(&self.ledgers[(index % len) as usize]),
+            len => visit(&self.transactions[(index % len) as usize]),
         }
     }
 }
@@ -203,13 +250,20 @@ impl Work {
     }
 }
 
+/// What a worker builds profiles and ledgers in, batch after batch.
+#[derive(Debug, Default)]
+struct Scratch {
+    profile: Option<UserProfile>,
+    ledger: Option<Ledger>,
+}
+
 /// Generates and serializes profiles `range.start..range.end` of one batch
 /// into `bytes` (cleared first), building them in `scratch`.
 fn encode_batch(
     generator: &dyn ProfileSource,
     work: Work,
     range: Range<u64>,
-    scratch: &mut Option<UserProfile>,
+    scratch: &mut Scratch,
     mut bytes: Encoded,
 ) -> (Encoded, Stats) {
     bytes.profiles.clear();
@@ -219,12 +273,13 @@ fn encode_batch(
         .reserve((range.end - range.start) as usize * bytes_per_profile(work.format));
     let mut stats = Stats::default();
     for index in range {
-        generator.with_profile(index, scratch, &mut |profile| {
+        let ledger = &mut scratch.ledger;
+        generator.with_profile(index, &mut scratch.profile, &mut |profile| {
             work.format
                 .encode(profile, index == work.first_index, &mut bytes.profiles);
             stats.add(profile);
             if work.transactions {
-                generator.with_transactions(index, profile, &mut |transactions| {
+                generator.with_transactions(index, profile, ledger, &mut |transactions| {
                     for transaction in transactions {
                         transaction.encode_json(&mut bytes.transactions);
                         bytes.transactions.push(b'\n');
@@ -303,7 +358,7 @@ pub fn write_to(
     let mut stats = Stats::default();
     sinks.profiles.write_all(format.header(empty))?;
     if threads <= 1 || batches <= 1 {
-        let (mut scratch, mut bytes) = (None, Encoded::default());
+        let (mut scratch, mut bytes) = (Scratch::default(), Encoded::default());
         for number in 0..batches {
             let batch = work.batch(&range, number);
             let (full, batch_stats) = encode_batch(generator, work, batch, &mut scratch, bytes);
@@ -326,7 +381,7 @@ pub fn write_to(
                 recyclers.push(recycler);
                 let range = range.clone();
                 scope.spawn(move || {
-                    let mut scratch = None;
+                    let mut scratch = Scratch::default();
                     for number in (worker as u64..batches).step_by(threads) {
                         let bytes = written.try_recv().unwrap_or_default();
                         let batch = work.batch(&range, number);

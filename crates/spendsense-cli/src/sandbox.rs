@@ -2,12 +2,19 @@
 //! [`spendsense_export::sandbox`] for every profile, `DIR/<user_id>.json`, plus
 //! `DIR/index.json` listing them; every file replaces any old one atomically
 //! (see [`crate::output`]).
+//!
+//! The configuration carries the profile's transactions, so this side
+//! realises each profile's ledger (`Generator::ledger`, through
+//! [`ProfileSource::ledger`]) and hands it to the export crate, which never
+//! depends on the generator. A profile outside Plaid's limits stops the run
+//! with the export's error; the files written before it stay, and
+//! `index.json` is not replaced.
 
 use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use spendsense_cli::pipeline::{ProfileSource, Stats};
 pub use spendsense_export::sandbox::INDEX_FILE;
 use spendsense_export::sandbox::{IndexEntry, file_name, user_custom};
@@ -47,8 +54,16 @@ pub fn write_dir(
     for number in range {
         let mut result = Ok(());
         source.with_profile(number, &mut scratch, &mut |profile| {
-            result = write_profile(profile, dir, durability, &mut index, stats.profiles == 0)
-                .map(|bytes| stats.bytes += bytes);
+            result = write_profile(
+                source,
+                number,
+                profile,
+                dir,
+                durability,
+                &mut index,
+                stats.profiles == 0,
+            )
+            .map(|bytes| stats.bytes += bytes);
             stats.add(profile);
         });
         result?;
@@ -68,8 +83,21 @@ pub fn write_dir(
     Ok(stats)
 }
 
+/// The bytes of profile `number`'s file: its configuration with its
+/// transactions, pretty-printed, and a final newline.
+fn file_bytes(source: &dyn ProfileSource, number: u64, profile: &UserProfile) -> Result<Vec<u8>> {
+    let ledger = source.ledger(number, profile).context(
+        "--format plaid-sandbox needs each profile's transactions, and this source has none",
+    )?;
+    let mut bytes = serde_json::to_vec_pretty(&user_custom(profile, &ledger.transactions)?)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
 /// Writes one profile's file and appends its line to the index; returns the bytes written to both.
 fn write_profile(
+    source: &dyn ProfileSource,
+    number: u64,
     profile: &UserProfile,
     dir: &Path,
     durability: Durability,
@@ -77,8 +105,7 @@ fn write_profile(
     first: bool,
 ) -> Result<u64> {
     let file = file_name(&profile.user_id)?;
-    let mut bytes = serde_json::to_vec_pretty(&user_custom(profile))?;
-    bytes.push(b'\n');
+    let bytes = file_bytes(source, number, profile)?;
     let mut out = Output::open_with(Some(&dir.join(&file)), durability)?;
     out.write_all(&bytes)?;
     out.commit()?;
@@ -101,7 +128,11 @@ fn write_profile(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use spendsense_cli::pipeline::Pregenerated;
+    use spendsense_export::sandbox::INCOME_DAYS;
+    use spendsense_generator::ledger::Ledger;
     use spendsense_generator::{Generator, GeneratorConfig, Overlap};
+    use spendsense_personas::PAYROLL_CATEGORY;
     use spendsense_schema::PersonaId;
     use std::fs;
 
@@ -130,9 +161,13 @@ mod tests {
             );
             let file = fs::read(dir.join(entry["file"].as_str().unwrap())).unwrap();
             bytes += file.len() as u64;
-            let mut expected = serde_json::to_vec_pretty(&user_custom(&profile)).unwrap();
+            let ledger = generator.ledger(number, &profile);
+            let mut expected =
+                serde_json::to_vec_pretty(&user_custom(&profile, &ledger.transactions).unwrap())
+                    .unwrap();
             expected.push(b'\n');
             assert_eq!(file, expected);
+            assert_eq!(file, file_bytes(&generator, number, &profile).unwrap());
         }
         assert!(index.iter().any(|e| e.get("expected_assignment").is_some()));
         let index_bytes = fs::metadata(dir.join(INDEX_FILE)).unwrap().len();
@@ -143,6 +178,70 @@ mod tests {
         );
         let names = fs::read_dir(&dir).unwrap().count();
         assert_eq!(names, 21, "no temporary files left");
+    }
+
+    /// Generated profiles whose ledgers lose every paycheck of the last
+    /// `INCOME_DAYS` from profile 3 on, as irregular pay may.
+    struct NoRecentPay(Generator);
+
+    impl ProfileSource for NoRecentPay {
+        fn with_profile(
+            &self,
+            index: u64,
+            scratch: &mut Option<UserProfile>,
+            visit: &mut dyn FnMut(&UserProfile),
+        ) {
+            self.0.with_profile(index, scratch, visit);
+        }
+
+        fn ledger(&self, index: u64, profile: &UserProfile) -> Option<Ledger> {
+            let mut ledger = self.0.ledger(index, profile);
+            let from = ledger.as_of.add_days(1 - INCOME_DAYS);
+            if index >= 3 {
+                ledger.transactions.retain(|t| {
+                    t.personal_finance_category.detailed != PAYROLL_CATEGORY || t.date < from
+                });
+            }
+            Some(ledger)
+        }
+    }
+
+    #[test]
+    fn a_profile_outside_plaids_limits_stops_the_run_with_its_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = NoRecentPay(Generator::new(&GeneratorConfig::new(5, 10)).unwrap());
+        let err = write_dir(&source, 0..10, dir.path(), Durability::Atomic, &|_| {}).unwrap_err();
+        let message = format!("{err:#}");
+        assert!(
+            message.starts_with("user `user_MASKED_003` has no payroll deposit (INCOME_WAGES) from 2026-09-02 to 2026-11-30"),
+            "{message}"
+        );
+        assert!(!message.contains('\n'), "one line: {message}");
+        let mut names: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "user_MASKED_000.json",
+                "user_MASKED_001.json",
+                "user_MASKED_002.json"
+            ],
+            "the files before it stay, no index and no temporary file"
+        );
+    }
+
+    #[test]
+    fn a_source_without_ledgers_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let profiles = Pregenerated(vec![spendsense_schema::sample::profile()]);
+        let err = write_dir(&profiles, 0..1, dir.path(), Durability::Atomic, &|_| {}).unwrap_err();
+        assert_eq!(
+            format!("{err:#}"),
+            "--format plaid-sandbox needs each profile's transactions, and this source has none"
+        );
     }
 
     #[test]

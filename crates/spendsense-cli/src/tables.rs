@@ -1,23 +1,45 @@
 //! `--format csv`: the tables of [`spendsense_export::tables`] (users,
-//! accounts, paychecks, recurring charges, card plans) as files in the output
+//! accounts, paychecks, recurring charges, card plans) and of
+//! [`spendsense_export::ledger`] (every profile's transactions and card
+//! liabilities, realised by [`Generator::ledger`]) as files in the output
 //! directory, each written to a temporary sibling and renamed into place (see
 //! [`crate::output`]).
+//!
+//! A profile's transactions are over a hundred rows, so the tables are
+//! encoded in batches on worker threads and written in batch order by this
+//! thread, like the JSON pipeline: every batch's bytes are a pure function of
+//! its profiles, so the files never depend on the thread count.
 
 use std::io::{self, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use anyhow::Result;
-use spendsense_cli::pipeline::{ProfileSource, Stats};
-pub use spendsense_export::tables::FILES;
-use spendsense_export::tables::Tables;
-#[cfg(test)]
-use spendsense_export::tables::USERS_FILE;
+use spendsense_cli::pipeline::Stats;
+use spendsense_export::ledger::{self, LedgerTables};
+use spendsense_export::tables::{self, Tables};
+use spendsense_generator::Generator;
+use spendsense_schema::UserProfile;
 
 use crate::output::{Durability, Output};
 
-/// Profiles between progress reports.
-const PROGRESS_EVERY: u64 = 512;
+/// Every file of `--format csv`: the profile tables, then the ledger's.
+pub const FILES: [&str; 7] = [
+    tables::FILES[0],
+    tables::FILES[1],
+    tables::FILES[2],
+    tables::FILES[3],
+    tables::FILES[4],
+    ledger::FILES[0],
+    ledger::FILES[1],
+];
+
+/// Profiles per batch: about 25,000 transactions, 2.5 MB of CSV.
+const BATCH: u64 = 160;
+
+/// One batch's rows of every table of [`FILES`], without headers.
+type Pieces = [Vec<u8>; FILES.len()];
 
 /// Counts the bytes that pass through, for the summary line.
 struct Counting<W> {
@@ -52,16 +74,20 @@ pub fn output_dir(path: Option<&Path>) -> Result<PathBuf> {
     )
 }
 
-/// Writes profiles `range` of `source` as the tables of [`FILES`] in `dir`,
-/// one profile at a time; each file replaces any old one atomically, and
-/// only once every table is complete.
+/// Writes profiles `range` of `generator`, and their ledgers, as the tables
+/// of [`FILES`] in `dir`, encoding batches on `threads` workers (`--threads`;
+/// default: all cores); each file replaces any old one atomically, and only
+/// once every table is complete.
 pub fn write_dir(
-    source: &dyn ProfileSource,
+    generator: &Generator,
     range: Range<u64>,
+    threads: Option<usize>,
     dir: &Path,
     durability: Durability,
     progress: &dyn Fn(u64),
 ) -> Result<Stats> {
+    let threads =
+        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let mut outputs = Vec::with_capacity(FILES.len());
     for file in FILES {
         outputs.push(Counting {
@@ -69,30 +95,18 @@ pub fn write_dir(
             bytes: 0,
         });
     }
-    let outputs: [Counting<Output>; 5] = match outputs.try_into() {
-        Ok(outputs) => outputs,
-        Err(_) => unreachable!("one output per file of FILES"),
-    };
-    let mut tables = Tables::new(outputs)?;
-    let mut stats = Stats::default();
-    let mut failed = None;
-    let mut scratch = None;
-    for index in range {
-        source.with_profile(index, &mut scratch, &mut |profile| {
-            if failed.is_none() {
-                failed = tables.write(profile).err();
-                stats.add(profile);
-            }
-        });
-        if let Some(err) = failed.take() {
-            return Err(err.into());
-        }
-        if stats.profiles.is_multiple_of(PROGRESS_EVERY) {
-            progress(stats.profiles);
-        }
+    for (output, header) in outputs.iter_mut().zip(headers()) {
+        output.write_all(&header)?;
     }
-    progress(stats.profiles);
-    let outputs = tables.finish()?;
+    let mut stats = Stats::default();
+    encode(generator, range, threads, &mut |pieces, batch| {
+        for (output, piece) in outputs.iter_mut().zip(pieces) {
+            output.write_all(piece)?;
+        }
+        merge(&mut stats, batch);
+        progress(stats.profiles);
+        Ok(())
+    })?;
     stats.bytes = outputs.iter().map(|o| o.bytes).sum();
     for output in outputs {
         output.inner.commit()?;
@@ -100,10 +114,134 @@ pub fn write_dir(
     Ok(stats)
 }
 
+/// The header row of every table of [`FILES`].
+fn headers() -> Pieces {
+    let profile_tables = Tables::new(Default::default()).and_then(Tables::finish);
+    let ledger_tables = LedgerTables::new(Default::default()).and_then(LedgerTables::finish);
+    let (Ok(profile_tables), Ok(ledger_tables)) = (profile_tables, ledger_tables) else {
+        unreachable!("writing to memory cannot fail");
+    };
+    let mut headers = profile_tables.into_iter().chain(ledger_tables);
+    std::array::from_fn(|_| headers.next().expect("a header per file"))
+}
+
+/// Encodes profiles `range` in batches of [`BATCH`] on `threads` workers and
+/// hands each batch's pieces to `write` in order; the first error `write`
+/// returns stops the run.
+fn encode(
+    generator: &Generator,
+    range: Range<u64>,
+    threads: usize,
+    write: &mut dyn FnMut(&Pieces, &Stats) -> io::Result<()>,
+) -> io::Result<()> {
+    let batches = (range.end - range.start).div_ceil(BATCH);
+    let batch = |number: u64| {
+        let start = range.start + number * BATCH;
+        start..(start + BATCH).min(range.end)
+    };
+    if threads <= 1 || batches <= 1 {
+        let (mut scratch, mut pieces) = (None, Pieces::default());
+        for number in 0..batches {
+            let stats = encode_batch(generator, batch(number), &mut scratch, &mut pieces);
+            write(&pieces, &stats)?;
+        }
+        return Ok(());
+    }
+    let threads = threads.min(batches as usize);
+    std::thread::scope(|scope| {
+        let mut receivers = Vec::with_capacity(threads);
+        let mut recyclers = Vec::with_capacity(threads);
+        for worker in 0..threads {
+            // Two batches in flight per worker; written buffers come back for reuse.
+            let (sender, receiver) = mpsc::sync_channel::<(Pieces, Stats)>(2);
+            let (recycle, recycled) = mpsc::channel::<Pieces>();
+            receivers.push(receiver);
+            recyclers.push(recycle);
+            scope.spawn(move || {
+                let mut scratch = None;
+                for number in (worker as u64..batches).step_by(threads) {
+                    let mut pieces = recycled.try_recv().unwrap_or_default();
+                    let stats = encode_batch(generator, batch(number), &mut scratch, &mut pieces);
+                    // The writer hung up after an error: stop.
+                    if sender.send((pieces, stats)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        for number in 0..batches {
+            let worker = (number % threads as u64) as usize;
+            let (pieces, stats) = receivers[worker]
+                .recv()
+                .expect("a worker sends every batch it is given");
+            write(&pieces, &stats)?;
+            // A worker that has finished no longer takes buffers back.
+            let _ = recyclers[worker].send(pieces);
+        }
+        Ok(())
+    })
+}
+
+/// Profiles `range` and their ledgers as rows of every table (`pieces`,
+/// cleared first), building each profile in `scratch`.
+fn encode_batch(
+    generator: &Generator,
+    range: Range<u64>,
+    scratch: &mut Option<UserProfile>,
+    pieces: &mut Pieces,
+) -> Stats {
+    pieces.iter_mut().for_each(Vec::clear);
+    let [
+        users,
+        accounts,
+        paychecks,
+        recurring,
+        cards,
+        transactions,
+        liabilities,
+    ] = pieces;
+    let mut profile_tables =
+        Tables::without_headers([users, accounts, paychecks, recurring, cards]);
+    let mut ledger_tables = LedgerTables::without_headers([transactions, liabilities]);
+    let mut stats = Stats::default();
+    for index in range {
+        let profile = match scratch {
+            Some(profile) => {
+                generator.profile_into(index, profile);
+                profile
+            }
+            None => scratch.insert(generator.profile(index)),
+        };
+        let ledger = generator.ledger(index, profile);
+        let written = profile_tables.write(profile).and_then(|()| {
+            ledger_tables.write(&profile.user_id, &ledger.transactions, &ledger.liabilities)
+        });
+        written.expect("writing to memory cannot fail");
+        stats.add(profile);
+    }
+    let flushed = profile_tables
+        .finish()
+        .and(ledger_tables.finish().map(|_| ()));
+    flushed.expect("writing to memory cannot fail");
+    stats
+}
+
+/// Adds a batch's counts to the run's.
+fn merge(stats: &mut Stats, batch: &Stats) {
+    stats.profiles += batch.profiles;
+    for (total, count) in stats.per_persona.iter_mut().zip(batch.per_persona) {
+        *total += count;
+    }
+    stats.income = match (stats.income, batch.income) {
+        (Some((low, high)), Some((l, h))) => Some((low.min(l), high.max(h))),
+        (one, other) => one.or(other),
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use spendsense_generator::{Generator, GeneratorConfig};
+    use spendsense_generator::GeneratorConfig;
     use std::fs;
 
     fn rows(table: &str) -> Vec<csv::StringRecord> {
@@ -114,18 +252,36 @@ mod tests {
     }
 
     #[test]
+    fn files_are_the_profile_tables_then_the_ledger_tables() {
+        let expected: Vec<&str> = tables::FILES
+            .iter()
+            .chain(&ledger::FILES)
+            .copied()
+            .collect();
+        assert_eq!(FILES.to_vec(), expected);
+    }
+
+    #[test]
     fn files_appear_whole_in_a_new_directory() {
         let root = tempfile::tempdir().unwrap();
         let dir = output_dir(Some(&root.path().join("tables"))).unwrap();
         let generator = Generator::new(&GeneratorConfig::new(5, 30)).unwrap();
-        let stats = write_dir(&generator, 10..30, &dir, Durability::Synced, &|_| {}).unwrap();
+        let stats = write_dir(
+            &generator,
+            10..30,
+            Some(2),
+            &dir,
+            Durability::Synced,
+            &|_| {},
+        )
+        .unwrap();
         assert_eq!(stats.profiles, 20);
         let sizes: u64 = FILES
             .iter()
             .map(|file| fs::metadata(dir.join(file)).unwrap().len())
             .sum();
         assert_eq!(stats.bytes, sizes);
-        let users = fs::read_to_string(dir.join(USERS_FILE)).unwrap();
+        let users = fs::read_to_string(dir.join(tables::USERS_FILE)).unwrap();
         assert_eq!(rows(&users)[0][0], *"user_MASKED_010");
         let mut names: Vec<_> = fs::read_dir(&dir)
             .unwrap()
@@ -135,5 +291,81 @@ mod tests {
         let mut expected = FILES.to_vec();
         expected.sort();
         assert_eq!(names, expected, "no temporary files left");
+    }
+
+    /// Every file of a run, by name.
+    fn run(generator: &Generator, range: Range<u64>, threads: usize) -> (Vec<String>, Stats) {
+        let root = tempfile::tempdir().unwrap();
+        let stats = write_dir(
+            generator,
+            range,
+            Some(threads),
+            root.path(),
+            Durability::Atomic,
+            &|_| {},
+        )
+        .unwrap();
+        let files = FILES
+            .iter()
+            .map(|file| fs::read_to_string(root.path().join(file)).unwrap())
+            .collect();
+        (files, stats)
+    }
+
+    /// The tables are byte for byte the same on any number of threads, for
+    /// ranges of no batch, part of one and many, and hold every profile's
+    /// rows in index order: each profile's ledger, oldest first, after the
+    /// one before it.
+    #[test]
+    fn same_bytes_on_any_thread_count_in_profile_order() {
+        let generator = Generator::new(&GeneratorConfig::new(21, 1_000)).unwrap();
+        for range in [0..0, 3..4, 0..BATCH + 1, 37..(37 + 3 * BATCH + 5)] {
+            let (one, stats) = run(&generator, range.clone(), 1);
+            assert_eq!(stats.profiles, range.end - range.start);
+            for threads in [2, 3, 8] {
+                let (many, many_stats) = run(&generator, range.clone(), threads);
+                assert!(one == many, "{range:?} on {threads} threads");
+                assert_eq!(
+                    (many_stats.per_persona, many_stats.income, many_stats.bytes),
+                    (stats.per_persona, stats.income, stats.bytes)
+                );
+            }
+            let mut expected = LedgerTables::new([Vec::new(), Vec::new()]).unwrap();
+            for index in range.clone() {
+                let profile = generator.profile(index);
+                let ledger = generator.ledger(index, &profile);
+                assert!(ledger.transactions.is_sorted_by_key(|t| t.date));
+                expected
+                    .write(&profile.user_id, &ledger.transactions, &ledger.liabilities)
+                    .unwrap();
+            }
+            let expected = expected.finish().unwrap();
+            assert_eq!(
+                one[5].as_bytes(),
+                expected[0],
+                "transactions.csv of {range:?}"
+            );
+            assert_eq!(
+                one[6].as_bytes(),
+                expected[1],
+                "liabilities.csv of {range:?}"
+            );
+            assert_eq!(rows(&one[0]).len() as u64, range.end - range.start);
+        }
+    }
+
+    /// The summary's persona counts and income range are the run's.
+    #[test]
+    fn stats_count_every_profile() {
+        let generator = Generator::new(&GeneratorConfig::new(8, 700)).unwrap();
+        let (_, stats) = run(&generator, 0..700, 2);
+        let mut expected = Stats::default();
+        for profile in generator.iter() {
+            expected.add(&profile);
+        }
+        assert_eq!(
+            (stats.profiles, stats.per_persona, stats.income),
+            (expected.profiles, expected.per_persona, expected.income)
+        );
     }
 }

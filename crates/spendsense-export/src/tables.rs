@@ -1,6 +1,8 @@
 //! Profiles as relational tables joined by `user_id` (`spendsense generate
 //! --format csv`): `users.csv`, and one table per list of objects in a
 //! profile, `accounts.csv`, `paychecks.csv`, `recurring.csv` and `cards.csv`.
+//! A profile's ledger adds two tables of the same kind ([`crate::ledger`]),
+//! whose columns follow the same naming rule ([`column_of`]).
 //!
 //! The tables carry the same facts as JSON and JSONL: one `users` row per
 //! profile with `demographics`, `identity`, `characteristics` and the plan's
@@ -159,8 +161,11 @@ pub const UNPREFIXED_GROUPS: [&str; 4] = ["demographics", "identity", "character
 /// `accounts[].balances.limit` is `balances_limit` in `accounts.csv`;
 /// `plan.recurring[].category.primary` is `category_primary` in `recurring.csv`;
 /// `plan.savings_transfers.amount` is `savings_transfers_amount` in `users.csv`.
+/// A ledger's lists ([`crate::ledger::LEDGER_TABLES`]) are read the same way:
+/// `transactions[].personal_finance_category.primary` is
+/// `personal_finance_category_primary` in `transactions.csv`.
 pub fn column_of(path: &str) -> (&'static str, String) {
-    for (list, file) in LIST_TABLES {
+    for (list, file) in LIST_TABLES.into_iter().chain(crate::ledger::LEDGER_TABLES) {
         if let Some(field) = path.strip_prefix(list).and_then(|p| p.strip_prefix("[].")) {
             return (file, field.replace('.', "_"));
         }
@@ -189,21 +194,29 @@ pub struct Tables<W: Write> {
 impl<W: Write> Tables<W> {
     /// Starts every table with its header row; `writers` are in the order of [`FILES`].
     pub fn new(writers: [W; 5]) -> io::Result<Self> {
-        let [users, accounts, paychecks, recurring, cards] = writers.map(csv::Writer::from_writer);
-        let mut tables = Tables {
-            users,
-            accounts,
-            paychecks,
-            recurring,
-            cards,
-            text: String::new(),
-        };
+        let mut tables = Self::without_headers(writers);
         tables.users.write_record(USER_COLUMNS)?;
         tables.accounts.write_record(ACCOUNT_COLUMNS)?;
         tables.paychecks.write_record(PAYCHECK_COLUMNS)?;
         tables.recurring.write_record(RECURRING_COLUMNS)?;
         tables.cards.write_record(CARD_COLUMNS)?;
         Ok(tables)
+    }
+
+    /// Every table without its header row: for a run written in pieces
+    /// (batches encoded on several threads) after the headers of
+    /// [`Tables::new`]. The pieces concatenated in order are the bytes one
+    /// writer would have written.
+    pub fn without_headers(writers: [W; 5]) -> Self {
+        let [users, accounts, paychecks, recurring, cards] = writers.map(csv::Writer::from_writer);
+        Tables {
+            users,
+            accounts,
+            paychecks,
+            recurring,
+            cards,
+            text: String::new(),
+        }
     }
 
     /// Appends one profile: a `users` row, and a row per account, paycheck,
@@ -438,21 +451,7 @@ mod tests {
         }
     }
 
-    /// A JSON leaf as its CSV field: strings as they are, numbers and
-    /// booleans as their exact text, null as empty, a list of ids joined by
-    /// the separator.
-    fn field_text(json: &str) -> String {
-        match serde_json::from_str::<serde_json::Value>(json).unwrap() {
-            serde_json::Value::Null => String::new(),
-            serde_json::Value::String(text) => text,
-            serde_json::Value::Array(items) => items
-                .iter()
-                .map(|item| item.as_str().expect("a list of ids").to_string())
-                .collect::<Vec<_>>()
-                .join(&MATCHED_SEPARATOR.to_string()),
-            _ => json.to_string(),
-        }
-    }
+    use crate::model::field_text;
 
     /// Every table has exactly the columns the profile's fields become, in
     /// the order serde writes them: a new field, or a new list of objects
@@ -552,6 +551,34 @@ mod tests {
             for (file, mut left) in FILES.iter().zip(written_rows) {
                 assert!(left.next().is_none(), "{file} has rows of no profile");
             }
+        }
+    }
+
+    /// Headers, then pieces without them, are byte for byte one writer's tables.
+    #[test]
+    fn pieces_without_headers_join_into_the_whole_tables() {
+        let mut profiles: Vec<_> = Generator::new(&GeneratorConfig::new(11, 50))
+            .unwrap()
+            .iter()
+            .collect();
+        profiles.extend(samples());
+        let whole = tables(&profiles);
+        for size in [1, 8, 100] {
+            let headers = Tables::new(std::array::from_fn(|_| Vec::new()))
+                .unwrap()
+                .finish()
+                .unwrap();
+            let mut joined = headers.map(|bytes| String::from_utf8(bytes).unwrap());
+            for piece in profiles.chunks(size) {
+                let mut tables = Tables::without_headers(std::array::from_fn(|_| Vec::new()));
+                for profile in piece {
+                    tables.write(profile).unwrap();
+                }
+                for (joined, bytes) in joined.iter_mut().zip(tables.finish().unwrap()) {
+                    joined.push_str(&String::from_utf8(bytes).unwrap());
+                }
+            }
+            assert_eq!(joined, whole, "pieces of {size} profiles");
         }
     }
 

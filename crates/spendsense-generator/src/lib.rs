@@ -205,6 +205,12 @@ impl Generator {
         ledger::realise(self.seed, index, profile)
     }
 
+    /// [`Generator::ledger`] into `ledger`, reusing an earlier ledger's
+    /// allocations: the form for long runs.
+    pub fn ledger_into(&self, index: u64, profile: &UserProfile, ledger: &mut ledger::Ledger) {
+        ledger::realise_into(self.seed, index, profile, ledger)
+    }
+
     /// Profile `index`. Defined for every index, also past `count`, so a
     /// profile never depends on how many others are generated.
     pub fn profile(&self, index: u64) -> UserProfile {

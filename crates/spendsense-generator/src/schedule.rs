@@ -50,6 +50,9 @@ const CLIENTS: [&str; 5] = [
     "Blue Yonder Freight",
 ];
 
+/// Every profile's last paycheck falls in this many days ending at `as_of`.
+pub(crate) const RECENT_INCOME_DAYS: i32 = 90;
+
 /// The shortest gap between two irregular payments, in days.
 const SHORTEST_IRREGULAR_GAP: i32 = 14;
 
@@ -496,7 +499,11 @@ fn draw_income(inputs: &Inputs<'_>, rng: &mut ChaCha8Rng, start: Date, income: &
                 vec![median]
             };
             let span: i32 = gaps.iter().sum();
-            let mut date = start.add_days(rng.random_range(0..=history - span));
+            // The last payment lands in the 90 days before `as_of`, so that
+            // every profile has recent income (Plaid Sandbox's income checks
+            // look 90 days back).
+            let earliest = (RECENT_INCOME_DAYS - span).max(0);
+            let mut date = start.add_days(rng.random_range(earliest..=history - span));
             // Each payment covers the work of the gap before it; the first,
             // of a drawn 14 days to a median gap, so amounts always vary.
             gaps.insert(0, rng.random_range(SHORTEST_IRREGULAR_GAP..=median));

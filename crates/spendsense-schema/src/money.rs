@@ -31,8 +31,8 @@ const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
 /// Appends `value`'s text to `out` as `Decimal`'s `Display` writes it: every
 /// digit of the scale kept, no exponent, no sign on zero. Written straight
 /// into `out` rather than through `fmt`, which profiling showed to be a large
-/// share of writing a profile.
-pub(crate) fn push_decimal(value: &Decimal, out: &mut Vec<u8>) {
+/// share of writing a profile; the JSON encoder and the CSV tables share it.
+pub fn push_decimal(value: &Decimal, out: &mut Vec<u8>) {
     let mantissa = value.mantissa();
     if mantissa < 0 {
         out.push(b'-');

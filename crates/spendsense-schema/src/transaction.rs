@@ -115,8 +115,12 @@ impl Transaction {
     /// Appends the transaction as one line of JSON (no newline): the JSONL
     /// record `spendsense generate --transactions` writes, with money as exact
     /// numbers (`-1520.00`).
+    ///
+    /// These are exactly the bytes `serde_json::to_vec` writes for the
+    /// derived `Serialize`, which stays the reference form (`tests/encoding`
+    /// compares the two), but written by hand like the profile encoder and
+    /// several times faster: a run writes hundreds of transactions per profile.
     pub fn encode_json(&self, out: &mut Vec<u8>) {
-        // The derived `Serialize` is the reference form of the record.
-        serde_json::to_writer(&mut *out, self).expect("a transaction always serializes");
+        crate::encode::encode_transaction(self, out);
     }
 }

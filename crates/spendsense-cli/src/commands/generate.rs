@@ -136,7 +136,9 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
                 format: "plaid-sandbox",
                 files: format!("<user_id>.json, {}", sandbox::INDEX_FILE),
                 output_dir: sandbox::output_dir,
-                write_dir: sandbox::write_dir,
+                write_dir: |generator, range, _, dir, durability, progress| {
+                    sandbox::write_dir(generator, range, dir, durability, progress)
+                },
             };
             return write_directory(&generator, range, &args, layout);
         }
@@ -254,8 +256,9 @@ fn progress_bar(total: u64, from: u64, quiet: bool) -> ProgressBar {
 
 /// Writes profiles `range` of a source into a directory, reporting progress.
 type WriteDir = fn(
-    &dyn pipeline::ProfileSource,
+    &Generator,
     std::ops::Range<u64>,
+    Option<usize>,
     &std::path::Path,
     Durability,
     &dyn Fn(u64),
@@ -287,9 +290,14 @@ fn write_directory(
     }
     let bar = progress_bar(range.end - range.start, PROGRESS_FROM, args.quiet);
     let started = Instant::now();
-    let stats = (layout.write_dir)(generator, range.clone(), &dir, durability(args), &|n| {
-        bar.set_position(n)
-    })?;
+    let stats = (layout.write_dir)(
+        generator,
+        range.clone(),
+        args.threads,
+        &dir,
+        durability(args),
+        &|n| bar.set_position(n),
+    )?;
     bar.finish_and_clear();
     if !args.quiet {
         let shard = args

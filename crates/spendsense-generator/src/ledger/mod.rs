@@ -25,6 +25,7 @@ use spendsense_schema::{
 };
 
 use crate::streams::{Domain, stream};
+use crate::text::{set, set_some};
 
 /// A profile's transactions (oldest first) and its cards' liabilities.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +51,19 @@ impl Ledger {
 
 /// Realises profile `index` of the run seeded with `seed`.
 pub fn realise(seed: u64, index: u64, profile: &UserProfile) -> Ledger {
+    let mut ledger = Ledger {
+        as_of: profile.plan.as_of,
+        transactions: Vec::new(),
+        liabilities: Vec::new(),
+    };
+    realise_into(seed, index, profile, &mut ledger);
+    ledger
+}
+
+/// [`realise`] into `ledger`, overwriting an earlier ledger's transactions
+/// in place and keeping their strings' allocations, so that a long run
+/// allocates almost nothing per transaction.
+pub fn realise_into(seed: u64, index: u64, profile: &UserProfile, ledger: &mut Ledger) {
     let mut rng = stream(seed, Domain::Ledger, index);
     let plan = &profile.plan;
     let mut book = Book::default();
@@ -74,7 +88,7 @@ pub fn realise(seed: u64, index: u64, profile: &UserProfile) -> Ledger {
     for charge in &plan.recurring {
         recurring(&mut book, charge, plan.history_start, plan.as_of);
     }
-    let liabilities = cards::realise(&mut book, profile, checking, &mut rng);
+    ledger.liabilities = cards::realise(&mut book, profile, checking, &mut rng);
     if let Some(transfers) = &plan.savings_transfers {
         for date in transfers.dates_between(plan.history_start, plan.as_of) {
             book.push(Entry {
@@ -101,11 +115,8 @@ pub fn realise(seed: u64, index: u64, profile: &UserProfile) -> Ledger {
     }
     everyday::realise(&mut book, profile, checking, &mut rng);
 
-    Ledger {
-        as_of: plan.as_of,
-        transactions: book.into_transactions(&profile.user_id),
-        liabilities,
-    }
+    ledger.as_of = plan.as_of;
+    book.write_transactions(&profile.user_id, &mut ledger.transactions);
 }
 
 fn recurring<'a>(book: &mut Book<'a>, charge: &'a RecurringCharge, from: Date, until: Date) {
@@ -165,44 +176,66 @@ impl<'a> Book<'a> {
         self.entries.push(entry);
     }
 
-    /// The entries as transactions in date order (ties in the order they were
-    /// made), numbered `{user_id}-t0000`, `-t0001`, ….
-    fn into_transactions(mut self, user_id: &str) -> Vec<Transaction> {
+    /// Writes the entries into `out` as transactions in date order (ties in
+    /// the order they were made), numbered `{user_id}-t0000`, `-t0001`, ….
+    fn write_transactions(mut self, user_id: &str, out: &mut Vec<Transaction>) {
         self.entries.sort_by_key(|e| e.date);
-        let mut id = String::with_capacity(user_id.len() + 6);
-        self.entries
-            .iter()
-            .enumerate()
-            .map(|(seq, e)| {
-                id.clear();
-                id.push_str(user_id);
-                id.push_str("-t");
-                crate::text::push_number(&mut id, seq as u64, 4);
-                let name = match e.name {
-                    Name::Text(text) => text.to_owned(),
-                    Name::Payroll(employer) => format!("{employer} Payroll"),
-                    Name::CardPayment(card) => format!("Payment to {card}"),
-                };
-                let mut amount = e.amount;
-                amount.rescale(2);
-                Transaction {
-                    transaction_id: id.clone(),
-                    account_id: e.account_id.to_owned(),
-                    amount,
-                    iso_currency_code: Some("USD".to_owned()),
-                    unofficial_currency_code: None,
-                    date: e.date,
-                    authorized_date: Some(e.authorized_date),
-                    name,
-                    merchant_name: e.merchant_name.map(str::to_owned),
-                    payment_channel: e.channel,
-                    personal_finance_category: Category {
-                        primary: e.category.0.to_owned(),
-                        detailed: e.category.1.to_owned(),
-                    },
-                    pending: false,
+        out.truncate(self.entries.len());
+        while out.len() < self.entries.len() {
+            out.push(blank_transaction());
+        }
+        for (seq, (e, t)) in self.entries.iter().zip(out.iter_mut()).enumerate() {
+            t.transaction_id.clear();
+            t.transaction_id.push_str(user_id);
+            t.transaction_id.push_str("-t");
+            crate::text::push_number(&mut t.transaction_id, seq as u64, 4);
+            set(&mut t.account_id, e.account_id);
+            t.amount = e.amount;
+            t.amount.rescale(2);
+            set_some(&mut t.iso_currency_code, "USD");
+            t.unofficial_currency_code = None;
+            t.date = e.date;
+            t.authorized_date = Some(e.authorized_date);
+            t.name.clear();
+            match e.name {
+                Name::Text(text) => t.name.push_str(text),
+                Name::Payroll(employer) => {
+                    t.name.push_str(employer);
+                    t.name.push_str(" Payroll");
                 }
-            })
-            .collect()
+                Name::CardPayment(card) => {
+                    t.name.push_str("Payment to ");
+                    t.name.push_str(card);
+                }
+            }
+            match e.merchant_name {
+                Some(merchant) => set_some(&mut t.merchant_name, merchant),
+                None => t.merchant_name = None,
+            }
+            t.payment_channel = e.channel;
+            set(&mut t.personal_finance_category.primary, e.category.0);
+            set(&mut t.personal_finance_category.detailed, e.category.1);
+            t.pending = false;
+        }
+    }
+}
+
+fn blank_transaction() -> Transaction {
+    Transaction {
+        transaction_id: String::new(),
+        account_id: String::new(),
+        amount: Decimal::ZERO,
+        iso_currency_code: None,
+        unofficial_currency_code: None,
+        date: Date::MIN,
+        authorized_date: None,
+        name: String::new(),
+        merchant_name: None,
+        payment_channel: PaymentChannel::Other,
+        personal_finance_category: Category {
+            primary: String::new(),
+            detailed: String::new(),
+        },
+        pending: false,
     }
 }

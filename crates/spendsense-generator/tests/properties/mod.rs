@@ -108,6 +108,24 @@ fn every_plan_classifies_to_its_personas_in_both_windows() {
     assert!(checked > 100_000, "{checked}");
 }
 
+/// Plaid Sandbox's income checks look 90 days back: every profile, irregular
+/// pay included, is paid at least once in the 90 days ending at `as_of`.
+#[test]
+fn every_profile_was_paid_in_the_last_90_days() {
+    for_all_datasets(|seed, profiles| {
+        for profile in profiles {
+            let plan = &profile.plan;
+            let last = plan.income.paychecks.last().map(|p| p.date);
+            assert!(
+                last.is_some_and(|date| date.days_until(plan.as_of) < 90),
+                "seed {seed} {}: last paycheck {last:?}, as_of {}",
+                profile.user_id,
+                plan.as_of
+            );
+        }
+    });
+}
+
 #[test]
 fn prefixes_equal_shorter_runs_and_profiles_stand_alone() {
     for seed in [0, 7, 42, u64::MAX] {

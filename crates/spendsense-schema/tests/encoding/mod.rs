@@ -1,12 +1,12 @@
-//! The profile writers produce exactly serde_json's bytes for the derived
-//! `Serialize` impls, on random profiles whose strings are full of characters
-//! that need escaping.
+//! The profile writers and `Transaction::encode_json` produce exactly
+//! serde_json's bytes for the derived `Serialize` impls, on random profiles
+//! and transactions whose strings are full of characters that need escaping.
 
 use rust_decimal::Decimal;
 use spendsense_schema::{
     AccountSubtype, Cadence, CardPayment, CardPlan, Category, Date, HolderCategory, IncomePlan,
-    IncomeStability, PayFrequency, Paycheck, PersonaId, Plan, ProfileFormat, RecurringCharge,
-    SavingsTransfers, TransferCadence, UserProfile, write_profiles,
+    IncomeStability, PayFrequency, Paycheck, PaymentChannel, PersonaId, Plan, ProfileFormat,
+    RecurringCharge, SavingsTransfers, Transaction, TransferCadence, UserProfile, write_profiles,
 };
 
 use spendsense_schema::sample;
@@ -235,4 +235,113 @@ fn writers_equal_serde_json_on_the_sample() {
     let mut overlap = sample::overlap_profile();
     overlap.accounts.clear();
     check_equals_serde(&[overlap, sample::profile()]);
+}
+
+const CHANNELS: [PaymentChannel; 3] = [
+    PaymentChannel::Online,
+    PaymentChannel::InStore,
+    PaymentChannel::Other,
+];
+
+fn random_transaction(random: &mut Random) -> Transaction {
+    Transaction {
+        transaction_id: random.text(),
+        account_id: random.text(),
+        amount: random.amount(),
+        iso_currency_code: random.optional(Random::text),
+        unofficial_currency_code: random.optional(Random::text),
+        date: random_date(random),
+        authorized_date: random.optional(random_date),
+        name: random.text(),
+        merchant_name: random.optional(Random::text),
+        payment_channel: random.pick(&CHANNELS),
+        personal_finance_category: Category {
+            primary: random.text(),
+            detailed: random.text(),
+        },
+        pending: random.chance(),
+    }
+}
+
+/// A transaction as the generator writes one: plain text, two decimals.
+fn plain_transaction() -> Transaction {
+    Transaction {
+        transaction_id: "user_MASKED_000-t0".into(),
+        account_id: "user_MASKED_000_acct_0".into(),
+        amount: Decimal::new(-2880_00, 2),
+        iso_currency_code: Some("USD".into()),
+        unofficial_currency_code: None,
+        date: Date::from_ymd(2026, 6, 5).unwrap(),
+        authorized_date: Some(Date::from_ymd(2026, 6, 5).unwrap()),
+        name: "NORTHWIND ANALYTICS PAYROLL".into(),
+        merchant_name: Some("Northwind Analytics".into()),
+        payment_channel: PaymentChannel::Other,
+        personal_finance_category: Category {
+            primary: "INCOME".into(),
+            detailed: "INCOME_WAGES".into(),
+        },
+        pending: false,
+    }
+}
+
+/// `encode_json` appends to what `out` holds and writes serde_json's bytes.
+fn check_transaction(transaction: &Transaction) {
+    let mut out = b"before;".to_vec();
+    transaction.encode_json(&mut out);
+    let expected = [
+        b"before;".as_slice(),
+        &serde_json::to_vec(transaction).unwrap(),
+    ]
+    .concat();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(expected).unwrap()
+    );
+}
+
+#[test]
+fn transaction_json_equals_serde_json_on_random_transactions() {
+    let mut random = Random(0x5eed_cafe_f00d_0002);
+    for _ in 0..20_000 {
+        check_transaction(&random_transaction(&mut random));
+    }
+}
+
+/// Each field at its edges once, the rest as the generator writes them.
+#[test]
+fn transaction_json_equals_serde_json_at_the_edges() {
+    let edits: &[fn(&mut Transaction)] = &[
+        |_| {},
+        |t| t.amount = Decimal::new(15_49, 2),
+        |t| t.amount = Decimal::new(-1, 2),
+        |t| t.amount = Decimal::new(0, 2),
+        |t| t.amount = Decimal::from_parts(0, 0, 0, true, 2),
+        |t| t.amount = Decimal::MAX,
+        |t| t.amount = Decimal::MIN,
+        |t| t.amount = Decimal::from_i128_with_scale(-1, 28),
+        |t| t.iso_currency_code = None,
+        |t| t.unofficial_currency_code = Some("BTC".into()),
+        |t| t.authorized_date = None,
+        |t| t.date = Date::MIN,
+        |t| t.date = Date::MAX,
+        |t| t.authorized_date = Some(Date::MIN),
+        |t| t.merchant_name = None,
+        |t| t.payment_channel = PaymentChannel::Online,
+        |t| t.payment_channel = PaymentChannel::InStore,
+        |t| t.pending = true,
+        |t| t.name = String::new(),
+        |t| t.name = "Caf\u{e9} \"Zo\u{eb}\" \\ 50/50 \u{1F600} \u{2028}\u{2029}".into(),
+        |t| t.name = (0u8..0x20).map(char::from).collect(),
+        |t| t.name = "\u{7f}\u{80}\u{ff}\u{fffd}".into(),
+        |t| t.merchant_name = Some("tab\there\r\nnew line".into()),
+        |t| t.transaction_id = "exactly8".into(),
+        |t| t.account_id = "sixteen-bytes!!!\"".into(),
+        |t| t.personal_finance_category.primary = "\u{0}".into(),
+        |t| t.personal_finance_category.detailed = "\\".repeat(40),
+    ];
+    for edit in edits {
+        let mut transaction = plain_transaction();
+        edit(&mut transaction);
+        check_transaction(&transaction);
+    }
 }

@@ -138,6 +138,13 @@ fn ledgers_stand_alone() {
         let profile = small.profile(index);
         assert_eq!(small.ledger(index, &profile), large.ledger(index, &profile));
     }
+    // Realising over an earlier ledger (longer or shorter) gives the same ledger.
+    let mut reused = large.ledger(4_999, &large.profile(4_999));
+    for index in [0, 3, 9, 1, 7] {
+        let profile = small.profile(index);
+        small.ledger_into(index, &profile, &mut reused);
+        assert_eq!(reused, small.ledger(index, &profile));
+    }
     let other = Generator::new(&GeneratorConfig::new(10, 10)).unwrap();
     let profile = small.profile(0);
     assert_ne!(small.ledger(0, &profile), other.ledger(0, &profile));
