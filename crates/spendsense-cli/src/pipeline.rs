@@ -29,9 +29,9 @@ use spendsense_schema::{PersonaId, ProfileFormat, Transaction, UserProfile};
 /// to keep memory flat.
 const BATCH: u64 = 512;
 
-/// Profiles per batch when their transactions are written too: about 170
-/// transactions (55 KB of JSONL) each, so a batch is about 1 MB and still
-/// takes milliseconds to make, far above what a channel send costs.
+/// Profiles per batch when their transactions are written too: about 160
+/// transactions (63 KB of JSONL) each, so a batch is about 1 MB and still
+/// takes a millisecond or more to make, far above what a channel send costs.
 const LEDGER_BATCH: u64 = 16;
 
 /// What was written, for the summary line.

@@ -96,7 +96,7 @@ fn check_outputs(args: &GenerateArgs) -> Result<(), Failure> {
 const PROGRESS_FROM: u64 = 50_000;
 
 /// Runs with transactions shorter than this draw no progress bar: a
-/// profile's transactions take some twenty-five times as long as the profile.
+/// profile's transactions take over ten times as long as the profile.
 const PROGRESS_WITH_TRANSACTIONS_FROM: u64 = 2_000;
 
 pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
