@@ -187,6 +187,19 @@ impl PersonaSet {
         set
     }
 
+    /// The personas `profile` is labelled to meet: its `matched_personas`
+    /// for an overlap profile, else its own persona (none for control).
+    pub fn expected_of(profile: &UserProfile) -> PersonaSet {
+        match &profile.matched_personas {
+            Some(matched) => {
+                let mut set = PersonaSet::EMPTY;
+                matched.iter().for_each(|persona| set.insert(*persona));
+                set
+            }
+            None => PersonaSet::only(profile.persona),
+        }
+    }
+
     /// Adds `persona`.
     pub fn insert(&mut self, persona: PersonaId) {
         self.0 |= 1 << persona.index();

@@ -338,7 +338,7 @@ impl<'p> Validator<'p> {
             transactions,
         };
         let detection = detect(&item, profile.plan.as_of, &self.personas.criteria);
-        let expected = expected_personas(profile);
+        let expected = PersonaSet::expected_of(profile);
         for window in Window::BOTH {
             let detected = detection.window(window).personas;
             if detected != expected {
@@ -470,19 +470,6 @@ impl Validator<'_> {
             );
             self.record(total, "", "income-coverage", "annual_income", message);
         }
-    }
-}
-
-/// The personas a profile must meet: its `matched_personas` for an overlap
-/// profile, else its own persona (none for control).
-fn expected_personas(profile: &UserProfile) -> PersonaSet {
-    match &profile.matched_personas {
-        Some(matched) => {
-            let mut set = PersonaSet::EMPTY;
-            matched.iter().for_each(|persona| set.insert(*persona));
-            set
-        }
-        None => PersonaSet::only(profile.persona),
     }
 }
 

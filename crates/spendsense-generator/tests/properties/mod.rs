@@ -74,14 +74,7 @@ fn every_plan_classifies_to_its_personas_in_both_windows() {
             };
             let generator = Generator::new(&config).unwrap();
             for profile in generator.iter() {
-                let expected = match &profile.matched_personas {
-                    Some(matched) => {
-                        let mut set = PersonaSet::EMPTY;
-                        matched.iter().for_each(|p| set.insert(*p));
-                        set
-                    }
-                    None => PersonaSet::only(profile.persona),
-                };
+                let expected = PersonaSet::expected_of(&profile);
                 for window in Window::BOTH {
                     let signals = Signals::in_window(&profile, window);
                     assert_eq!(

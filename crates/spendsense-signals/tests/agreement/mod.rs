@@ -8,21 +8,10 @@ use std::collections::HashSet;
 use rust_decimal::Decimal;
 use spendsense_generator::{Generator, GeneratorConfig, Overlap};
 use spendsense_personas::{Evidence, PersonaSet, Signals, Window};
-use spendsense_schema::{AccountType, Date, UserProfile};
+use spendsense_schema::{AccountType, Date};
 use spendsense_signals::{Item, card_liabilities, detect, evidence};
 
 const SEEDS: std::ops::Range<u64> = 0..24;
-
-fn expected(profile: &UserProfile) -> PersonaSet {
-    match &profile.matched_personas {
-        Some(matched) => {
-            let mut set = PersonaSet::EMPTY;
-            matched.iter().for_each(|p| set.insert(*p));
-            set
-        }
-        None => PersonaSet::only(profile.persona),
-    }
-}
 
 /// Every seed and size, with and without overlap, moving `as_of` across a
 /// month so that windows cut monthly events on every day.
@@ -64,7 +53,7 @@ fn the_detector_reads_every_profile_as_its_persona_in_both_windows() {
                     assert_eq!(detected.signals, Signals::in_window(&profile, window));
                     assert_eq!(
                         detected.personas,
-                        expected(&profile),
+                        PersonaSet::expected_of(&profile),
                         "seed {seed} overlap {overlap} {window:?} {} {}",
                         profile.user_id,
                         detected.signals
