@@ -225,6 +225,9 @@ impl Docs {
             "signal margins" => {
                 return Ok(crate::margins::of_run(42, 1_000).trim_end().to_string());
             }
+            "realism of 10000 users" => {
+                return Ok(crate::realism::of_run(42, 10_000).trim_end().to_string());
+            }
             "transactions per persona" => crate::ledger_stats::of_run(42, 1_000)
                 .lines()
                 .map(String::from)
@@ -244,7 +247,7 @@ impl Docs {
             other => bail!(
                 "unknown region `{other}`; known: `fields of TYPE`, `first canonical profile`, \
                  `start of cargo xtask summary`, `sandbox profile fields`, `signal margins`, \
-                 `transactions per persona` (between \
+                 `realism of 10000 users`, `transactions per persona` (between \
                  `{REGION_START}NAME -->` and `{REGION_END}`)"
             ),
         };

@@ -9,6 +9,7 @@ mod canonical;
 mod docs;
 mod ledger_stats;
 mod margins;
+mod realism;
 mod summary;
 #[cfg(test)]
 mod tidy;
@@ -31,6 +32,8 @@ tasks:
   summary           print the reviewable summary of data/synthetic/users/profiles.json
   margins [SEED N]  print how far each persona's signals stay from the thresholds, per window
                     (default: the first 10000 users of seed 42)
+  realism [SEED N]  print how closely the population follows the US reference tables of
+                    crates/spendsense-generator/data (default: 100000 users of seed 42)
   bench             run the throughput and memory benchmark (cargo bench -p spendsense-cli)";
 
 fn main() -> ExitCode {
@@ -74,6 +77,16 @@ fn run(args: Vec<String>) -> Result<()> {
             let seed = seed.parse().context("SEED must be a whole number")?;
             let count = count.parse().context("N must be a whole number")?;
             print!("{}", margins::of_run(seed, count));
+            Ok(())
+        }
+        ["realism"] => {
+            print!("{}", realism::of_run(42, 100_000));
+            Ok(())
+        }
+        ["realism", seed, count] => {
+            let seed = seed.parse().context("SEED must be a whole number")?;
+            let count = count.parse().context("N must be a whole number")?;
+            print!("{}", realism::of_run(seed, count));
             Ok(())
         }
         ["summary"] => {

@@ -7,14 +7,11 @@ use spendsense_personas::{PayPlan, PersonaDefinition};
 use spendsense_schema::{
     Account, AccountSubtype, AccountType, Address, Balances, Characteristics, Demographics,
     HolderCategory, Identity, IncomeStability, PayFrequency, PersonaId, UserProfile,
-    reference::US_STATES,
 };
 
 use crate::money::{DrawRanges, Hundredths, cents, div_round_even};
+use crate::realism::draw as realism;
 use crate::text::{push_number, set, set_some};
-
-/// Ages are drawn uniformly from this range.
-const AGES: std::ops::RangeInclusive<u8> = 21..=75;
 
 /// `(name, official_name)` per account kind; the index is drawn per account.
 const CHECKING_PRODUCTS: [(&str, &str); 3] = [
@@ -56,6 +53,8 @@ pub(crate) struct Plan<'a> {
     pub(crate) definition: &'a PersonaDefinition,
     pub(crate) ranges: &'a DrawRanges,
     pub(crate) income_cents: i64,
+    /// The quantile (millionths) the income was drawn at: age leans on it.
+    pub(crate) income_quantile: u64,
     /// First and last name, for the email address.
     pub(crate) name_parts: (&'static str, &'static str),
     /// The last day of the plan's history.
@@ -71,6 +70,26 @@ fn hundredths(rng: &mut ChaCha8Rng, range: Hundredths) -> i64 {
 
 fn count(rng: &mut ChaCha8Rng, range: spendsense_personas::CountRange) -> u16 {
     rng.random_range(range.min..=range.max)
+}
+
+/// A value in hundredths from `range`, leaning by `tilt` (see `realism::draw`).
+fn tilted(rng: &mut ChaCha8Rng, range: Hundredths, tilt: i64) -> i64 {
+    realism::tilted(rng, range.min, range.max, tilt)
+}
+
+/// How many cards a user with `income_cents` holds: where the persona allows
+/// none, whether they hold any follows card ownership by income.
+fn card_count(
+    rng: &mut ChaCha8Rng,
+    range: spendsense_personas::CountRange,
+    income_cents: i64,
+) -> u16 {
+    let owns = rng.random_range(0..100u32) < realism::card_ownership_percent(income_cents / 100);
+    if range.max == 0 || (range.min == 0 && !owns) {
+        0
+    } else {
+        rng.random_range(range.min.max(1)..=range.max)
+    }
 }
 
 fn pick<T: Copy>(rng: &mut ChaCha8Rng, items: &[T]) -> T {
@@ -154,12 +173,14 @@ pub(crate) fn build_into(plan: Plan<'_>, rng: &mut ChaCha8Rng, profile: &mut Use
     profile.user_id.clear();
     push_user_id(&mut profile.user_id, plan.index);
 
-    let age = rng.random_range(AGES);
-    let state = pick(rng, US_STATES);
+    let age = realism::draw_age(rng, plan.income_quantile);
+    let state = realism::draw_state(rng);
+    let (limit_tilt, utilization_tilt) = realism::credit_tilts(age);
+    let balance_tilt = realism::balance_tilt(age);
 
     let (income_stability, pay_frequency, median_pay_gap_days) = match &d.pay {
         PayPlan::Regular { frequencies } => {
-            let frequency = pick(rng, frequencies);
+            let frequency = realism::draw_pay_frequency(rng, frequencies);
             (
                 IncomeStability::Regular,
                 frequency,
@@ -177,16 +198,18 @@ pub(crate) fn build_into(plan: Plan<'_>, rng: &mut ChaCha8Rng, profile: &mut Use
     let months_of_income = |months: i64| div_round_even(income * i128::from(months), 1_200);
     let expense_share = rng.random_range(crate::schedule::EXPENSE_SHARE_PERCENT);
     let expenses_cents = crate::schedule::monthly_expenses_cents(plan.income_cents, expense_share);
-    // The buffer is months of expenses, as the detector reads it.
-    let buffer_months = hundredths(rng, r.checking_buffer_months);
-    let card_count = count(rng, d.credit_cards);
+    // The buffer is months of expenses, as the detector reads it: older
+    // users hold more, higher earners fewer months (they hold more dollars).
+    let buffer_tilt = (balance_tilt - realism::quantile_tilt(plan.income_quantile)) / 2;
+    let buffer_months = tilted(rng, r.checking_buffer_months, buffer_tilt);
+    let card_count = card_count(rng, d.credit_cards, plan.income_cents);
     let target_utilization = if card_count == 0 {
         0
     } else {
-        hundredths(rng, r.target_utilization)
+        tilted(rng, r.target_utilization, utilization_tilt)
     };
     let total_limit_cents =
-        (income * i128::from(hundredths(rng, r.credit_limit_income_share)) / 100) as i64;
+        (income * i128::from(tilted(rng, r.credit_limit_income_share, limit_tilt)) / 100) as i64;
     let subscriptions = count(rng, d.subscriptions) as u8;
     let has_savings = rng.random_range(0..100u8) < d.savings_account_percent;
     let savings_share = hundredths(rng, r.savings_income_share);
@@ -198,7 +221,7 @@ pub(crate) fn build_into(plan: Plan<'_>, rng: &mut ChaCha8Rng, profile: &mut Use
     } else {
         0
     };
-    let savings_months = hundredths(rng, r.savings_balance_months);
+    let savings_months = tilted(rng, r.savings_balance_months, balance_tilt);
 
     let mut accounts = Accounts {
         user_id: &profile.user_id,
@@ -258,7 +281,7 @@ pub(crate) fn build_into(plan: Plan<'_>, rng: &mut ChaCha8Rng, profile: &mut Use
     profile.persona = plan.persona;
     profile.annual_income = cents(plan.income_cents);
     profile.demographics.age = age;
-    set(&mut profile.demographics.state, state);
+    set(&mut profile.demographics.state, state.code);
     profile.characteristics = Characteristics {
         target_credit_utilization: cents(target_utilization),
         target_savings_monthly: cents(savings_monthly),

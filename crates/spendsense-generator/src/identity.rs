@@ -37,14 +37,14 @@ fn write_phone_number(rng: &mut ChaCha8Rng, out: &mut String) {
 }
 
 /// Writes fictional contact details for profile `index`, named `first last`
-/// and living in `state`, into `identity`.
+/// and living in `state` (with a ZIP code of that state), into `identity`.
 ///
 /// The mailbox carries the profile index, so emails are unique whenever
 /// indices are, whatever the names.
 pub(crate) fn draw_identity(
     rng: &mut ChaCha8Rng,
     index: u64,
-    (first, last, state): (&str, &str, &str),
+    (first, last, state): (&str, &str, &crate::realism::State),
     identity: &mut Identity,
 ) {
     let domain =
@@ -84,13 +84,8 @@ pub(crate) fn draw_identity(
     address
         .city
         .push_str(pick(rng, <EN as Data>::ADDRESS_CITY_SUFFIX));
-    address.postal_code.clear();
-    push_number(
-        &mut address.postal_code,
-        rng.random_range(1_000..100_000u32).into(),
-        5,
-    );
-    set(&mut address.region, state);
+    crate::realism::draw::write_zip(rng, state, &mut address.postal_code);
+    set(&mut address.region, state.code);
     set(&mut address.country, "US");
 }
 

@@ -1,18 +1,25 @@
-//! Right-skewed incomes that always cover the whole range.
+//! Smooth, right-skewed incomes that cover the whole range.
 //!
-//! An income is `min + (max - min) · u²` for a quantile `u`: squaring skews the
-//! distribution right (many modest incomes, a long tail of high ones) using
-//! integer arithmetic only, so the result is identical on every platform.
+//! An income is `min + (max - min) · Q(u)` for a quantile `u`, where `Q` is the
+//! quantile function of the Beta(2, 3) distribution: its density is zero at
+//! the range's bottom, peaks a third of the way up and tails off smoothly to
+//! zero at the top, the shape of an income distribution cut to the persona's
+//! range (no spike at a bound). `Q` is found by bisection on Beta(2, 3)'s
+//! polynomial CDF in integers, so the result is identical on every platform.
 //!
 //! `u` is *stratified*: each run of ten consecutive users of a persona takes
-//! one quantile from each of ten strata, in a seeded order, so even a handful
-//! of users spreads across the persona's range. For the control group the two
-//! outer strata are narrow (the bottom and top 4% of quantiles), so every ten
-//! control users include one within 0.2% of the range's bottom and one in its
-//! top 8%. That is what guarantees, for every seed and every n >= 50 of the
-//! default mix, incomes at or below $25K and at or above $180K (from the
-//! control group's $20K–$200K range) with every income band populated. The
-//! personas use plain deciles, which keeps their distributions smooth.
+//! one quantile from each decile, in a seeded order, so even a handful of
+//! users spreads across the persona's range, and `u` is exactly uniform,
+//! which is what lets age be drawn given `u` without moving the age shares
+//! (see `realism::draw`).
+//!
+//! The first ten control users also carry the *coverage anchors*: the one in
+//! the bottom decile earns within the bottom 2.5% of the control range and the
+//! one in the top decile within its top 10%. That guarantees, for every seed
+//! and every n >= 50 of the default mix (whose first 50 users hold ten control
+//! users), an income at or below $25K and one at or above $180K, with every
+//! income band populated by the deciles. Two users per run sit at the extremes,
+//! not a tenth of the control group.
 
 use std::cell::RefCell;
 
@@ -24,15 +31,7 @@ use crate::money::Hundredths;
 use crate::streams::{Domain, permutation, stream};
 
 const STRATA: u64 = 10;
-/// Stratum edges of the control group in millionths of the quantile range: narrow tails.
-const CONTROL_EDGES: [u64; STRATA as usize + 1] = [
-    0, 40_000, 155_000, 270_000, 385_000, 500_000, 615_000, 730_000, 845_000, 960_000, 1_000_000,
-];
-/// Stratum edges of every persona: deciles.
-const DECILE_EDGES: [u64; STRATA as usize + 1] = [
-    0, 100_000, 200_000, 300_000, 400_000, 500_000, 600_000, 700_000, 800_000, 900_000, 1_000_000,
-];
-const ONE: u128 = 1_000_000;
+const ONE: u128 = crate::realism::draw::QUANTILE_ONE as u128;
 
 /// `(seed, block, order)` of a persona's last strata block.
 type CachedOrder = (u64, u64, [u8; STRATA as usize]);
@@ -61,26 +60,56 @@ fn strata_order(seed: u64, persona: PersonaId, block: u64) -> [u8; STRATA as usi
     })
 }
 
-/// Draws the annual income of the `slot`-th user of `persona`: cents, in whole dollars.
+/// `Q(u)` of Beta(2, 3) in millionths: the least `x` with
+/// `F(x) = 1 - (1 - x)^3 (1 + 3x) >= u`.
+fn beta_2_3_quantile(quantile: u128) -> u128 {
+    // F(x) scaled by ONE^4 (at most 10^24, well inside u128).
+    let cdf = |x: u128| ONE.pow(4) - (ONE - x).pow(3) * (ONE + 3 * x);
+    let target = quantile * ONE.pow(3);
+    let (mut low, mut high) = (0, ONE);
+    while low < high {
+        let middle = (low + high) / 2;
+        if cdf(middle) >= target {
+            high = middle;
+        } else {
+            low = middle + 1;
+        }
+    }
+    low
+}
+
+/// A drawn income: cents in whole hundreds of dollars, and the quantile
+/// (millionths) it was drawn at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Income {
+    pub(crate) cents: i64,
+    pub(crate) quantile: u64,
+}
+
+/// Draws the annual income of the `slot`-th user of `persona`.
 pub(crate) fn draw_income(
     seed: u64,
     persona: PersonaId,
     slot: u64,
     range: Hundredths,
     rng: &mut ChaCha8Rng,
-) -> i64 {
+) -> Income {
     let order = strata_order(seed, persona, slot / STRATA);
-    let stratum = usize::from(order[(slot % STRATA) as usize]);
-    let edges = if persona == PersonaId::Control {
-        &CONTROL_EDGES
-    } else {
-        &DECILE_EDGES
-    };
-    let quantile = u128::from(rng.random_range(edges[stratum]..edges[stratum + 1]));
+    let stratum = u128::from(order[(slot % STRATA) as usize]);
+    let width = ONE / u128::from(STRATA);
+    let quantile = rng.random_range(stratum * width..(stratum + 1) * width);
     let (min, max) = (range.min, range.max);
     let span = (max - min) as u128;
-    let raw = min + (span * quantile * quantile / (ONE * ONE)) as i64;
-    ((raw + 50) / 100 * 100).clamp(min, max)
+    let anchored = persona == PersonaId::Control && slot < STRATA;
+    let raw = match stratum {
+        0 if anchored => min + rng.random_range(0..=span / 40) as i64,
+        9 if anchored => max - rng.random_range(0..=span / 10) as i64,
+        _ => min + (span * beta_2_3_quantile(quantile) / ONE) as i64,
+    };
+    Income {
+        cents: ((raw + 50) / 100 * 100).clamp(min, max),
+        quantile: quantile as u64,
+    }
 }
 
 #[cfg(test)]
@@ -95,32 +124,66 @@ mod tests {
 
     fn draw(seed: u64, slot: u64) -> Decimal {
         let rng = &mut stream(seed, Domain::Profile, slot);
-        crate::money::cents(draw_income(seed, PersonaId::Control, slot, CONTROL, rng))
+        crate::money::cents(draw_income(seed, PersonaId::Control, slot, CONTROL, rng).cents)
     }
 
     #[test]
-    fn every_ten_slots_reach_both_tails() {
-        for seed in 0..50 {
-            for block in 0..5 {
-                let incomes: Vec<Decimal> = (block * 10..block * 10 + 10)
-                    .map(|slot| draw(seed, slot))
-                    .collect();
-                assert!(
-                    incomes.iter().any(|i| *i <= Decimal::from(25_000)),
-                    "{incomes:?}"
-                );
-                assert!(
-                    incomes.iter().any(|i| *i >= Decimal::from(180_000)),
-                    "{incomes:?}"
-                );
-                let (low, high) = (Decimal::from(20_000), Decimal::from(200_000));
-                assert!(
-                    incomes
-                        .iter()
-                        .all(|i| *i >= low && *i <= high && i.fract().is_zero())
-                );
-            }
+    fn the_first_ten_control_users_reach_both_tails() {
+        for seed in 0..200 {
+            let incomes: Vec<Decimal> = (0..10).map(|slot| draw(seed, slot)).collect();
+            assert!(
+                incomes.iter().any(|i| *i <= Decimal::from(25_000)),
+                "{incomes:?}"
+            );
+            assert!(
+                incomes.iter().any(|i| *i >= Decimal::from(180_000)),
+                "{incomes:?}"
+            );
+            let (low, high) = (Decimal::from(20_000), Decimal::from(200_000));
+            assert!(
+                incomes
+                    .iter()
+                    .all(|i| *i >= low && *i <= high && i.fract().is_zero())
+            );
         }
+    }
+
+    #[test]
+    fn the_quantile_function_inverts_the_cdf() {
+        assert_eq!(beta_2_3_quantile(0), 0);
+        assert_eq!(beta_2_3_quantile(ONE), ONE);
+        // The median of Beta(2, 3) is 0.3857.
+        let median = beta_2_3_quantile(ONE / 2);
+        assert!((385_000..386_500).contains(&median), "{median}");
+        let mut last = 0;
+        for q in (0..=ONE).step_by(997) {
+            let x = beta_2_3_quantile(q);
+            assert!(x >= last);
+            last = x;
+        }
+    }
+
+    /// No spike at either bound: the bottom and top 2% of the range hold
+    /// few users, the density peaks about a third of the way up.
+    #[test]
+    fn income_density_is_smooth_at_both_bounds() {
+        let mut bins = [0u32; 50];
+        for slot in 10..20_010 {
+            let income = crate::money::to_cents(draw(11, slot)) - CONTROL.min;
+            let bin = (income * 50 / (CONTROL.max - CONTROL.min + 1)) as usize;
+            bins[bin] += 1;
+        }
+        let peak = bins
+            .iter()
+            .position(|b| b == bins.iter().max().unwrap())
+            .unwrap();
+        assert!((13..=20).contains(&peak), "peak bin {peak}: {bins:?}");
+        assert!(bins[0] < bins[peak] / 8, "{bins:?}");
+        assert!(bins[49] < bins[peak] / 100 + 1, "{bins:?}");
+        assert!(
+            bins[0] < bins[1] && bins[1] < bins[3],
+            "rises from the bottom: {bins:?}"
+        );
     }
 
     #[test]

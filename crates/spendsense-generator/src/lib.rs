@@ -35,6 +35,7 @@ pub mod ledger;
 mod money;
 mod names;
 mod overlap;
+pub mod realism;
 mod schedule;
 mod streams;
 mod text;
@@ -248,13 +249,14 @@ impl Generator {
             None => (self.personas.get(persona), &self.ranges[persona.index()]),
         };
         let mut rng = streams::stream(self.seed, streams::Domain::Profile, index);
-        let income_cents = income::draw_income(self.seed, persona, slot, ranges.income, &mut rng);
+        let income = income::draw_income(self.seed, persona, slot, ranges.income, &mut rng);
         let plan = build::Plan {
             index,
             persona,
             definition,
             ranges,
-            income_cents,
+            income_cents: income.cents,
+            income_quantile: income.quantile,
             name_parts: self.names.parts(index),
             as_of: self.as_of,
             criteria: &self.personas.criteria,

@@ -8,3 +8,4 @@ mod mix;
 mod overlap;
 mod pinned;
 mod properties;
+mod realism;
