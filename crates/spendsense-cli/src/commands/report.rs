@@ -7,10 +7,12 @@
 
 mod charts;
 mod html;
+mod realism;
 
 use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
+use spendsense_generator::realism::Marginals;
 use spendsense_personas::Mix;
 use spendsense_personas::Personas;
 use spendsense_schema::codec::{ReadError, Record};
@@ -29,7 +31,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode, Failure> {
     let mut output = Output::open(Some(&args.output)).map_err(Failure::Usage)?;
     let (input, dataset) = Dataset::open(&args.dataset)?;
     let (personas, mix, name) = (&dataset.personas, dataset.mix, &dataset.name);
-    let (stats, report) =
+    let (stats, report, marginals) =
         gather(input, dataset.format, personas, mix).map_err(|err| dataset.unreadable(err))?;
     dataset.require_profiles(&report)?;
     let personas_source = match &args.dataset.personas {
@@ -43,6 +45,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode, Failure> {
         personas,
         personas_source: &personas_source,
         mix,
+        realism: &marginals.realism(),
     })?;
     output.write_all(page.as_bytes())?;
     output.commit()?;
@@ -61,23 +64,26 @@ pub fn run(args: ReportArgs) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Streams `input` once into the validation report and the chart aggregates.
+/// Streams `input` once into the validation report, the chart aggregates
+/// and the realism marginals.
 fn gather(
     input: impl BufRead,
     format: ProfileFormat,
     personas: &Personas,
     mix: Mix,
-) -> Result<(Stats, Report), ReadError> {
+) -> Result<(Stats, Report, Marginals), ReadError> {
     let mut validator = Validator::with_mix(personas, mix);
     let mut stats = Stats::new(&personas.criteria);
+    let mut marginals = Marginals::new();
     read_located_profiles(input, format, |at, record: Record| match record {
         Ok(profile) => {
             validator.push_at(&profile, at.line);
             stats.push(&profile);
+            marginals.push(&profile);
         }
         Err(err) => validator.push_unreadable(err.location.line, &err.path, err.message),
     })?;
-    Ok((stats, validator.finish()))
+    Ok((stats, validator.finish(), marginals))
 }
 
 #[cfg(test)]
@@ -123,7 +129,7 @@ mod tests {
     fn page(profiles: &[UserProfile], mix: Mix) -> String {
         let bytes = write_profiles(Vec::new(), ProfileFormat::Jsonl, profiles).unwrap();
         let personas = Personas::spendsense();
-        let (stats, report) =
+        let (stats, report, marginals) =
             gather(Cursor::new(bytes), ProfileFormat::Jsonl, &personas, mix).unwrap();
         html::render(&Page {
             source: "data/<users>&.jsonl",
@@ -132,6 +138,7 @@ mod tests {
             personas: &personas,
             personas_source: "the built-in",
             mix,
+            realism: &marginals.realism(),
         })
         .unwrap()
     }
@@ -416,7 +423,7 @@ mod tests {
         let mut bytes = write_profiles(Vec::new(), ProfileFormat::Jsonl, &some).unwrap();
         bytes.extend_from_slice(b"{\"user_id\":\"x\"}\n");
         let personas = Personas::spendsense();
-        let (stats, report) = gather(
+        let (stats, report, marginals) = gather(
             Cursor::new(bytes),
             ProfileFormat::Jsonl,
             &personas,
@@ -431,6 +438,7 @@ mod tests {
             personas: &personas,
             personas_source: "the built-in",
             mix: Mix::equal(),
+            realism: &marginals.realism(),
         })
         .unwrap();
         check(&page);
@@ -493,9 +501,12 @@ mod tests {
             }
         }
         let mut stats = Stats::default();
+        let mut marginals = Marginals::new();
         for profile in &hostile {
             stats.push(profile);
+            marginals.push(profile);
         }
+        let realism = marginals.realism();
         // Built without the validator, which is not what this test is about.
         let personas = Personas::spendsense();
         let report = Validator::new(&personas).finish();
@@ -506,6 +517,7 @@ mod tests {
             personas: &personas,
             personas_source: "the built-in",
             mix: Mix::equal(),
+            realism: &realism,
         })
         .unwrap();
         check(&page);
@@ -524,10 +536,63 @@ mod tests {
                     personas: &personas,
                     personas_source: "the built-in",
                     mix: Mix::equal(),
+                    realism: &realism,
                 }
             })
             .unwrap(),
         );
+    }
+
+    /// The rows of the table with `id`, each as its cells' texts.
+    fn table_rows(page: &str, id: &str) -> Vec<Vec<String>> {
+        let start = page.find(&format!("<table id=\"{id}\">")).unwrap();
+        let end = start + page[start..].find("</table>").unwrap();
+        let body = &page[start..end];
+        let body = &body[body.find("<tbody>").unwrap()..];
+        body.split("<tr>")
+            .skip(1)
+            .map(|row| {
+                row.split("<td")
+                    .skip(1)
+                    .map(|cell| {
+                        let text = &cell[cell.find('>').unwrap() + 1..];
+                        text[..text.find("</td>").unwrap()].to_string()
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn realism_section_sets_the_data_beside_the_reference_tables() {
+        let mut some = profiles(42, 2_000, Mix::equal());
+        let page = page(&some, Mix::equal());
+        check(&page);
+        let states = table_rows(&page, "realism-states");
+        assert_eq!(states.len(), 51);
+        let california = states.iter().find(|r| r[0] == "CA").unwrap();
+        assert_eq!(california[3], "11.9%");
+        let counted: u64 = states.iter().map(|r| r[1].parse::<u64>().unwrap()).sum();
+        assert_eq!(counted, 2_000);
+        assert_eq!(table_rows(&page, "realism-ages").len(), 7);
+        assert_eq!(table_rows(&page, "realism-pay").len(), 4);
+        assert_eq!(table_rows(&page, "realism-income").len(), 10);
+        assert_eq!(table_rows(&page, "realism-parity-age").len(), 7);
+        assert_eq!(table_rows(&page, "realism-parity-region").len(), 4);
+        let summary = table_rows(&page, "realism-summary");
+        let zip = summary.iter().find(|r| r[0].starts_with("ZIP")).unwrap();
+        assert_eq!(zip[1], "100.0%");
+        // A ZIP of another state is seen.
+        for profile in some.iter_mut().take(20) {
+            profile.identity.address.postal_code = if profile.demographics.state == "CA" {
+                "10001".into()
+            } else {
+                "90210".into()
+            };
+        }
+        let summary = table_rows(&super::tests::page(&some, Mix::equal()), "realism-summary");
+        let zip = summary.iter().find(|r| r[0].starts_with("ZIP")).unwrap();
+        assert_eq!(zip[1], "99.0%");
     }
 
     #[test]

@@ -2,9 +2,11 @@
 //! marginals beside the reference ones, each with a distance, and persona
 //! shares by age band and region (demographic parity).
 //!
-//! [`Marginals`] takes profiles one at a time in constant memory (incomes are
-//! counted per distinct value), so it measures millions of profiles; shares
-//! and distances are statistics, not money, and are `f64`.
+//! [`Marginals`] takes profiles one at a time in bounded memory, so it
+//! measures millions of profiles: incomes are counted in whole dollars (exact
+//! for generated incomes) from $0 to $1M, at most a million bins, and paired
+//! with ages in $1,000 bins. Shares and distances are statistics, not money,
+//! and are `f64`.
 
 use std::collections::BTreeMap;
 
@@ -40,7 +42,7 @@ pub struct Marginals {
     zips_in_state: u64,
     persona_by_band: Vec<[u64; 5]>,
     persona_by_region: [[u64; 5]; 4],
-    /// `(age, income) → users`, for working ages.
+    /// `(age, income in $1,000 bins) → users`, for working ages.
     age_income: BTreeMap<(u8, Decimal), u64>,
 }
 
@@ -125,7 +127,7 @@ impl Marginals {
         let t = tables();
         self.total += 1;
         let persona = profile.persona.index();
-        let income = profile.annual_income;
+        let income = income_bin(profile.annual_income, 1);
         *self.incomes.entry(income).or_default() += 1;
         let state = profile.demographics.state.as_str();
         if let Some(at) = t.states.iter().position(|s| s.code == state) {
@@ -144,7 +146,8 @@ impl Marginals {
         }
         let (youngest, oldest) = RANK_CORRELATION_AGES;
         if (youngest..=oldest).contains(&age) {
-            *self.age_income.entry((age, income)).or_default() += 1;
+            let coarse = income_bin(profile.annual_income, 1_000);
+            *self.age_income.entry((age, coarse)).or_default() += 1;
         }
         if let Some(at) = REGULAR
             .iter()
@@ -239,6 +242,14 @@ impl Marginals {
             parity_by_region,
         }
     }
+}
+
+/// `income` rounded to a multiple of `dollars`, within $0 to $1M: the
+/// counts stay bounded whatever a file holds.
+fn income_bin(income: Decimal, dollars: i64) -> Decimal {
+    let income = income.clamp(Decimal::ZERO, Decimal::from(1_000_000));
+    let width = Decimal::from(dollars);
+    (income / width).round() * width
 }
 
 fn region_index(region: Region) -> usize {
@@ -371,6 +382,16 @@ mod tests {
         }
         assert!((spearman(&reversed).unwrap() + 1.0).abs() < 1e-12);
         assert_eq!(spearman(&BTreeMap::new()), None);
+    }
+
+    #[test]
+    fn incomes_are_binned_and_bounded() {
+        let bin = |text: &str, width| income_bin(text.parse().unwrap(), width).to_string();
+        assert_eq!(bin("91050.00", 1), "91050");
+        assert_eq!(bin("91050.49", 1), "91050");
+        assert_eq!(bin("91049.99", 1_000), "91000");
+        assert_eq!(bin("1e20", 1), "1000000");
+        assert_eq!(bin("-5e9", 1_000), "0");
     }
 
     #[test]

@@ -40,7 +40,10 @@ fn marginals_follow_the_reference_tables_across_seeds() {
         assert!(r.age_income_rank_correlation.unwrap() > 0.0, "{seen}");
         // Persona shares of about 20% in groups of 1,800 or more users vary by
         // about 1 point; seven groups span up to about 4.
-        assert!(r.parity_by_age.max_gap < 0.05 && r.parity_by_region.max_gap < 0.05, "{seen}");
+        assert!(
+            r.parity_by_age.max_gap < 0.05 && r.parity_by_region.max_gap < 0.05,
+            "{seen}"
+        );
         // Household median $80,610; SpendSense's ranges keep it close.
         let (_, _, generated_median) = r.income_percentiles[4];
         assert!(

@@ -38,6 +38,8 @@ pub struct Page<'a> {
     pub personas_source: &'a str,
     /// The persona mix quotas were checked against.
     pub mix: Mix,
+    /// The profiles against the US reference tables.
+    pub realism: &'a spendsense_generator::realism::Realism,
 }
 
 const STYLE: &str = "
@@ -45,6 +47,7 @@ body { margin: 0; background: #f4f5f7; color: #222; font: 15px/1.45 system-ui, -
 main { max-width: 1000px; margin: 0 auto; padding: 24px 20px 40px; }
 h1 { font-size: 26px; margin: 0 0 4px; }
 h2 { font-size: 19px; margin: 0 0 10px; }
+h3 { font-size: 16px; margin: 16px 0 0; }
 section, header { background: #fff; border: 1px solid #dfe1e5; border-radius: 8px; padding: 16px 18px; margin: 0 0 18px; }
 .file { font-family: ui-monospace, Menlo, Consolas, monospace; color: #555; margin: 0 0 8px; word-break: break-all; }
 .facts { margin: 0; }
@@ -281,6 +284,8 @@ pub fn render(page: &Page<'_>) -> Result<String> {
     );
     accounts_table(&mut out, stats);
     out.push_str("</section>\n");
+
+    super::realism::section(&mut out, page.realism);
 
     let _ = write!(
         out,
