@@ -300,18 +300,30 @@ impl Held {
     }
 }
 
-/// Files in `dir` whose names look like our temporary files (`.NAME.XXXXXX.tmp`).
+/// Entries in `dir` whose names look like an output's siblings: temporary
+/// files and staging directories (`.NAME.spendsense-tmp-XXXXXX`), old
+/// directories moved aside (`-old-`), locks (`.NAME.spendsense-lock`), and
+/// the temporary files of earlier versions (`.NAME.XXXXXX.tmp`).
 fn stray_temp_files(dir: &Path) -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = fs::read_dir(dir)
         .unwrap()
         .map(|entry| entry.unwrap().path())
         .filter(|path| {
             let name = path.file_name().unwrap().to_string_lossy();
-            name.starts_with('.') && name.ends_with(".tmp")
+            name.starts_with('.') && (name.ends_with(".tmp") || name.contains(".spendsense-"))
         })
         .collect();
     found.sort();
     found
+}
+
+/// The temporary files and staging directories in `dir`
+/// (`.NAME.spendsense-tmp-XXXXXX`), which a run holds while it writes.
+fn temporaries(dir: &Path) -> Vec<PathBuf> {
+    stray_temp_files(dir)
+        .into_iter()
+        .filter(|path| path.to_string_lossy().contains(".spendsense-tmp-"))
+        .collect()
 }
 
 /// Runs `command` as `command | head -c 10` would: `stdin` is fed from a

@@ -1,0 +1,150 @@
+//! The names of an output's siblings: its temporary file or staging
+//! directory, the old set moved aside, and its lock.
+//!
+//! Every such name is `.STEM.spendsense-KIND` (`KIND` is `tmp-XXXXXX`,
+//! `old-XXXXXX` or `lock`), in the target's own directory. STEM is the
+//! target's file name when that leaves the whole name within `NAME_MAX`
+//! (255 bytes); a longer name is cut and ends in `~` and 8 hex digits of its
+//! SHA-256, so a legal 255-byte target still has legal siblings and two long
+//! names sharing a beginning still have different ones. A run that holds
+//! the target's lock can therefore tell its own target's leftovers by name
+//! alone.
+
+use std::ffi::OsStr;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+/// The longest file name Linux and macOS filesystems take.
+const NAME_MAX: usize = 255;
+
+/// Random characters in a temporary name.
+pub(super) const RANDOM: usize = 6;
+
+/// What follows the stem of a temporary file or staging directory, before its random part.
+pub(super) const TMP: &str = ".spendsense-tmp-";
+
+/// What follows the stem of an old directory moved aside, before its random part.
+pub(super) const OLD: &str = ".spendsense-old-";
+
+/// What follows the stem of a lock file.
+const LOCK: &str = ".spendsense-lock";
+
+/// The part of `name` in its siblings' names; see the module documentation.
+pub(super) fn stem(name: &OsStr) -> String {
+    let name = name.to_string_lossy();
+    // The leading `.`, the longest tag and its random part.
+    let room = NAME_MAX - 1 - TMP.len() - RANDOM;
+    if name.len() <= room {
+        return name.into_owned();
+    }
+    let digest = Sha256::digest(name.as_bytes());
+    let hash: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
+    let mut cut = room - 1 - hash.len();
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}~{hash}", &name[..cut])
+}
+
+/// The prefix of a temporary file or staging directory of the target with `stem`.
+pub(super) fn temp_prefix(stem: &str) -> String {
+    format!(".{stem}{TMP}")
+}
+
+/// The lock file of the target with `stem`, in `parent`.
+pub(super) fn lock(parent: &Path, stem: &str) -> PathBuf {
+    parent.join(format!(".{stem}{LOCK}"))
+}
+
+/// A sibling left in `parent` by an earlier run into the target with `stem`.
+#[derive(Debug)]
+pub(super) struct Leftover {
+    pub(super) path: PathBuf,
+    /// An old set moved aside (`old-`), not an unfinished new one (`tmp-`).
+    pub(super) old: bool,
+}
+
+/// The temporary siblings of the target with `stem` in `parent`, which only
+/// a killed run leaves; call it only while holding the target's lock, when no
+/// live run can own them.
+pub(super) fn leftovers(parent: &Path, stem: &str) -> io::Result<Vec<Leftover>> {
+    let head = format!(".{stem}");
+    let mut found = Vec::new();
+    for entry in fs::read_dir(parent)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let Some(tail) = name.to_str().and_then(|name| name.strip_prefix(&head)) else {
+            continue;
+        };
+        let kind = [(TMP, false), (OLD, true)]
+            .into_iter()
+            .find_map(|(tag, old)| tail.strip_prefix(tag).map(|random| (random, old)));
+        if let Some((random, old)) = kind
+            && random.len() == RANDOM
+            && random.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
+            found.push(Leftover {
+                path: entry.path(),
+                old,
+            });
+        }
+    }
+    found.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn siblings_of_any_legal_name_are_legal_and_distinct() {
+        for length in [1, 200, 232, 233, 250, 255] {
+            let name = "a".repeat(length);
+            let stem = stem(OsStr::new(&name));
+            for sibling in [
+                format!("{}XXXXXX", temp_prefix(&stem)),
+                format!(".{stem}{OLD}XXXXXX"),
+                format!(".{stem}{LOCK}"),
+            ] {
+                assert!(sibling.len() <= NAME_MAX, "{length}: {}", sibling.len());
+            }
+            if length <= 232 {
+                assert_eq!(stem, name);
+            }
+        }
+        let long = |last: char| format!("{}{last}", "é".repeat(126));
+        assert_ne!(stem(OsStr::new(&long('a'))), stem(OsStr::new(&long('b'))));
+    }
+
+    #[test]
+    fn leftovers_are_recognised_by_name_only() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in [
+            ".out.json.spendsense-tmp-Ab12Cd",
+            ".out.json.spendsense-old-xyzXYZ",
+            ".out.json.spendsense-lock",
+            ".out.json.spendsense-tmp-short",
+            ".out.jsonl.spendsense-tmp-Ab12Cd",
+            ".out.json.Ab12Cd.tmp",
+            "out.json",
+        ] {
+            fs::write(dir.path().join(name), b"").unwrap();
+        }
+        let found: Vec<_> = leftovers(dir.path(), "out.json")
+            .unwrap()
+            .into_iter()
+            .map(|l| (l.path.file_name().unwrap().to_owned(), l.old))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (".out.json.spendsense-old-xyzXYZ".into(), true),
+                (".out.json.spendsense-tmp-Ab12Cd".into(), false),
+            ]
+        );
+    }
+}
