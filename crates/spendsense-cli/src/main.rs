@@ -42,6 +42,17 @@ fn main() -> ExitCode {
     if matches!(cli.command, Command::Generate(_) | Command::Report(_)) {
         output::signals::install();
     }
+    // Their data would vanish into the `/dev/null` the runtime put there.
+    if matches!(
+        cli.command,
+        Command::Personas(_) | Command::Schema(_) | Command::Fingerprint(_)
+    ) && output::stdout_is_closed()
+    {
+        return report(
+            &anyhow::anyhow!("stdout is closed, so the output would be lost"),
+            2,
+        );
+    }
     let result = std::panic::catch_unwind(move || match cli.command {
         Command::Generate(args) => commands::generate::run(args),
         Command::Validate(args) => commands::validate::run(args),

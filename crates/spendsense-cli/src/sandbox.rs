@@ -268,14 +268,11 @@ mod tests {
         out.commit().unwrap();
         assert_eq!(fs::read_to_string(dir.join(INDEX_FILE)).unwrap(), "[]\n");
     }
-}
 
-#[cfg(test)]
-mod ours {
     #[test]
     fn only_the_index_and_configurations_are_ours() {
         for name in ["index.json", "user_MASKED_000.json", "a-b.c.json"] {
-            assert!(super::is_ours(name), "{name}");
+            assert!(is_ours(name), "{name}");
         }
         for name in [
             "notes.txt",
@@ -284,7 +281,7 @@ mod ours {
             ".json",
             "a b.json",
         ] {
-            assert!(!super::is_ours(name), "{name}");
+            assert!(!is_ours(name), "{name}");
         }
     }
 }

@@ -13,6 +13,7 @@
 mod args;
 mod configure;
 mod fuzz;
+mod hostile;
 mod output;
 mod terminal;
 mod transactions;
@@ -223,7 +224,7 @@ fn sample_values() -> Vec<serde_json::Value> {
 /// `held POINT FILE` on stderr and waits for stdin, so a test acts at exactly
 /// that moment instead of polling for it. The points and the
 /// `SPENDSENSE_TEST_HOLD` / `SPENDSENSE_TEST_FAIL` variables are documented
-/// in the binary's `src/output.rs`; they exist in debug builds only.
+/// in the binary's `src/output/mod.rs`; they exist in debug builds only.
 struct Held {
     child: Child,
     /// Open while the run may hold; its end releases every hold.

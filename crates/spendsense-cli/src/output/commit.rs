@@ -88,6 +88,8 @@ pub(crate) struct Staged {
     id: u64,
     pub(super) temp: PathBuf,
     pub(super) target: PathBuf,
+    /// What messages call the target: the path as the user gave it.
+    pub(super) shown: PathBuf,
     pub(super) kind: Kind,
     pub(super) durability: Durability,
     /// Held until the output is committed or dropped.
@@ -99,6 +101,7 @@ impl Staged {
     pub(super) fn new(
         temp: PathBuf,
         target: PathBuf,
+        shown: PathBuf,
         kind: Kind,
         durability: Durability,
         lock: Lock,
@@ -117,6 +120,7 @@ impl Staged {
             id,
             temp,
             target,
+            shown,
             kind,
             durability,
             _lock: lock,
@@ -167,7 +171,7 @@ pub(super) fn commit(staged: Vec<Staged>) -> Result<()> {
                 }
             }
             return Err(anyhow::Error::new(err)
-                .context(format!("cannot replace {}", output.target.display())));
+                .context(format!("cannot replace {}", output.shown.display())));
         }
     }
     {
@@ -189,8 +193,8 @@ pub(super) fn commit(staged: Vec<Staged>) -> Result<()> {
             synced_dir.map_err(|err| {
                 anyhow::anyhow!(
                     "cannot sync directory {} after replacing {}: {err}",
-                    parent.display(),
-                    output.target.display()
+                    self::parent(&output.shown).display(),
+                    output.shown.display()
                 )
             })?;
             synced.push(parent);

@@ -88,7 +88,14 @@ impl DirOutput {
             .and_then(|made| made.keep().map(|((), path)| path).map_err(|err| err.error))
             .map_err(|err| super::cannot_create(dir, &parent, "a directory", err))?;
         Ok(DirOutput {
-            staged: Staged::new(staging, target, Kind::Dir { ours }, durability, lock),
+            staged: Staged::new(
+                staging,
+                target,
+                dir.to_path_buf(),
+                Kind::Dir { ours },
+                durability,
+                lock,
+            ),
             shown: dir.to_path_buf(),
         })
     }

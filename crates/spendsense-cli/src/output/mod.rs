@@ -170,7 +170,14 @@ impl Output {
             .map_err(|err| cannot_create(target, &parent, "a file", err))?;
         let (file, path) = temp.into_parts();
         let temp_path = path.keep().map_err(|err| err.error)?;
-        let staged = Staged::new(temp_path, target.clone(), Kind::File, durability, lock);
+        let staged = Staged::new(
+            temp_path,
+            target.clone(),
+            target.clone(),
+            Kind::File,
+            durability,
+            lock,
+        );
         Ok(Output::File {
             temp: BufWriter::with_capacity(WRITE_BUFFER, file),
             staged,
@@ -191,7 +198,7 @@ pub fn commit_all(outputs: Vec<Output>) -> Result<()> {
     let mut staged = Vec::new();
     for output in outputs {
         match output {
-            Output::Stdout(mut out) => out.flush()?,
+            Output::Stdout(mut out) => out.flush().map_err(cannot_write_stdout)?,
             Output::Special { mut out, target } => {
                 out.flush().map_err(|err| cannot_write(&target, err))?
             }
@@ -283,7 +290,7 @@ fn cannot_create(target: &Path, parent: &Path, what: &str, err: io::Error) -> an
 impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
-            Output::Stdout(out) => out.write(buf),
+            Output::Stdout(out) => out.write(buf).map_err(cannot_write_stdout),
             Output::File { temp, staged } => {
                 let written = temp.write(buf).and_then(|n| {
                     hook::written(temp, &staged.target)?;
@@ -299,7 +306,7 @@ impl Write for Output {
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         match self {
-            Output::Stdout(out) => out.write_all(buf),
+            Output::Stdout(out) => out.write_all(buf).map_err(cannot_write_stdout),
             Output::File { temp, staged } => temp
                 .write_all(buf)
                 .and_then(|()| hook::written(temp, &staged.target))
@@ -438,6 +445,11 @@ fn cannot_write(target: &Path, err: io::Error) -> io::Error {
         err.kind(),
         format!("cannot write {}: {err}", target.display()),
     )
+}
+
+/// [`cannot_write`] for stdout.
+fn cannot_write_stdout(err: io::Error) -> io::Error {
+    cannot_write(Path::new("stdout"), err)
 }
 
 /// Temporary files are private (0600); the result should look like any file

@@ -330,14 +330,24 @@ fn sigkill_mid_write_leaves_the_old_file_byte_identical() {
         // removes it and says so.
         assert!(temp.exists(), "{point}");
         assert_ne!(temp, target);
-        let args = ["generate", "-n", "3", "--format", "jsonl", "-o", "big.jsonl"];
+        let args = [
+            "generate",
+            "-n",
+            "3",
+            "--format",
+            "jsonl",
+            "-o",
+            "big.jsonl",
+        ];
         let run = run_in(dir.path(), &args, Input::Nothing);
         assert_run(&args, &run, 0, "");
         let name = temp.file_name().unwrap().to_string_lossy().into_owned();
         assert!(
             run.stderr.starts_with("note: removed ./")
                 && run.stderr.contains(&name)
-                && run.stderr.contains("left by an earlier spendsense run that was killed"),
+                && run
+                    .stderr
+                    .contains("left by an earlier spendsense run that was killed"),
             "{point}: {}",
             run.stderr
         );
