@@ -24,21 +24,39 @@ use crate::output::{DirFile, DirOutput, Durability};
 /// Profiles between progress reports.
 const PROGRESS_EVERY: u64 = 64;
 
-/// The output directory of `--format plaid-sandbox`, staged beside it;
-/// refused before anything is generated when it is stdout, not a directory,
-/// or holds other files than `index.json` and configurations (`*.json`).
+/// The output directory of `--format plaid-sandbox`, staged inside it;
+/// refused before anything is generated when it is stdout or not a directory.
 pub fn output_dir(path: Option<&Path>, durability: Durability) -> Result<DirOutput> {
     crate::output::output_dir(
         path,
         "plaid-sandbox",
         &format!("one file per profile and {INDEX_FILE}"),
-        is_ours,
+        old_files,
         durability,
     )
 }
 
-/// Whether a file in an old output directory is one this format writes:
-/// the index or a configuration, `<user_id>.json` for a safe user id.
+/// The files of an earlier export in `dir`, which a new one replaces or
+/// removes: `index.json` and the files it lists. Nothing else is touched, so
+/// a user's own `notes.json` stays; a listed name that is not a
+/// configuration's (`../x`, a hidden file) is ignored.
+fn old_files(dir: &Path) -> Vec<String> {
+    #[derive(serde::Deserialize)]
+    struct Listed {
+        file: String,
+    }
+    let listed: Vec<Listed> = std::fs::read(dir.join(INDEX_FILE))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default();
+    std::iter::once(INDEX_FILE.to_string())
+        .chain(listed.into_iter().map(|entry| entry.file))
+        .filter(|name| is_ours(name) && dir.join(name).exists())
+        .collect()
+}
+
+/// Whether `name` could be a file this format writes: the index or a
+/// configuration, `<user_id>.json` for a safe user id.
 fn is_ours(name: &str) -> bool {
     name == INDEX_FILE
         || name

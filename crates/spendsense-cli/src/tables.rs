@@ -64,15 +64,20 @@ pub fn file_list() -> String {
     FILES.join(", ")
 }
 
-/// The output directory of `--format csv`, staged beside it; refused
-/// before anything is generated when it is stdout, not a directory, or holds
-/// other files than [`FILES`].
+/// The output directory of `--format csv`, staged inside it; refused
+/// before anything is generated when it is stdout or not a directory.
 pub fn output_dir(path: Option<&Path>, durability: Durability) -> Result<DirOutput> {
     crate::output::output_dir(
         path,
         "csv",
         &format!("{} files ({})", FILES.len(), file_list()),
-        |name| FILES.contains(&name),
+        |dir| {
+            FILES
+                .iter()
+                .filter(|file| dir.join(file).exists())
+                .map(|file| file.to_string())
+                .collect()
+        },
         durability,
     )
 }

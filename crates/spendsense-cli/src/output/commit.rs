@@ -1,20 +1,19 @@
 //! Staged outputs and committing them together.
 //!
-//! Every file output and every directory output is first built under a
-//! temporary sibling name ([`Staged`]). [`commit`] puts a run's staged
-//! outputs in place one after the other, each with one atomic rename; should
+//! Every file output is first written under a temporary sibling name, and
+//! every directory output into a staging directory inside it ([`Staged`]).
+//! [`commit`] puts a run's staged outputs in place one after the other; should
 //! one fail, those already in place are put back, so the run's outputs are
-//! replaced all together or not at all. A target that exists is swapped
-//! with its new version (`renameat2(RENAME_EXCHANGE)`), which keeps the old
+//! replaced all together or not at all. A file that exists is swapped with
+//! its new version (`renameat2(RENAME_EXCHANGE)`), which keeps the old
 //! version under the temporary name until every output is in place, and
-//! then removes it.
+//! then removes it; a directory's files are swapped one by one under a
+//! journal ([`super::journal`]) that can be taken back at any moment.
 //!
 //! Where the filesystem cannot exchange (Linux before 3.15, some network
 //! filesystems, other systems) a file is renamed over its target, which
-//! cannot be undone if a later output fails, and a directory is moved aside
-//! (`.STEM.spendsense-old-XXXXXX`) before the new one is moved in; a run
-//! killed between those two renames leaves no directory at the target, and
-//! the next run into the same place moves the old one back.
+//! cannot be undone if a later output fails; a directory's old files are
+//! moved into the staging directory first, which can.
 //!
 //! Every staged output is listed in a registry that [`interrupt`] reads: a
 //! signal at any moment before the commit completes puts back what was
@@ -34,10 +33,11 @@ use super::{Durability, hook, lock::Lock};
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Kind {
     File,
-    /// A directory of files whose names `ours` accepts; anything else in the
-    /// old directory is never removed.
+    /// A directory's set of files; `old` lists the files of the format in
+    /// a directory, the only ones besides the new set's names that are
+    /// replaced or removed: nothing else in the directory is touched.
     Dir {
-        ours: fn(&str) -> bool,
+        old: fn(&Path) -> Vec<String>,
     },
 }
 
@@ -48,10 +48,10 @@ enum How {
     Created,
     /// Swapped with the target, which is now at the temporary name.
     Exchanged,
-    /// The old directory was moved to this path first.
-    Aside(PathBuf),
     /// Renamed over the old file, which is gone.
     Replaced,
+    /// A directory's files, under the staging directory's journal.
+    Files,
 }
 
 #[derive(Debug, Clone)]
@@ -66,13 +66,20 @@ struct Slot {
     id: u64,
     temp: PathBuf,
     target: PathBuf,
-    kind: Kind,
     state: State,
     lock: PathBuf,
 }
 
 /// Every staged output of this process not yet finished with.
 static SLOTS: Mutex<Vec<Slot>> = Mutex::new(Vec::new());
+
+/// Held for each step of a directory commit, and by [`interrupt`] before
+/// it looks at anything, so a signal never lands inside a step.
+static STEP: Mutex<()> = Mutex::new(());
+
+pub(super) fn step() -> MutexGuard<'static, ()> {
+    STEP.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 fn slots() -> MutexGuard<'static, Vec<Slot>> {
     // A panic while the lock is held leaves the list intact; keep using it.
@@ -112,7 +119,6 @@ impl Staged {
             id,
             temp: temp.clone(),
             target: target.clone(),
-            kind,
             state: State::Writing,
             lock: lock.path().to_path_buf(),
         });
@@ -157,16 +163,22 @@ fn remove(path: &Path) {
 /// The caller has written, flushed and (with `--fsync`) synced each one.
 pub(super) fn commit(staged: Vec<Staged>) -> Result<()> {
     for (at, output) in staged.iter().enumerate() {
-        let swapped = hook::before_rename(&output.target).and_then(|()| {
-            let mut slots = slots();
-            let how = swap(&output.temp, &output.target, output.kind)?;
-            set_state(&mut slots, output.id, State::Swapped(how));
-            Ok(())
+        let swapped = hook::before_rename(&output.target).and_then(|()| match output.kind {
+            Kind::File => {
+                let mut slots = slots();
+                let how = swap(&output.temp, &output.target)?;
+                set_state(&mut slots, output.id, State::Swapped(how));
+                Ok(())
+            }
+            Kind::Dir { old } => {
+                set_state(&mut slots(), output.id, State::Swapped(How::Files));
+                super::journal::commit(&output.temp, &output.target, old)
+            }
         });
         if let Err(err) = swapped {
             let mut slots = slots();
             for slot in slots.iter_mut().rev() {
-                if staged[..at].iter().any(|done| done.id == slot.id) {
+                if staged[..=at].iter().any(|done| done.id == slot.id) {
                     undo(slot);
                 }
             }
@@ -186,14 +198,22 @@ pub(super) fn commit(staged: Vec<Staged>) -> Result<()> {
     }
     let mut synced = Vec::new();
     for output in &staged {
-        let parent = parent(&output.target);
+        // The directory whose entries changed: a file's, or a directory output itself.
+        let parent = match output.kind {
+            Kind::File => parent(&output.target),
+            Kind::Dir { .. } => output.target.clone(),
+        };
         if output.durability == Durability::Synced && !synced.contains(&parent) {
             // The renames are on disk only once their directory is.
             let synced_dir = hook::before_dir_sync(&output.target).and_then(|()| sync_dir(&parent));
             synced_dir.map_err(|err| {
                 anyhow::anyhow!(
                     "cannot sync directory {} after replacing {}: {err}",
-                    self::parent(&output.shown).display(),
+                    match output.kind {
+                        Kind::File => self::parent(&output.shown),
+                        Kind::Dir { .. } => output.shown.clone(),
+                    }
+                    .display(),
                     output.shown.display()
                 )
             })?;
@@ -233,57 +253,20 @@ pub(super) fn sync_dir(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Puts `temp` in place as `target`.
-fn swap(temp: &Path, target: &Path, kind: Kind) -> io::Result<How> {
-    let existing = match fs::symlink_metadata(target) {
-        Ok(metadata) => Some(metadata),
-        Err(err) if err.kind() == io::ErrorKind::NotFound => None,
-        Err(err) => return Err(err),
-    };
-    match (kind, &existing) {
-        (Kind::File, Some(metadata)) if metadata.is_dir() => {
-            return Err(io::Error::from_raw_os_error(21)); // EISDIR
-        }
-        (Kind::Dir { ours }, Some(metadata)) => {
-            if !metadata.is_dir() {
-                return Err(io::Error::from_raw_os_error(20)); // ENOTDIR
-            }
-            // Checked when the run started too; this closes most of the time since.
-            if let Some(name) = foreign_entry(target, ours)? {
-                return Err(io::Error::other(format!(
-                    "it now holds {name}, which spendsense does not write"
-                )));
-            }
-        }
-        _ => {}
-    }
-    if existing.is_none() {
-        rename_new(temp, target)?;
-        return Ok(How::Created);
-    }
-    match exchange(temp, target) {
-        Ok(()) => Ok(How::Exchanged),
-        Err(err) if cannot_exchange(&err) => match kind {
-            Kind::File => fs::rename(temp, target).map(|()| How::Replaced),
-            Kind::Dir { .. } => {
-                let aside = aside_name(temp);
-                fs::rename(target, &aside)?;
-                if let Err(err) = fs::rename(temp, target) {
-                    let _ = fs::rename(&aside, target);
-                    return Err(err);
-                }
-                Ok(How::Aside(aside))
-            }
+/// Puts the file `temp` in place as `target`.
+fn swap(temp: &Path, target: &Path) -> io::Result<How> {
+    match fs::symlink_metadata(target) {
+        Ok(metadata) if metadata.is_dir() => Err(io::Error::from_raw_os_error(21)), // EISDIR
+        Ok(_) => match exchange(temp, target) {
+            Ok(()) => Ok(How::Exchanged),
+            Err(err) if cannot_exchange(&err) => fs::rename(temp, target).map(|()| How::Replaced),
+            Err(err) => Err(err),
         },
+        Err(err) if err.kind() == io::ErrorKind::NotFound => {
+            rename_new(temp, target).map(|()| How::Created)
+        }
         Err(err) => Err(err),
     }
-}
-
-/// The name the old directory moves to when it cannot be exchanged: the
-/// staging directory's name with `old` for `tmp`.
-fn aside_name(temp: &Path) -> PathBuf {
-    let name = temp.file_name().unwrap_or_default().to_string_lossy();
-    temp.with_file_name(name.replacen(super::names::TMP, super::names::OLD, 1))
 }
 
 /// Takes back a swap, best effort: this runs on the way out of a failure.
@@ -298,7 +281,7 @@ fn undo(slot: &mut Slot) {
     let undone = match how {
         How::Created => fs::rename(target, temp),
         How::Exchanged => exchange(temp, target),
-        How::Aside(aside) => fs::rename(target, temp).and_then(|()| fs::rename(aside, target)),
+        How::Files => super::journal::roll_back(temp, target).map(|_| ()),
         // The old file is gone; the new one stays.
         How::Replaced => Err(io::Error::other("replaced")),
     };
@@ -307,70 +290,19 @@ fn undo(slot: &mut Slot) {
     }
 }
 
-/// Removes what a committed output left at its temporary names: the old
-/// file, or the old directory's files (never a file it did not write).
+/// Removes what a committed output left at its temporary name: the old
+/// file, or the staging directory, which now holds the old set's files.
 fn discard(slot: &mut Slot) {
-    let State::Committed(how) = &slot.state else {
-        return;
-    };
-    let old = match how {
-        How::Exchanged => slot.temp.clone(),
-        How::Aside(aside) => aside.clone(),
-        How::Created | How::Replaced => return,
-    };
-    match slot.kind {
-        Kind::File => {
-            let _ = fs::remove_file(&old);
-        }
-        Kind::Dir { ours } => remove_old_dir(&old, ours),
+    if let State::Committed(How::Exchanged | How::Files) = slot.state {
+        remove(&slot.temp);
     }
-}
-
-/// Removes the files `ours` accepts from the old directory `dir`, then `dir`
-/// itself when nothing else is left.
-fn remove_old_dir(dir: &Path, ours: fn(&str) -> bool) {
-    if let Ok(entries) = fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            let name = entry.file_name();
-            let plain = entry.file_type().is_ok_and(|t| !t.is_dir());
-            if plain && name.to_str().is_some_and(ours) {
-                let _ = fs::remove_file(entry.path());
-            }
-        }
-    }
-    if fs::remove_dir(dir).is_err() && dir.exists() {
-        let _ = std::io::Write::write_all(
-            &mut io::stderr(),
-            format!(
-                "note: kept the old directory {}: it holds files spendsense did not write\n",
-                spendsense_schema::text::escape(&dir.display().to_string())
-            )
-            .as_bytes(),
-        );
-    }
-}
-
-/// The first entry of directory `dir` that a run may not remove: one whose
-/// name `ours` refuses, or a directory, device or pipe.
-pub(super) fn foreign_entry(dir: &Path, ours: fn(&str) -> bool) -> io::Result<Option<String>> {
-    let mut names = Vec::new();
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        let kind = entry.file_type()?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let plain = kind.is_file() || kind.is_symlink();
-        if !plain || !ours(&name) {
-            names.push(name);
-        }
-    }
-    names.sort();
-    Ok(names.into_iter().next())
 }
 
 /// Ends the run on a signal: puts back every output already swapped, removes
 /// every temporary file, staging directory and lock, says so and exits with
 /// status 130, as a shell does for an interrupted command.
 pub(super) fn interrupt() -> ! {
+    let _step = step();
     let mut slots = slots();
     let mut removed = 0;
     let mut complete = false;
@@ -402,7 +334,7 @@ pub(super) fn interrupt() -> ! {
 }
 
 /// `rename(2)` that never replaces: a target created meanwhile is an error.
-fn rename_new(from: &Path, to: &Path) -> io::Result<()> {
+pub(super) fn rename_new(from: &Path, to: &Path) -> io::Result<()> {
     #[cfg(target_os = "linux")]
     {
         use rustix::fs::{CWD, RenameFlags, renameat_with};
@@ -415,7 +347,7 @@ fn rename_new(from: &Path, to: &Path) -> io::Result<()> {
 }
 
 /// Swaps two paths atomically (`renameat2(RENAME_EXCHANGE)`).
-fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+pub(super) fn exchange(a: &Path, b: &Path) -> io::Result<()> {
     #[cfg(target_os = "linux")]
     {
         use rustix::fs::{CWD, RenameFlags, renameat_with};
@@ -429,7 +361,7 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
 }
 
 /// Whether `err` says the kernel or filesystem has no such rename, not that it failed.
-fn cannot_exchange(err: &io::Error) -> bool {
+pub(super) fn cannot_exchange(err: &io::Error) -> bool {
     const EINVAL: i32 = 22;
     const ENOSYS: i32 = 38;
     const EOPNOTSUPP: i32 = 95;

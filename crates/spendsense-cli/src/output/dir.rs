@@ -1,13 +1,13 @@
 //! Directory outputs: every file of the set is written into a new staging
-//! directory beside the target (`.STEM.spendsense-tmp-XXXXXX`), which
-//! replaces the target as a whole on [`DirOutput::commit`].
+//! directory inside the output directory (`DIR/.spendsense-tmp-XXXXXX`),
+//! and the set replaces the old one on [`DirOutput::commit`], all of it or
+//! none (see [`super::journal`]).
 //!
-//! A target directory may hold only what the format writes (files whose
-//! names its `ours` accepts, or links under those names); anything else is
-//! refused before any work, so replacing the directory can never delete a
-//! file the user put there. Files are created new inside the staging
-//! directory, so a link planted in the old directory under an output's name
-//! is replaced, never written through.
+//! Only the format's own files are replaced or removed; anything else in the
+//! directory (other datasets, notes, subdirectories) stays as it is, and so
+//! do the directory's permissions. Files are created new inside the staging
+//! directory and moved in by name, so a link planted in the directory under
+//! an output's name is replaced, never written through.
 
 use std::fs;
 use std::io::{self, BufWriter, Write};
@@ -42,57 +42,45 @@ impl DirOutput {
     pub fn open(
         dir: &Path,
         format: &str,
-        ours: fn(&str) -> bool,
+        old: fn(&Path) -> Vec<String>,
         durability: Durability,
     ) -> Result<DirOutput> {
         // `out/`, `./out` and `out/.` all name `out`; an existing directory is
-        // resolved (`.`, `..`, links) to the one to replace.
+        // resolved (`.`, `..`, links) to the one written.
         let normal: PathBuf = dir.components().collect();
-        let target = match fs::canonicalize(&normal) {
-            Ok(target) => target,
-            Err(_) => normal,
-        };
-        if target.file_name().is_none() {
-            bail!(
-                "cannot write {}: it cannot be replaced; give a directory with a name, such as {}",
+        fs::create_dir_all(&normal)
+            .with_context(|| format!("cannot create directory {}", dir.display()))?;
+        let target = fs::canonicalize(&normal)
+            .with_context(|| format!("cannot create directory {}", dir.display()))?;
+        super::check_writable(&target).map_err(|err| {
+            anyhow::anyhow!(
+                "cannot write {}: directory {} is not writable: {err}",
                 dir.display(),
-                dir.join("out").display()
-            );
-        }
-        let parent = commit::parent(&target);
-        fs::create_dir_all(&parent)
-            .with_context(|| format!("cannot create directory {}", parent.display()))?;
-        if target.is_dir() {
-            super::check_writable(&target).map_err(|err| {
-                anyhow::anyhow!(
-                    "cannot write {}: directory {} is not writable: {err}",
-                    dir.display(),
-                    dir.display()
-                )
-            })?;
-            let foreign = commit::foreign_entry(&target, ours)
-                .with_context(|| format!("cannot read directory {}", dir.display()))?;
-            if let Some(name) = foreign {
+                dir.display()
+            )
+        })?;
+        for name in old(&target) {
+            if target.join(&name).is_dir() {
                 bail!(
-                    "cannot replace directory {}: it holds {name}, which --format {format} does not write; move it away or give another directory",
-                    dir.display()
+                    "cannot write {}: it is a directory, where --format {format} writes a file",
+                    dir.join(&name).display()
                 );
             }
         }
-        let (lock, stem) = super::lock_and_sweep(&target, dir, &parent, "a directory")?;
+        let lock = super::lock_and_sweep(&target, "", dir, "a directory", Some(&target))?;
         let staging = tempfile::Builder::new()
-            .prefix(&super::names::temp_prefix(&stem))
+            .prefix(&super::names::temp_prefix(""))
             .suffix("")
             .rand_bytes(super::names::RANDOM)
-            .make_in(&parent, |path| fs::create_dir(path))
+            .make_in(&target, |path| fs::create_dir(path))
             .and_then(|made| made.keep().map(|((), path)| path).map_err(|err| err.error))
-            .map_err(|err| super::cannot_create(dir, &parent, "a directory", err))?;
+            .map_err(|err| super::cannot_create(dir, dir, "a directory", err))?;
         Ok(DirOutput {
             staged: Staged::new(
                 staging,
                 target,
                 dir.to_path_buf(),
-                Kind::Dir { ours },
+                Kind::Dir { old },
                 durability,
                 lock,
             ),
@@ -130,11 +118,6 @@ impl DirOutput {
             commit::sync_dir(staging)
                 .map_err(|err| cannot_write(&self.shown, err))
                 .context("cannot sync the new directory")?;
-        }
-        #[cfg(unix)]
-        if let Ok(old) = fs::metadata(&self.staged.target) {
-            // The new directory looks like the one it replaces.
-            let _ = fs::set_permissions(staging, old.permissions());
         }
         commit::commit(vec![self.staged])
     }

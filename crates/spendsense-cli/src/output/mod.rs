@@ -2,11 +2,12 @@
 //! atomically, one run at a time.
 //!
 //! A file output is written to a temporary sibling, a directory output
-//! (`--format csv`, `--format plaid-sandbox`) to a sibling staging
-//! directory, and each is put in place by one rename only after every byte
-//! is written, so a failure or a kill at any moment leaves the old version
+//! (`--format csv`, `--format plaid-sandbox`) to a staging directory inside
+//! it, and each is put in place by atomic renames only after every byte is
+//! written, so a failure or a kill at any moment leaves the old version
 //! whole: a directory ends as the complete old set of files or the complete
-//! new one, never a mixture. The outputs of one run are committed together
+//! new one, never a mixture ([`journal`] takes back a commit a SIGKILL
+//! interrupted). The outputs of one run are committed together
 //! ([`commit_all`], see [`commit`]): none is replaced before all are
 //! written, and one that cannot be put in place takes back the others.
 //! With [`Durability::Synced`] every file is flushed to disk before the
@@ -53,6 +54,7 @@
 mod commit;
 mod dir;
 mod hook;
+mod journal;
 mod lock;
 mod names;
 pub mod signals;
@@ -161,7 +163,8 @@ impl Output {
                 parent.display()
             );
         }
-        let (lock, stem) = lock_and_sweep(target, target, &parent, "a file")?;
+        let stem = names::stem(target.file_name().unwrap_or_default());
+        let lock = lock_and_sweep(&parent, &stem, target, "a file", None)?;
         let temp = tempfile::Builder::new()
             .prefix(&names::temp_prefix(&stem))
             .suffix("")
@@ -216,49 +219,53 @@ pub fn commit_all(outputs: Vec<Output>) -> Result<()> {
     commit::commit(staged)
 }
 
-/// Takes the lock of `target` (in `parent`) and removes what killed runs
-/// into it left; returns the lock and the stem of the target's siblings'
-/// names. Messages call the target `shown`; `what` is what the run will
-/// create beside it (`a file`, `a directory`).
+/// Takes the lock of a target in `place` (its directory, or for a
+/// directory output the directory itself) and removes what killed runs into
+/// it left: `stem` names the siblings (see [`names`]), `shown` the target in
+/// messages, `what` what the run will create there (`a file`, `a
+/// directory`). For a directory output, `set` is the directory, into which
+/// an unfinished commit a killed run left is taken back first.
 fn lock_and_sweep(
-    target: &Path,
+    place: &Path,
+    stem: &str,
     shown: &Path,
-    parent: &Path,
     what: &str,
-) -> Result<(lock::Lock, String)> {
-    let stem = names::stem(target.file_name().unwrap_or_default());
-    if let Err(err) = fs::metadata(parent).and_then(|_| check_writable(parent)) {
-        return Err(cannot_create(shown, parent, what, err));
+    set: Option<&Path>,
+) -> Result<lock::Lock> {
+    if let Err(err) = fs::metadata(place).and_then(|_| check_writable(place)) {
+        return Err(cannot_create(shown, place, what, err));
     }
-    let lock = lock::Lock::take(names::lock(parent, &stem), shown)?;
-    let leftovers = names::leftovers(parent, &stem)
-        .with_context(|| format!("cannot read directory {}", parent.display()))?;
-    let missing = fs::symlink_metadata(target).is_err();
-    let mut restored = false;
+    let lock = lock::Lock::take(names::lock(place, stem), shown)?;
+    let leftovers = names::leftovers(place, stem)
+        .with_context(|| format!("cannot read directory {}", place.display()))?;
     for leftover in leftovers {
-        let shown =
-            spendsense_schema::text::escape(&leftover.path.display().to_string()).into_owned();
-        // A run killed between moving the old directory aside and moving the
-        // new one in left no target: put the old one back.
-        if leftover.old && missing && !restored && fs::rename(&leftover.path, target).is_ok() {
-            restored = true;
+        let escaped =
+            |path: &Path| spendsense_schema::text::escape(&path.display().to_string()).into_owned();
+        if let Some(set) = set
+            && journal::roll_back(&leftover, set).with_context(|| {
+                format!(
+                    "cannot take back the unfinished commit in {}",
+                    escaped(&leftover)
+                )
+            })?
+        {
             note(&format!(
-                "put back {} from {shown}, where a killed spendsense run had moved it",
-                spendsense_schema::text::escape(&target.display().to_string())
+                "took back the unfinished commit of {} that a killed spendsense run left; its files are the earlier set again",
+                escaped(shown)
             ));
-            continue;
         }
-        let removed = match fs::symlink_metadata(&leftover.path) {
-            Ok(metadata) if metadata.is_dir() => fs::remove_dir_all(&leftover.path),
-            _ => fs::remove_file(&leftover.path),
+        let removed = match fs::symlink_metadata(&leftover) {
+            Ok(metadata) if metadata.is_dir() => fs::remove_dir_all(&leftover),
+            _ => fs::remove_file(&leftover),
         };
         if removed.is_ok() {
             note(&format!(
-                "removed {shown}, left by an earlier spendsense run that was killed"
+                "removed {}, left by an earlier spendsense run that was killed",
+                escaped(&leftover)
             ));
         }
     }
-    Ok((lock, stem))
+    Ok(lock)
 }
 
 /// A line on stderr that is not an error: the run goes on.
@@ -469,14 +476,14 @@ fn set_permissions(file: &fs::File, target: &Path) -> io::Result<()> {
 }
 
 /// The output directory of a format that writes several files (`files`
-/// names them, `ours` recognises them), staged beside it; refused before
-/// anything is generated when it is stdout, an existing non-directory, or a
-/// directory holding files the format does not write.
+/// names them; `old` lists those of an earlier run in a directory), staged
+/// inside it; refused before anything is generated when it is stdout or an
+/// existing non-directory.
 pub fn output_dir(
     path: Option<&Path>,
     format: &str,
     files: &str,
-    ours: fn(&str) -> bool,
+    old: fn(&Path) -> Vec<String>,
     durability: Durability,
 ) -> Result<DirOutput> {
     let Some(dir) = path.filter(|p| p.as_os_str() != "-") else {
@@ -488,7 +495,7 @@ pub fn output_dir(
             dir.display()
         );
     }
-    DirOutput::open(dir, format, ours, durability)
+    DirOutput::open(dir, format, old, durability)
 }
 
 #[cfg(test)]

@@ -1,8 +1,10 @@
 //! The names of an output's siblings: its temporary file or staging
-//! directory, the old set moved aside, and its lock.
+//! directory, and its lock.
 //!
-//! Every such name is `.STEM.spendsense-KIND` (`KIND` is `tmp-XXXXXX`,
-//! `old-XXXXXX` or `lock`), in the target's own directory. STEM is the
+//! A file output's are `.STEM.spendsense-tmp-XXXXXX` and
+//! `.STEM.spendsense-lock`, in the target's own directory; a directory
+//! output's are `.spendsense-tmp-XXXXXX` and `.spendsense-lock` inside it
+//! (an empty STEM). STEM is the
 //! target's file name when that leaves the whole name within `NAME_MAX`
 //! (255 bytes); a longer name is cut and ends in `~` and 8 hex digits of its
 //! SHA-256, so a legal 255-byte target still has legal siblings and two long
@@ -26,9 +28,6 @@ pub(super) const RANDOM: usize = 6;
 /// What follows the stem of a temporary file or staging directory, before its random part.
 pub(super) const TMP: &str = ".spendsense-tmp-";
 
-/// What follows the stem of an old directory moved aside, before its random part.
-pub(super) const OLD: &str = ".spendsense-old-";
-
 /// What follows the stem of a lock file.
 const LOCK: &str = ".spendsense-lock";
 
@@ -49,50 +48,42 @@ pub(super) fn stem(name: &OsStr) -> String {
     format!("{}~{hash}", &name[..cut])
 }
 
+/// The name of the sibling `tag` of the target with `stem`.
+fn sibling(stem: &str, tag: &str) -> String {
+    if stem.is_empty() {
+        tag.to_string()
+    } else {
+        format!(".{stem}{tag}")
+    }
+}
+
 /// The prefix of a temporary file or staging directory of the target with `stem`.
 pub(super) fn temp_prefix(stem: &str) -> String {
-    format!(".{stem}{TMP}")
+    sibling(stem, TMP)
 }
 
-/// The lock file of the target with `stem`, in `parent`.
-pub(super) fn lock(parent: &Path, stem: &str) -> PathBuf {
-    parent.join(format!(".{stem}{LOCK}"))
+/// The lock file of the target with `stem`, in `place`.
+pub(super) fn lock(place: &Path, stem: &str) -> PathBuf {
+    place.join(sibling(stem, LOCK))
 }
 
-/// A sibling left in `parent` by an earlier run into the target with `stem`.
-#[derive(Debug)]
-pub(super) struct Leftover {
-    pub(super) path: PathBuf,
-    /// An old set moved aside (`old-`), not an unfinished new one (`tmp-`).
-    pub(super) old: bool,
-}
-
-/// The temporary siblings of the target with `stem` in `parent`, which only
+/// The temporary siblings of the target with `stem` in `place`, which only
 /// a killed run leaves; call it only while holding the target's lock, when no
 /// live run can own them.
-pub(super) fn leftovers(parent: &Path, stem: &str) -> io::Result<Vec<Leftover>> {
-    let head = format!(".{stem}");
+pub(super) fn leftovers(place: &Path, stem: &str) -> io::Result<Vec<PathBuf>> {
+    let prefix = temp_prefix(stem);
     let mut found = Vec::new();
-    for entry in fs::read_dir(parent)? {
+    for entry in fs::read_dir(place)? {
         let entry = entry?;
         let name = entry.file_name();
-        let Some(tail) = name.to_str().and_then(|name| name.strip_prefix(&head)) else {
+        let Some(random) = name.to_str().and_then(|name| name.strip_prefix(&prefix)) else {
             continue;
         };
-        let kind = [(TMP, false), (OLD, true)]
-            .into_iter()
-            .find_map(|(tag, old)| tail.strip_prefix(tag).map(|random| (random, old)));
-        if let Some((random, old)) = kind
-            && random.len() == RANDOM
-            && random.bytes().all(|b| b.is_ascii_alphanumeric())
-        {
-            found.push(Leftover {
-                path: entry.path(),
-                old,
-            });
+        if random.len() == RANDOM && random.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            found.push(entry.path());
         }
     }
-    found.sort_by(|a, b| a.path.cmp(&b.path));
+    found.sort();
     Ok(found)
 }
 
@@ -107,7 +98,6 @@ mod tests {
             let stem = stem(OsStr::new(&name));
             for sibling in [
                 format!("{}XXXXXX", temp_prefix(&stem)),
-                format!(".{stem}{OLD}XXXXXX"),
                 format!(".{stem}{LOCK}"),
             ] {
                 assert!(sibling.len() <= NAME_MAX, "{length}: {}", sibling.len());
@@ -125,7 +115,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         for name in [
             ".out.json.spendsense-tmp-Ab12Cd",
-            ".out.json.spendsense-old-xyzXYZ",
+            ".out.json.spendsense-tmp-xyzXYZ",
             ".out.json.spendsense-lock",
             ".out.json.spendsense-tmp-short",
             ".out.jsonl.spendsense-tmp-Ab12Cd",
@@ -137,14 +127,17 @@ mod tests {
         let found: Vec<_> = leftovers(dir.path(), "out.json")
             .unwrap()
             .into_iter()
-            .map(|l| (l.path.file_name().unwrap().to_owned(), l.old))
+            .map(|path| path.file_name().unwrap().to_owned())
             .collect();
         assert_eq!(
             found,
             [
-                (".out.json.spendsense-old-xyzXYZ".into(), true),
-                (".out.json.spendsense-tmp-Ab12Cd".into(), false),
+                ".out.json.spendsense-tmp-Ab12Cd",
+                ".out.json.spendsense-tmp-xyzXYZ"
             ]
         );
+        fs::write(dir.path().join(".spendsense-tmp-QQQ111"), b"").unwrap();
+        let inside: Vec<_> = leftovers(dir.path(), "").unwrap();
+        assert_eq!(inside, [dir.path().join(".spendsense-tmp-QQQ111")]);
     }
 }

@@ -12,14 +12,19 @@ use crate::{Input, Run, assert_no_panic, assert_run, bin, finished, run_in, samp
 /// `--fsync` it is not reached.
 #[test]
 fn fsync_syncs_the_directory_after_the_rename() {
-    let cases: [(&[&str], &str); 2] = [
-        (&["generate", "-n", "3", "-q", "-o", "out.json"], "out.json"),
+    let cases: [(&[&str], &str, &str); 2] = [
+        (
+            &["generate", "-n", "3", "-q", "-o", "out.json"],
+            ".",
+            "out.json",
+        ),
         (
             &["generate", "-n", "3", "-q", "--format", "csv", "-o", "out"],
             "out",
+            "out",
         ),
     ];
-    for (args, name) in cases {
+    for (args, synced_dir, name) in cases {
         let root = tempfile::tempdir().unwrap();
         let fail = [("SPENDSENSE_TEST_FAIL", "dirsync")];
         let run = run_with(root.path(), args, &fail);
@@ -31,7 +36,9 @@ fn fsync_syncs_the_directory_after_the_rename() {
             &synced,
             &run,
             1,
-            &format!("error: cannot sync directory . after replacing {name}: injected failure"),
+            &format!(
+                "error: cannot sync directory {synced_dir} after replacing {name}: injected failure"
+            ),
         );
         let run = run_in(root.path(), &synced, Input::Nothing);
         assert_run(&synced, &run, 0, "");

@@ -6,11 +6,12 @@ use std::fs;
 use super::{DIRECTORY_FORMATS, NEW, assert_clean, generate_dir, old_set, run_with, snapshot};
 use crate::{Input, assert_run, run_in, start_held, temporaries};
 
-/// A failure midway (a write, as a full disk fails it) or at the swap
-/// leaves the complete old set: every file byte-identical, none added.
+/// A failure midway (a write, as a full disk fails it), before the commit
+/// or in the middle of it (some files already swapped) leaves the complete
+/// old set: every file byte-identical, none added.
 #[test]
 fn a_failed_directory_run_keeps_the_complete_old_set() {
-    for (format, midway) in DIRECTORY_FORMATS {
+    for (format, midway, committing) in DIRECTORY_FORMATS {
         for (fail, expected) in [
             (
                 format!("written:{midway}"),
@@ -18,6 +19,10 @@ fn a_failed_directory_run_keeps_the_complete_old_set() {
             ),
             (
                 "rename:out".to_string(),
+                "error: cannot replace out: injected failure".to_string(),
+            ),
+            (
+                format!("rename:{committing}"),
                 "error: cannot replace out: injected failure".to_string(),
             ),
         ] {
@@ -37,7 +42,7 @@ fn a_failed_directory_run_keeps_the_complete_old_set() {
 /// none of the old run's extra files, and the directory keeps its mode.
 #[test]
 fn a_directory_run_leaves_exactly_the_new_set() {
-    for (format, _) in DIRECTORY_FORMATS {
+    for (format, _, _) in DIRECTORY_FORMATS {
         let root = tempfile::tempdir().unwrap();
         let out = root.path().join("out");
         let old = old_set(root.path(), format);
@@ -75,7 +80,7 @@ fn a_directory_run_leaves_exactly_the_new_set() {
 #[cfg(unix)]
 #[test]
 fn a_file_size_limit_in_a_directory_run_keeps_the_old_set() {
-    for (format, _) in DIRECTORY_FORMATS {
+    for (format, _, _) in DIRECTORY_FORMATS {
         let root = tempfile::tempdir().unwrap();
         let old = old_set(root.path(), format);
         let args = generate_dir(format, &["-n", "400"]);
@@ -158,40 +163,67 @@ fn a_second_run_into_the_same_output_is_refused() {
     }
 }
 
-/// A directory holding anything the format does not write (a note, a
-/// subdirectory, a hidden file) is refused before any work, untouched:
-/// replacing it would delete them.
+/// Anything else in the output directory (another dataset, a note, a
+/// subdirectory, a hidden file) stays as it is: only the format's own files
+/// are replaced or removed.
 #[test]
-fn a_directory_holding_other_files_is_refused_untouched() {
-    for (format, _) in DIRECTORY_FORMATS {
-        for (name, is_dir) in [("notes.txt", false), ("sub", true), (".hidden", false)] {
-            let root = tempfile::tempdir().unwrap();
-            old_set(root.path(), format);
-            let planted = root.path().join("out").join(name);
-            if is_dir {
-                fs::create_dir(&planted).unwrap();
-            } else {
-                fs::write(&planted, b"the user's own file\n").unwrap();
-            }
-            let before = snapshot(&root.path().join("out"));
-            let args = generate_dir(format, &NEW);
-            let run = run_in(root.path(), &args, Input::Nothing);
-            assert_run(
-                &args,
-                &run,
-                2,
-                &format!(
-                    "error: cannot replace directory out: it holds {name}, which --format {format} does not write; move it away or give another directory"
-                ),
-            );
-            assert_eq!(
-                snapshot(&root.path().join("out")),
-                before,
-                "{format} {name}"
-            );
-            assert_clean(root.path(), name);
+fn other_files_in_an_output_directory_stay() {
+    for (format, _, _) in DIRECTORY_FORMATS {
+        let root = tempfile::tempdir().unwrap();
+        let old = old_set(root.path(), format);
+        let out = root.path().join("out");
+        fs::write(out.join("notes.txt"), b"the user's own file\n").unwrap();
+        fs::write(out.join(".hidden"), b"hidden\n").unwrap();
+        fs::write(out.join("notes.json"), b"{}\n").unwrap();
+        fs::create_dir(out.join("sub")).unwrap();
+        fs::write(out.join("sub/kept.json"), b"{}\n").unwrap();
+        let args = generate_dir(format, &NEW);
+        let run = run_in(root.path(), &args, Input::Nothing);
+        assert_run(&args, &run, 0, "");
+        let after = snapshot(&out);
+        assert_eq!(after["notes.txt"], b"the user's own file\n");
+        assert_eq!(after[".hidden"], b"hidden\n");
+        assert_eq!(after["notes.json"], b"{}\n");
+        assert_eq!(after["sub"], b"<dir>");
+        assert_eq!(fs::read(out.join("sub/kept.json")).unwrap(), b"{}\n");
+        let ours = |set: &std::collections::BTreeMap<String, Vec<u8>>| {
+            set.keys()
+                .filter(|name| {
+                    !["notes.txt", ".hidden", "sub", "notes.json"].contains(&name.as_str())
+                })
+                .count()
+        };
+        if format == "plaid-sandbox" {
+            assert_eq!(ours(&after), 5, "{format}: old extra profiles removed");
+        } else {
+            assert_eq!(ours(&after), old.len(), "{format}");
         }
+        assert_clean(root.path(), format);
     }
+}
+
+/// The old `index.json` says which old configurations a new export removes;
+/// a hostile one naming files outside the directory, or hidden ones, removes
+/// nothing of them.
+#[test]
+fn a_hostile_old_index_removes_nothing_outside_the_set() {
+    let root = tempfile::tempdir().unwrap();
+    old_set(root.path(), "plaid-sandbox");
+    let out = root.path().join("out");
+    fs::write(root.path().join("victim.json"), b"outside\n").unwrap();
+    fs::write(out.join(".hidden.json"), b"hidden\n").unwrap();
+    let index =
+        r#"[{"file": "../victim.json"}, {"file": ".hidden.json"}, {"file": "/etc/hostname"}]"#;
+    fs::write(out.join("index.json"), index).unwrap();
+    let args = generate_dir("plaid-sandbox", &NEW);
+    let run = run_in(root.path(), &args, Input::Nothing);
+    assert_run(&args, &run, 0, "");
+    assert_eq!(
+        fs::read(root.path().join("victim.json")).unwrap(),
+        b"outside\n"
+    );
+    assert_eq!(fs::read(out.join(".hidden.json")).unwrap(), b"hidden\n");
+    assert_clean(root.path(), "hostile index");
 }
 
 /// SIGKILL cannot be caught: a run killed while it writes the set, or just
@@ -202,7 +234,7 @@ fn a_directory_holding_other_files_is_refused_untouched() {
 #[test]
 fn sigkill_mid_directory_run_keeps_the_old_set_and_the_next_run_cleans_up() {
     use std::os::unix::process::ExitStatusExt;
-    for (format, midway) in DIRECTORY_FORMATS {
+    for (format, midway, _) in DIRECTORY_FORMATS {
         for hold in [format!("written:{midway}"), "rename:out".to_string()] {
             let root = tempfile::tempdir().unwrap();
             let old = old_set(root.path(), format);
@@ -214,7 +246,7 @@ fn sigkill_mid_directory_run_keeps_the_old_set_and_the_next_run_cleans_up() {
             assert_eq!(status.signal(), Some(9));
             let context = format!("{format}, killed at {hold}");
             assert_eq!(snapshot(&root.path().join("out")), old, "{context}");
-            let left = temporaries(root.path());
+            let left = temporaries(&root.path().join("out"));
             assert_eq!(left.len(), 1, "{context}: {left:?}");
             let run = run_in(root.path(), &args, Input::Nothing);
             assert_run(&args, &run, 0, "");
@@ -234,29 +266,40 @@ fn sigkill_mid_directory_run_keeps_the_old_set_and_the_next_run_cleans_up() {
     }
 }
 
-/// Where the filesystem cannot exchange two directories, the old one is
-/// moved aside first; a run killed between the two renames leaves it at
-/// `.out.spendsense-old-XXXXXX` and no `out`. The next run puts it back
-/// before it does anything else.
+/// A run killed in the middle of its commit (some files of the new set in
+/// place, the rest not) leaves a journal; the next run into the same place
+/// takes the commit back before anything else, so even a next run that then
+/// fails leaves the complete old set.
+#[cfg(unix)]
 #[test]
-fn an_old_directory_moved_aside_by_a_killed_run_is_put_back() {
-    let root = tempfile::tempdir().unwrap();
-    let old = old_set(root.path(), "csv");
-    let aside = root.path().join(".out.spendsense-old-AbC123");
-    fs::rename(root.path().join("out"), &aside).unwrap();
-    let args = generate_dir("csv", &NEW);
-    let run = run_in(root.path(), &args, Input::Nothing);
-    assert_run(&args, &run, 0, "");
-    assert!(
-        run.stderr
-            .contains("note: put back out from ./.out.spendsense-old-AbC123, where a killed spendsense run had moved it"),
-        "{}",
-        run.stderr
-    );
-    assert_clean(root.path(), "put back");
-    let new = snapshot(&root.path().join("out"));
-    assert_eq!(new.len(), old.len());
-    assert_ne!(new, old);
+fn sigkill_mid_commit_is_taken_back_by_the_next_run() {
+    use std::os::unix::process::ExitStatusExt;
+    for (format, midway, committing) in DIRECTORY_FORMATS {
+        let root = tempfile::tempdir().unwrap();
+        let old = old_set(root.path(), format);
+        let args = generate_dir(format, &NEW);
+        let mut held = start_held(root.path(), &args, &format!("rename:{committing}"));
+        assert_ne!(
+            snapshot(&root.path().join("out")),
+            old,
+            "{format}: nothing swapped yet"
+        );
+        held.child.kill().unwrap();
+        let (status, _) = held.finish();
+        assert_eq!(status.signal(), Some(9));
+        let fail = format!("written:{midway}");
+        let run = run_with(root.path(), &args, &[("SPENDSENSE_TEST_FAIL", &fail)]);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        assert!(
+            run.stderr.starts_with(
+                "note: took back the unfinished commit of out that a killed spendsense run left; its files are the earlier set again\nnote: removed "
+            ),
+            "{format}: {}",
+            run.stderr
+        );
+        assert_eq!(snapshot(&root.path().join("out")), old, "{format}");
+        assert_clean(root.path(), format);
+    }
 }
 
 /// A link planted in the output directory under a name the tool writes

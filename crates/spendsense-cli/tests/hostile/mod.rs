@@ -19,11 +19,20 @@ use std::process::{Command, Stdio};
 use crate::{Input, Run, assert_run, bin, feed, finished, run_in, stray_temp_files};
 
 /// Every entry of `dir` (not recursing) by name: a file's bytes, a link's
-/// destination, or `<dir>`.
+/// destination, or `<dir>`; a run's own hidden entries
+/// (`.spendsense-tmp-XXXXXX`, `.spendsense-lock`) are left out, and
+/// [`assert_clean`] looks for them.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut entries = BTreeMap::new();
     for entry in fs::read_dir(dir).unwrap() {
         let entry = entry.unwrap();
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(".spendsense-")
+        {
+            continue;
+        }
         let kind = entry.file_type().unwrap();
         let content = if kind.is_symlink() {
             format!("-> {}", fs::read_link(entry.path()).unwrap().display()).into_bytes()
@@ -47,13 +56,18 @@ fn run_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     finished(feed(command, Vec::new()))
 }
 
-/// Asserts that `dir` holds no sibling an output leaves while it runs.
+/// Asserts that `dir`, and the directory output `dir/out` if there is one,
+/// hold nothing an output leaves while it runs.
 fn assert_clean(dir: &Path, context: &str) {
-    assert_eq!(
-        stray_temp_files(dir),
-        Vec::<std::path::PathBuf>::new(),
-        "{context}: leftovers"
-    );
+    for dir in [dir.to_path_buf(), dir.join("out")] {
+        if dir.is_dir() {
+            assert_eq!(
+                stray_temp_files(&dir),
+                Vec::<std::path::PathBuf>::new(),
+                "{context}: leftovers"
+            );
+        }
+    }
 }
 
 /// Sends signal `name` (`TERM`, `QUIT`, …) to process `pid`.
@@ -83,10 +97,15 @@ fn run_in_shell(dir: &Path, setup: &str, args: &[&str]) -> Run {
 }
 
 /// The directory formats and, for each, a file written midway through a run
-/// of [`NEW`] profiles.
-const DIRECTORY_FORMATS: [(&str, &str); 2] = [
-    ("csv", "transactions.csv"),
-    ("plaid-sandbox", "user_MASKED_002.json"),
+/// of [`NEW`] profiles, and one put in place midway through its commit
+/// (files are put in place in name order).
+const DIRECTORY_FORMATS: [(&str, &str, &str); 2] = [
+    ("csv", "transactions.csv", "liabilities.csv"),
+    (
+        "plaid-sandbox",
+        "user_MASKED_002.json",
+        "user_MASKED_001.json",
+    ),
 ];
 
 /// A run that writes an old set: more profiles than [`NEW`], another seed.

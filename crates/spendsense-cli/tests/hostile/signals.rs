@@ -50,15 +50,19 @@ fn every_ending_signal_removes_the_partial_file() {
     }
 }
 
-/// The same during a directory run: the staging directory is removed and
+/// The same during a directory run, also in the middle of its commit: the
+/// files already swapped are put back, the staging directory is removed and
 /// the old set stays whole.
 #[test]
 fn every_ending_signal_keeps_the_old_directory_set() {
-    for (format, midway) in DIRECTORY_FORMATS {
+    for (format, midway, committing) in DIRECTORY_FORMATS {
         for (signal, hold) in ENDING
             .iter()
             .map(|signal| (*signal, format!("written:{midway}")))
-            .chain([("TERM", "rename:out".to_string())])
+            .chain([
+                ("TERM", "rename:out".to_string()),
+                ("INT", format!("rename:{committing}")),
+            ])
         {
             let root = tempfile::tempdir().unwrap();
             let old = old_set(root.path(), format);
