@@ -40,7 +40,18 @@ fn main() -> ExitCode {
     // Unwinding out of a command runs its destructors (a temporary output
     // file is removed); the hook has already reported the panic.
     if matches!(cli.command, Command::Generate(_) | Command::Report(_)) {
-        output::remove_pending_on_interrupt();
+        output::signals::install();
+    }
+    // Their data would vanish into the `/dev/null` the runtime put there.
+    if matches!(
+        cli.command,
+        Command::Personas(_) | Command::Schema(_) | Command::Fingerprint(_)
+    ) && output::stdout_is_closed()
+    {
+        return report(
+            &anyhow::anyhow!("stdout is closed, so the output would be lost"),
+            2,
+        );
     }
     let result = std::panic::catch_unwind(move || match cli.command {
         Command::Generate(args) => commands::generate::run(args),
@@ -99,30 +110,58 @@ fn one_line(text: &str) -> String {
     spendsense_schema::text::escape(text).into_owned()
 }
 
-/// A reader that closed the pipe (`| head`) got what it wanted: not an error.
+/// A reader that closed the pipe (`| head`) got what it wanted: not an
+/// error, as for ripgrep. serde_json wraps the write's error in its own,
+/// which hides it from the error chain.
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
-        cause
-            .downcast_ref::<io::Error>()
-            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+        let io_kind = cause.downcast_ref::<io::Error>().map(io::Error::kind);
+        let json_kind = cause
+            .downcast_ref::<serde_json::Error>()
+            .and_then(serde_json::Error::io_error_kind);
+        io_kind.or(json_kind) == Some(io::ErrorKind::BrokenPipe)
     })
+}
+
+/// `--help` and `--version` on stdout, which can fail like any output
+/// (`> /dev/full`: exit 1 with the error; a closed pipe: exit 0 quietly).
+fn print_help(err: &clap::Error) -> ExitCode {
+    use std::io::IsTerminal;
+    let mut stdout = io::stdout().lock();
+    let rendered = err.render();
+    let text = if stdout.is_terminal() {
+        rendered.ansi().to_string()
+    } else {
+        rendered.to_string()
+    };
+    let written = if output::stdout_is_closed() {
+        Err(io::Error::from_raw_os_error(9)) // EBADF, as writing to a closed fd gives
+    } else {
+        stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush())
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(err) => report(
+            &anyhow::Error::new(err).context("cannot write to stdout"),
+            1,
+        ),
+    }
 }
 
 /// Help and version print as usual; usage errors become one line on stderr.
 fn report_clap_error(err: clap::Error) -> ExitCode {
+    if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        let _ = err.print();
+        return ExitCode::from(2);
+    }
     if matches!(
         err.kind(),
-        ErrorKind::DisplayHelp
-            | ErrorKind::DisplayVersion
-            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
     ) {
-        let _ = err.print();
-        let code = if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-            2
-        } else {
-            0
-        };
-        return ExitCode::from(code);
+        return print_help(&err);
     }
     let rendered = err.render().to_string();
     // The message is the first paragraph; it spans lines when it lists

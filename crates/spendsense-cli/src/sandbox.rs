@@ -1,18 +1,17 @@
 //! `--format plaid-sandbox`: the `user_custom` configuration of
 //! [`spendsense_export::sandbox`] for every profile, `DIR/<user_id>.json`, plus
-//! `DIR/index.json` listing them; every file replaces any old one atomically
-//! (see [`crate::output`]).
+//! `DIR/index.json` listing them, all written into a staging directory that
+//! replaces the output directory as a whole (see [`crate::output`]).
 //!
 //! The configuration carries the profile's transactions, so this side
 //! realises each profile's ledger (`Generator::ledger`, through
 //! [`ProfileSource::ledger`]) and hands it to the export crate, which never
 //! depends on the generator. A profile outside Plaid's limits stops the run
-//! with the export's error; the files written before it stay, and
-//! `index.json` is not replaced.
+//! with the export's error, and the output directory is left as it was.
 
 use std::io::Write;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result};
 use spendsense_cli::pipeline::{ProfileSource, Stats};
@@ -20,31 +19,60 @@ pub use spendsense_export::sandbox::INDEX_FILE;
 use spendsense_export::sandbox::{IndexEntry, file_name, user_custom};
 use spendsense_schema::UserProfile;
 
-use crate::output::{Durability, Output};
+use crate::output::{DirFile, DirOutput, Durability};
 
 /// Profiles between progress reports.
 const PROGRESS_EVERY: u64 = 64;
 
-/// The output directory of `--format plaid-sandbox`, created if missing;
+/// The output directory of `--format plaid-sandbox`, staged inside it;
 /// refused before anything is generated when it is stdout or not a directory.
-pub fn output_dir(path: Option<&Path>) -> Result<PathBuf> {
+pub fn output_dir(path: Option<&Path>, durability: Durability) -> Result<DirOutput> {
     crate::output::output_dir(
         path,
         "plaid-sandbox",
         &format!("one file per profile and {INDEX_FILE}"),
+        old_files,
+        durability,
     )
 }
 
+/// The files of an earlier export in `dir`, which a new one replaces or
+/// removes: `index.json` and the files it lists. Nothing else is touched, so
+/// a user's own `notes.json` stays; a listed name that is not a
+/// configuration's (`../x`, a hidden file) is ignored.
+fn old_files(dir: &Path) -> Vec<String> {
+    #[derive(serde::Deserialize)]
+    struct Listed {
+        file: String,
+    }
+    let listed: Vec<Listed> = std::fs::read(dir.join(INDEX_FILE))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default();
+    std::iter::once(INDEX_FILE.to_string())
+        .chain(listed.into_iter().map(|entry| entry.file))
+        .filter(|name| is_ours(name) && dir.join(name).exists())
+        .collect()
+}
+
+/// Whether `name` could be a file this format writes: the index or a
+/// configuration, `<user_id>.json` for a safe user id.
+fn is_ours(name: &str) -> bool {
+    name == INDEX_FILE
+        || name
+            .strip_suffix(".json")
+            .is_some_and(|user_id| file_name(user_id).is_ok_and(|file| file == name))
+}
+
 /// Writes profiles `range` of `source` as one configuration file each, then
-/// `index.json`; every file replaces any old one atomically.
+/// `index.json`, into `dir`; the caller commits `dir`.
 pub fn write_dir(
     source: &dyn ProfileSource,
     range: Range<u64>,
-    dir: &Path,
-    durability: Durability,
+    dir: &DirOutput,
     progress: &dyn Fn(u64),
 ) -> Result<Stats> {
-    let mut index = Output::open_with(Some(&dir.join(INDEX_FILE)), durability)?;
+    let mut index = dir.create(INDEX_FILE)?;
     index.write_all(b"[")?;
     let mut stats = Stats {
         bytes: 1,
@@ -59,7 +87,6 @@ pub fn write_dir(
                 number,
                 profile,
                 dir,
-                durability,
                 &mut index,
                 stats.profiles == 0,
             )
@@ -79,7 +106,7 @@ pub fn write_dir(
     };
     index.write_all(end)?;
     stats.bytes += end.len() as u64;
-    index.commit()?;
+    index.finish()?;
     Ok(stats)
 }
 
@@ -99,16 +126,15 @@ fn write_profile(
     source: &dyn ProfileSource,
     number: u64,
     profile: &UserProfile,
-    dir: &Path,
-    durability: Durability,
-    index: &mut Output,
+    dir: &DirOutput,
+    index: &mut DirFile,
     first: bool,
 ) -> Result<u64> {
     let file = file_name(&profile.user_id)?;
     let bytes = file_bytes(source, number, profile)?;
-    let mut out = Output::open_with(Some(&dir.join(&file)), durability)?;
+    let mut out = dir.create(&file)?;
     out.write_all(&bytes)?;
-    out.commit()?;
+    out.finish()?;
     let entry = IndexEntry {
         user_id: &profile.user_id,
         persona: profile.persona,
@@ -139,13 +165,15 @@ mod tests {
     #[test]
     fn a_directory_holds_one_file_per_profile_and_the_index() {
         let root = tempfile::tempdir().unwrap();
-        let dir = output_dir(Some(&root.path().join("sandbox"))).unwrap();
+        let dir = root.path().join("sandbox");
+        let out = output_dir(Some(&dir), Durability::Synced).unwrap();
         let config = GeneratorConfig {
             overlap: Overlap::parse("1").unwrap(),
             ..GeneratorConfig::new(5, 30)
         };
         let generator = Generator::new(&config).unwrap();
-        let stats = write_dir(&generator, 10..30, &dir, Durability::Synced, &|_| {}).unwrap();
+        let stats = write_dir(&generator, 10..30, &out, &|_| {}).unwrap();
+        out.commit().unwrap();
         assert_eq!(stats.profiles, 20);
         let index: Vec<serde_json::Value> =
             serde_json::from_slice(&fs::read(dir.join(INDEX_FILE)).unwrap()).unwrap();
@@ -178,6 +206,7 @@ mod tests {
         );
         let names = fs::read_dir(&dir).unwrap().count();
         assert_eq!(names, 21, "no temporary files left");
+        assert_eq!(fs::read_dir(root.path()).unwrap().count(), 1);
     }
 
     /// Generated profiles whose ledgers lose every paycheck of the last
@@ -208,36 +237,39 @@ mod tests {
 
     #[test]
     fn a_profile_outside_plaids_limits_stops_the_run_with_its_error() {
-        let dir = tempfile::tempdir().unwrap();
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("out");
+        fs::create_dir(&dir).unwrap();
+        fs::write(dir.join(INDEX_FILE), b"old\n").unwrap();
         let source = NoRecentPay(Generator::new(&GeneratorConfig::new(5, 10)).unwrap());
-        let err = write_dir(&source, 0..10, dir.path(), Durability::Atomic, &|_| {}).unwrap_err();
+        let out = output_dir(Some(&dir), Durability::Atomic).unwrap();
+        let err = write_dir(&source, 0..10, &out, &|_| {}).unwrap_err();
+        drop(out);
         let message = format!("{err:#}");
         assert!(
             message.starts_with("user `user_MASKED_003` has no payroll deposit (INCOME_WAGES) from 2026-09-02 to 2026-11-30"),
             "{message}"
         );
         assert!(!message.contains('\n'), "one line: {message}");
-        let mut names: Vec<String> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
-        names.sort();
-        assert_eq!(
-            names,
-            [
-                "user_MASKED_000.json",
-                "user_MASKED_001.json",
-                "user_MASKED_002.json"
-            ],
-            "the files before it stay, no index and no temporary file"
-        );
+        let names = |dir: &Path| -> Vec<String> {
+            let mut names: Vec<String> = fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().into_string().unwrap())
+                .collect();
+            names.sort();
+            names
+        };
+        assert_eq!(names(&dir), [INDEX_FILE], "the old directory as it was");
+        assert_eq!(fs::read(dir.join(INDEX_FILE)).unwrap(), b"old\n");
+        assert_eq!(names(root.path()), ["out"], "no staging directory left");
     }
 
     #[test]
     fn a_source_without_ledgers_is_refused() {
         let dir = tempfile::tempdir().unwrap();
+        let out = output_dir(Some(&dir.path().join("out")), Durability::Atomic).unwrap();
         let profiles = Pregenerated(vec![spendsense_schema::sample::profile()]);
-        let err = write_dir(&profiles, 0..1, dir.path(), Durability::Atomic, &|_| {}).unwrap_err();
+        let err = write_dir(&profiles, 0..1, &out, &|_| {}).unwrap_err();
         assert_eq!(
             format!("{err:#}"),
             "--format plaid-sandbox needs each profile's transactions, and this source has none"
@@ -246,12 +278,28 @@ mod tests {
 
     #[test]
     fn an_empty_range_writes_an_empty_index() {
-        let dir = tempfile::tempdir().unwrap();
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("out");
+        let out = output_dir(Some(&dir), Durability::Atomic).unwrap();
         let generator = Generator::new(&GeneratorConfig::new(5, 3)).unwrap();
-        write_dir(&generator, 3..3, dir.path(), Durability::Atomic, &|_| {}).unwrap();
-        assert_eq!(
-            fs::read_to_string(dir.path().join(INDEX_FILE)).unwrap(),
-            "[]\n"
-        );
+        write_dir(&generator, 3..3, &out, &|_| {}).unwrap();
+        out.commit().unwrap();
+        assert_eq!(fs::read_to_string(dir.join(INDEX_FILE)).unwrap(), "[]\n");
+    }
+
+    #[test]
+    fn only_the_index_and_configurations_are_ours() {
+        for name in ["index.json", "user_MASKED_000.json", "a-b.c.json"] {
+            assert!(is_ours(name), "{name}");
+        }
+        for name in [
+            "notes.txt",
+            ".hidden.json",
+            "index.jsonl",
+            ".json",
+            "a b.json",
+        ] {
+            assert!(!is_ours(name), "{name}");
+        }
     }
 }

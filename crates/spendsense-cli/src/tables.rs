@@ -2,8 +2,8 @@
 //! accounts, paychecks, recurring charges, card plans) and of
 //! [`spendsense_export::ledger`] (every profile's transactions and card
 //! liabilities, realised by [`Generator::ledger`]) as files in the output
-//! directory, each written to a temporary sibling and renamed into place (see
-//! [`crate::output`]).
+//! directory, all written into a staging directory that replaces the output
+//! directory as a whole (see [`crate::output`]).
 //!
 //! A profile's transactions are over a hundred rows, so the tables are
 //! encoded in batches on worker threads and written in batch order by this
@@ -12,7 +12,7 @@
 
 use std::io::{self, Write};
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc;
 
 use anyhow::Result;
@@ -22,7 +22,7 @@ use spendsense_export::tables::{self, Tables};
 use spendsense_generator::Generator;
 use spendsense_schema::UserProfile;
 
-use crate::output::{Durability, Output};
+use crate::output::{DirOutput, Durability};
 
 /// Every file of `--format csv`: the profile tables, then the ledger's.
 pub const FILES: [&str; 7] = [
@@ -64,26 +64,32 @@ pub fn file_list() -> String {
     FILES.join(", ")
 }
 
-/// The output directory of `--format csv`, created if missing; refused
+/// The output directory of `--format csv`, staged inside it; refused
 /// before anything is generated when it is stdout or not a directory.
-pub fn output_dir(path: Option<&Path>) -> Result<PathBuf> {
+pub fn output_dir(path: Option<&Path>, durability: Durability) -> Result<DirOutput> {
     crate::output::output_dir(
         path,
         "csv",
         &format!("{} files ({})", FILES.len(), file_list()),
+        |dir| {
+            FILES
+                .iter()
+                .filter(|file| dir.join(file).exists())
+                .map(|file| file.to_string())
+                .collect()
+        },
+        durability,
     )
 }
 
 /// Writes profiles `range` of `generator`, and their ledgers, as the tables
-/// of [`FILES`] in `dir`, encoding batches on `threads` workers (`--threads`;
-/// default: all cores); each file replaces any old one atomically, and only
-/// once every table is complete.
+/// of [`FILES`] into `dir`, encoding batches on `threads` workers
+/// (`--threads`; default: all cores); the caller commits `dir`.
 pub fn write_dir(
     generator: &Generator,
     range: Range<u64>,
     threads: Option<usize>,
-    dir: &Path,
-    durability: Durability,
+    dir: &DirOutput,
     progress: &dyn Fn(u64),
 ) -> Result<Stats> {
     let threads =
@@ -91,7 +97,7 @@ pub fn write_dir(
     let mut outputs = Vec::with_capacity(FILES.len());
     for file in FILES {
         outputs.push(Counting {
-            inner: Output::open_with(Some(&dir.join(file)), durability)?,
+            inner: dir.create(file)?,
             bytes: 0,
         });
     }
@@ -109,7 +115,7 @@ pub fn write_dir(
     })?;
     stats.bytes = outputs.iter().map(|o| o.bytes).sum();
     for output in outputs {
-        output.inner.commit()?;
+        output.inner.finish()?;
     }
     Ok(stats)
 }
@@ -264,17 +270,11 @@ mod tests {
     #[test]
     fn files_appear_whole_in_a_new_directory() {
         let root = tempfile::tempdir().unwrap();
-        let dir = output_dir(Some(&root.path().join("tables"))).unwrap();
+        let out = output_dir(Some(&root.path().join("tables")), Durability::Synced).unwrap();
         let generator = Generator::new(&GeneratorConfig::new(5, 30)).unwrap();
-        let stats = write_dir(
-            &generator,
-            10..30,
-            Some(2),
-            &dir,
-            Durability::Synced,
-            &|_| {},
-        )
-        .unwrap();
+        let stats = write_dir(&generator, 10..30, Some(2), &out, &|_| {}).unwrap();
+        out.commit().unwrap();
+        let dir = root.path().join("tables");
         assert_eq!(stats.profiles, 20);
         let sizes: u64 = FILES
             .iter()
@@ -296,18 +296,13 @@ mod tests {
     /// Every file of a run, by name.
     fn run(generator: &Generator, range: Range<u64>, threads: usize) -> (Vec<String>, Stats) {
         let root = tempfile::tempdir().unwrap();
-        let stats = write_dir(
-            generator,
-            range,
-            Some(threads),
-            root.path(),
-            Durability::Atomic,
-            &|_| {},
-        )
-        .unwrap();
+        let dir = root.path().join("out");
+        let out = output_dir(Some(&dir), Durability::Atomic).unwrap();
+        let stats = write_dir(generator, range, Some(threads), &out, &|_| {}).unwrap();
+        out.commit().unwrap();
         let files = FILES
             .iter()
-            .map(|file| fs::read_to_string(root.path().join(file)).unwrap())
+            .map(|file| fs::read_to_string(dir.join(file)).unwrap())
             .collect();
         (files, stats)
     }

@@ -13,6 +13,7 @@
 mod args;
 mod configure;
 mod fuzz;
+mod hostile;
 mod output;
 mod terminal;
 mod transactions;
@@ -223,7 +224,7 @@ fn sample_values() -> Vec<serde_json::Value> {
 /// `held POINT FILE` on stderr and waits for stdin, so a test acts at exactly
 /// that moment instead of polling for it. The points and the
 /// `SPENDSENSE_TEST_HOLD` / `SPENDSENSE_TEST_FAIL` variables are documented
-/// in the binary's `src/output.rs`; they exist in debug builds only.
+/// in the binary's `src/output/mod.rs`; they exist in debug builds only.
 struct Held {
     child: Child,
     /// Open while the run may hold; its end releases every hold.
@@ -300,18 +301,30 @@ impl Held {
     }
 }
 
-/// Files in `dir` whose names look like our temporary files (`.NAME.XXXXXX.tmp`).
+/// Entries in `dir` whose names look like an output's siblings: temporary
+/// files and staging directories (`.NAME.spendsense-tmp-XXXXXX`), old
+/// directories moved aside (`-old-`), locks (`.NAME.spendsense-lock`), and
+/// the temporary files of earlier versions (`.NAME.XXXXXX.tmp`).
 fn stray_temp_files(dir: &Path) -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = fs::read_dir(dir)
         .unwrap()
         .map(|entry| entry.unwrap().path())
         .filter(|path| {
             let name = path.file_name().unwrap().to_string_lossy();
-            name.starts_with('.') && name.ends_with(".tmp")
+            name.starts_with('.') && (name.ends_with(".tmp") || name.contains(".spendsense-"))
         })
         .collect();
     found.sort();
     found
+}
+
+/// The temporary files and staging directories in `dir`
+/// (`.NAME.spendsense-tmp-XXXXXX`), which a run holds while it writes.
+fn temporaries(dir: &Path) -> Vec<PathBuf> {
+    stray_temp_files(dir)
+        .into_iter()
+        .filter(|path| path.to_string_lossy().contains(".spendsense-tmp-"))
+        .collect()
 }
 
 /// Runs `command` as `command | head -c 10` would: `stdin` is fed from a

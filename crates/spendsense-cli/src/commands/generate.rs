@@ -71,11 +71,28 @@ fn check_outputs(args: &GenerateArgs) -> Result<(), Failure> {
             );
         }
     }
+    let to_stdout = |path: Option<&std::path::Path>| path.is_none_or(|p| p.as_os_str() == "-");
+    if args
+        .manifest
+        .as_deref()
+        .is_some_and(|p| p.as_os_str() == "-")
+        && to_stdout(args.output.as_deref())
+    {
+        return usage(
+            "--manifest - and the profiles would both go to stdout, in one unreadable stream; give -o FILE or --manifest FILE".into(),
+        );
+    }
     let outputs = [
         ("-o", file(args.output.as_deref())),
         ("--transactions", file(args.transactions.as_deref())),
         ("--manifest", file(args.manifest.as_deref())),
     ];
+    let personas = [("the persona definitions", args.personas.as_deref())];
+    for (flag, path) in &outputs {
+        if let Some(path) = path {
+            output::refuse_overwriting_inputs((flag, path), &personas).map_err(Failure::Usage)?;
+        }
+    }
     for (at, (first, a)) in outputs.iter().enumerate() {
         for (second, b) in &outputs[at + 1..] {
             if let (Some(a), Some(b)) = (a, b)
@@ -136,8 +153,8 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
                 format: "plaid-sandbox",
                 files: format!("<user_id>.json, {}", sandbox::INDEX_FILE),
                 output_dir: sandbox::output_dir,
-                write_dir: |generator, range, _, dir, durability, progress| {
-                    sandbox::write_dir(generator, range, dir, durability, progress)
+                write_dir: |generator, range, _, dir, progress| {
+                    sandbox::write_dir(generator, range, dir, progress)
                 },
             };
             return write_directory(&generator, range, &args, layout);
@@ -182,16 +199,19 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
     let transactions_sha256 = hashed_transactions
         .and_then(|mut hashed| hashed.sha.take())
         .map(hex);
-    out.commit()?;
-    if let Some(transactions) = transactions {
-        transactions.commit()?;
-    }
+    // Every output is complete before any is put in place, and they are put
+    // in place together: a failed manifest replaces no profiles.
+    let mut outputs = vec![out];
+    outputs.extend(transactions);
     if let (Some(mut manifest), Some(sha256)) = (manifest, sha256) {
         let mut record = serde_json::json!({
             "tool": "spendsense",
             "version": env!("CARGO_PKG_VERSION"),
             "fingerprint": generator.fingerprint(),
             "seed": args.seed,
+            // A JSON number past 2^53 is rounded by readers that parse doubles
+            // (JavaScript, jq); the same seed as text reads back exactly.
+            "seed_string": args.seed.to_string(),
             "count": args.num_users,
             "mix": generator.mix().to_string(),
             "overlap": config.overlap.to_string(),
@@ -213,8 +233,9 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
         }
         serde_json::to_writer_pretty(&mut manifest, &record)?;
         manifest.write_all(b"\n")?;
-        manifest.commit()?;
+        outputs.push(manifest);
     }
+    output::commit_all(outputs)?;
     bar.finish_and_clear();
 
     if !args.quiet {
@@ -254,13 +275,12 @@ fn progress_bar(total: u64, from: u64, quiet: bool) -> ProgressBar {
     bar
 }
 
-/// Writes profiles `range` of a source into a directory, reporting progress.
+/// Writes profiles `range` of a source into a staged directory, reporting progress.
 type WriteDir = fn(
     &Generator,
     std::ops::Range<u64>,
     Option<usize>,
-    &std::path::Path,
-    Durability,
+    &output::DirOutput,
     &dyn Fn(u64),
 ) -> anyhow::Result<Stats>;
 
@@ -271,7 +291,7 @@ struct DirectoryLayout {
     format: &'static str,
     /// What the summary says was written, e.g. `users.csv, accounts.csv, …`.
     files: String,
-    output_dir: fn(Option<&std::path::Path>) -> anyhow::Result<std::path::PathBuf>,
+    output_dir: fn(Option<&std::path::Path>, Durability) -> anyhow::Result<output::DirOutput>,
     write_dir: WriteDir,
 }
 
@@ -281,23 +301,24 @@ fn write_directory(
     args: &GenerateArgs,
     layout: DirectoryLayout,
 ) -> Result<ExitCode, Failure> {
-    let dir = (layout.output_dir)(args.output.as_deref()).map_err(Failure::Usage)?;
     if args.manifest.is_some() {
-        return Err(Failure::Usage(anyhow::anyhow!(
-            "--manifest records one output file; it is not available with --format {}",
-            layout.format
-        )));
+        // Checked first: refused, the run must not take the directory's lock or stage anything.
+        if args.output.as_deref().is_some_and(|p| p.as_os_str() != "-") {
+            return Err(Failure::Usage(anyhow::anyhow!(
+                "--manifest records one output file; it is not available with --format {}",
+                layout.format
+            )));
+        }
     }
+    let staged =
+        (layout.output_dir)(args.output.as_deref(), durability(args)).map_err(Failure::Usage)?;
     let bar = progress_bar(range.end - range.start, PROGRESS_FROM, args.quiet);
     let started = Instant::now();
-    let stats = (layout.write_dir)(
-        generator,
-        range.clone(),
-        args.threads,
-        &dir,
-        durability(args),
-        &|n| bar.set_position(n),
-    )?;
+    let stats = (layout.write_dir)(generator, range.clone(), args.threads, &staged, &|n| {
+        bar.set_position(n)
+    })?;
+    let dir = staged.path().to_path_buf();
+    staged.commit()?;
     bar.finish_and_clear();
     if !args.quiet {
         let shard = args

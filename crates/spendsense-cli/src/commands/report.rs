@@ -21,13 +21,14 @@ use spendsense_validate::{Report, Validator};
 
 use crate::Failure;
 use crate::args::ReportArgs;
-use crate::commands::validate::{Dataset, display_name};
+use crate::commands::validate::Dataset;
 use crate::output::Output;
 use html::Page;
 use spendsense_export::stats::Stats;
 
 pub fn run(args: ReportArgs) -> Result<ExitCode, Failure> {
     // Refuse an unusable output path before reading a possibly huge input.
+    crate::output::refuse_overwriting_report_inputs(&args)?;
     let mut output = Output::open(Some(&args.output)).map_err(Failure::Usage)?;
     let (input, dataset) = Dataset::open(&args.dataset)?;
     let (personas, mix, name) = (&dataset.personas, dataset.mix, &dataset.name);
@@ -59,7 +60,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode, Failure> {
         "wrote report of {} profiles ({verdict}; {} bytes) to {}",
         stats.profiles,
         page.len(),
-        spendsense_schema::text::escape(&display_name(&args.output))
+        spendsense_schema::text::escape(&crate::output::display(&args.output))
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::{
     Input, Run, assert_no_panic, assert_run, bin, close_stdout_early, feed, finished, run_in,
-    start_held, stray_temp_files,
+    start_held, stray_temp_files, temporaries,
 };
 
 const OLD: &[u8] = b"the old file, which no failed run may touch\n";
@@ -157,7 +157,7 @@ fn a_failed_rename_is_one_line_and_leaves_no_temporary_file() {
     ];
     let mut held = start_held(dir.path(), &args, "rename");
     assert_eq!(held.at, "rename out.jsonl");
-    assert_eq!(stray_temp_files(dir.path()).len(), 1);
+    assert_eq!(temporaries(dir.path()).len(), 1);
     fs::create_dir(dir.path().join("out.jsonl")).unwrap();
     held.release();
     let (status, stderr) = held.finish();
@@ -293,7 +293,7 @@ fn start_run_over_old_file(dir: &Path, point: &str) -> (crate::Held, std::path::
     ];
     let held = start_held(dir, &args, point);
     assert_eq!(held.at, format!("{point} big.jsonl"));
-    let temps = stray_temp_files(dir);
+    let temps = temporaries(dir);
     assert_eq!(temps.len(), 1, "{temps:?}");
     assert!(
         fs::metadata(&temps[0]).unwrap().len() > 0,
@@ -304,7 +304,7 @@ fn start_run_over_old_file(dir: &Path, point: &str) -> (crate::Held, std::path::
 
 /// SIGKILL cannot be caught, so only the rename protects the old file: kill
 /// a run while it writes its temporary file, or just before the rename, and
-/// compare bytes.
+/// compare bytes; the next run into the same place removes the leftover.
 #[cfg(unix)]
 #[test]
 fn sigkill_mid_write_leaves_the_old_file_byte_identical() {
@@ -325,11 +325,34 @@ fn sigkill_mid_write_leaves_the_old_file_byte_identical() {
             OLD,
             "{point}: the old file changed"
         );
-        // The killed run could not clean up; its partial file is a hidden sibling,
-        // never the target. Remove it as a user would.
+        // The killed run could not clean up; its partial file is a hidden
+        // sibling, never the target, and the next run into the same place
+        // removes it and says so.
         assert!(temp.exists(), "{point}");
         assert_ne!(temp, target);
-        fs::remove_file(temp).unwrap();
+        let args = [
+            "generate",
+            "-n",
+            "3",
+            "--format",
+            "jsonl",
+            "-o",
+            "big.jsonl",
+        ];
+        let run = run_in(dir.path(), &args, Input::Nothing);
+        assert_run(&args, &run, 0, "");
+        let name = temp.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            run.stderr.starts_with("note: removed ./")
+                && run.stderr.contains(&name)
+                && run
+                    .stderr
+                    .contains("left by an earlier spendsense run that was killed"),
+            "{point}: {}",
+            run.stderr
+        );
+        assert!(stray_temp_files(dir.path()).is_empty(), "{point}");
+        assert_eq!(fs::read_to_string(&target).unwrap().lines().count(), 3);
     }
 }
 

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::{Input, Run, assert_no_panic, assert_run, run_in, start_held, stray_temp_files};
+use crate::{
+    Input, Run, assert_no_panic, assert_run, run_in, start_held, stray_temp_files, temporaries,
+};
 
 const OLD: &[u8] = b"an old file, which no failed run may touch\n";
 
@@ -516,7 +518,7 @@ fn an_interrupt_mid_run_removes_both_partial_files() {
     ];
     let held = start_held(dir.path(), &args, "written:tx.jsonl");
     assert_eq!(held.at, "written tx.jsonl");
-    assert_eq!(stray_temp_files(dir.path()).len(), 2);
+    assert_eq!(temporaries(dir.path()).len(), 2);
     let sent = std::process::Command::new("kill")
         .args(["-s", "TERM", &held.child.id().to_string()])
         .status()

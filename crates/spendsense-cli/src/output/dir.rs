@@ -1,0 +1,162 @@
+//! Directory outputs: every file of the set is written into a new staging
+//! directory inside the output directory (`DIR/.spendsense-tmp-XXXXXX`),
+//! and the set replaces the old one on [`DirOutput::commit`], all of it or
+//! none (see [`super::journal`]).
+//!
+//! Only the format's own files are replaced or removed; anything else in the
+//! directory (other datasets, notes, subdirectories) stays as it is, and so
+//! do the directory's permissions. Files are created new inside the staging
+//! directory and moved in by name, so a link planted in the directory under
+//! an output's name is replaced, never written through.
+
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use super::commit::{self, Kind, Staged};
+use super::{Durability, WRITE_BUFFER, cannot_write, hook};
+
+/// A directory output being built; dropping it removes the staging directory.
+#[derive(Debug)]
+pub struct DirOutput {
+    staged: Staged,
+    /// The directory as the user named it, for messages.
+    shown: PathBuf,
+}
+
+/// One file of a [`DirOutput`].
+#[derive(Debug)]
+pub struct DirFile {
+    out: BufWriter<fs::File>,
+    /// Where it is being written, inside the staging directory.
+    path: PathBuf,
+    /// What messages call it: the target directory joined with its name.
+    shown: PathBuf,
+    durability: Durability,
+}
+
+impl DirOutput {
+    /// Stages a new version of directory `dir` for `--format format`; see the module documentation.
+    pub fn open(
+        dir: &Path,
+        format: &str,
+        old: fn(&Path) -> Vec<String>,
+        durability: Durability,
+    ) -> Result<DirOutput> {
+        // `out/`, `./out` and `out/.` all name `out`; an existing directory is
+        // resolved (`.`, `..`, links) to the one written.
+        let normal: PathBuf = dir.components().collect();
+        fs::create_dir_all(&normal)
+            .with_context(|| format!("cannot create directory {}", dir.display()))?;
+        let target = fs::canonicalize(&normal)
+            .with_context(|| format!("cannot create directory {}", dir.display()))?;
+        super::check_writable(&target).map_err(|err| {
+            anyhow::anyhow!(
+                "cannot write {}: directory {} is not writable: {err}",
+                dir.display(),
+                dir.display()
+            )
+        })?;
+        for name in old(&target) {
+            if target.join(&name).is_dir() {
+                bail!(
+                    "cannot write {}: it is a directory, where --format {format} writes a file",
+                    dir.join(&name).display()
+                );
+            }
+        }
+        let lock = super::lock_and_sweep(&target, "", dir, "a directory", Some(&target))?;
+        let staging = tempfile::Builder::new()
+            .prefix(&super::names::temp_prefix(""))
+            .suffix("")
+            .rand_bytes(super::names::RANDOM)
+            .make_in(&target, |path| fs::create_dir(path))
+            .and_then(|made| made.keep().map(|((), path)| path).map_err(|err| err.error))
+            .map_err(|err| super::cannot_create(dir, dir, "a directory", err))?;
+        Ok(DirOutput {
+            staged: Staged::new(
+                staging,
+                target,
+                dir.to_path_buf(),
+                Kind::Dir { old },
+                durability,
+                lock,
+            ),
+            shown: dir.to_path_buf(),
+        })
+    }
+
+    /// The directory as the user named it.
+    pub fn path(&self) -> &Path {
+        &self.shown
+    }
+
+    /// Starts the file `name` of the set.
+    pub fn create(&self, name: &str) -> io::Result<DirFile> {
+        let path = self.staged.temp.join(name);
+        let shown = self.shown.join(name);
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(|err| cannot_write(&shown, err))?;
+        Ok(DirFile {
+            out: BufWriter::with_capacity(WRITE_BUFFER, file),
+            path,
+            shown,
+            durability: self.staged.durability,
+        })
+    }
+
+    /// Replaces the target directory with the staged set; every file must be
+    /// [`DirFile::finish`]ed first.
+    pub fn commit(self) -> Result<()> {
+        let staging = &self.staged.temp;
+        if self.staged.durability == Durability::Synced {
+            commit::sync_dir(staging)
+                .map_err(|err| cannot_write(&self.shown, err))
+                .context("cannot sync the new directory")?;
+        }
+        commit::commit(vec![self.staged])
+    }
+}
+
+impl DirFile {
+    /// Completes the file: flushed, and synced with [`Durability::Synced`].
+    pub fn finish(self) -> io::Result<()> {
+        let failed = |err: io::Error| cannot_write(&self.shown, err);
+        let file = self
+            .out
+            .into_inner()
+            .map_err(|err| failed(err.into_error()))?;
+        if self.durability == Durability::Synced {
+            file.sync_all().map_err(failed)?;
+        }
+        Ok(())
+    }
+}
+
+impl Write for DirFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let written = self.out.write(buf).and_then(|n| {
+            hook::written(&mut self.out, &self.path)?;
+            Ok(n)
+        });
+        written.map_err(|err| cannot_write(&self.shown, err))
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.out
+            .write_all(buf)
+            .and_then(|()| hook::written(&mut self.out, &self.path))
+            .map_err(|err| cannot_write(&self.shown, err))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out
+            .flush()
+            .map_err(|err| cannot_write(&self.shown, err))
+    }
+}
