@@ -2,7 +2,7 @@
 //! `docs/realism.md` shows it for 10,000 users of seed 42 (a generated region).
 //!
 //! The marginals and distances come from the generator's own
-//! [`Marginals`](spendsense_generator::realism::Marginals), the same numbers
+//! [`Marginals`], the same numbers
 //! `spendsense report` draws; this adds the credit and balance view by age.
 
 use std::collections::BTreeMap;
