@@ -924,11 +924,11 @@ DOC_EXAMPLE_TRANSACTIONS = 3
 
 
 def check_sandbox_doc_example(export):
-    """docs/plaid-sandbox.md's example is the third account of user_MASKED_004 (seed 42), its first transactions, as written."""
+    """docs/plaid-sandbox.md's example is the third account of user_MASKED_055 (seed 42), its first transactions, as written."""
     doc = SANDBOX_DOC.read_text(encoding="utf-8")
     section = doc[doc.index("\n## Example\n") :]
     (block,) = re.findall(r"```json\n(.*?)```", section[: section.index("\n## ", 1)], flags=re.S)
-    text = (export.dir / "user_MASKED_004.json").read_text(encoding="utf-8")
+    text = (export.dir / "user_MASKED_055.json").read_text(encoding="utf-8")
     config = json.loads(text, parse_float=Decimal)
     assert pretty(config) + "\n" == text, "pretty() lays JSON out as the files are written"
     account = config["override_accounts"][2]
