@@ -2,24 +2,10 @@
 
 use std::fs;
 
-use super::{assert_clean, run_with};
+use super::{WITH_MANIFEST, assert_clean, run_with};
 use crate::{Input, assert_run, run_in, sample_jsonl};
 
 const OLD_FILE: &[u8] = b"the old file\n";
-
-const WITH_MANIFEST: [&str; 11] = [
-    "generate",
-    "-n",
-    "5",
-    "--format",
-    "jsonl",
-    "-o",
-    "users.jsonl",
-    "--transactions",
-    "tx.jsonl",
-    "--manifest",
-    "m.json",
-];
 
 /// A manifest that cannot be written (a full disk midway, a failed rename)
 /// replaces neither the profiles nor the transactions: the run's outputs are

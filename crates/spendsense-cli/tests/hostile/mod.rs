@@ -18,6 +18,21 @@ use std::process::{Command, Stdio};
 
 use crate::{Input, Run, assert_run, bin, feed, finished, run_in, stray_temp_files};
 
+/// A run writing profiles, transactions and a manifest: three outputs committed together.
+pub(super) const WITH_MANIFEST: [&str; 11] = [
+    "generate",
+    "-n",
+    "5",
+    "--format",
+    "jsonl",
+    "-o",
+    "users.jsonl",
+    "--transactions",
+    "tx.jsonl",
+    "--manifest",
+    "m.json",
+];
+
 /// Every entry of `dir` (not recursing) by name: a file's bytes, a link's
 /// destination, or `<dir>`; a run's own hidden entries
 /// (`.spendsense-tmp-XXXXXX`, `.spendsense-lock`) are left out, and

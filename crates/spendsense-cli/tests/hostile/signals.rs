@@ -91,20 +91,7 @@ fn an_interrupt_between_the_renames_takes_back_the_outputs_already_swapped() {
     for name in names {
         fs::write(root.path().join(name), OLD_FILE).unwrap();
     }
-    let args = [
-        "generate",
-        "-n",
-        "5",
-        "--format",
-        "jsonl",
-        "-o",
-        "users.jsonl",
-        "--transactions",
-        "tx.jsonl",
-        "--manifest",
-        "m.json",
-    ];
-    let held = start_held(root.path(), &args, "rename:m.json");
+    let held = start_held(root.path(), &super::WITH_MANIFEST, "rename:m.json");
     send("TERM", held.child.id());
     let (status, stderr) = held.finish();
     assert_eq!(status.code(), Some(130), "{stderr}");
