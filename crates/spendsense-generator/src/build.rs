@@ -175,8 +175,7 @@ pub(crate) fn build_into(plan: Plan<'_>, rng: &mut ChaCha8Rng, profile: &mut Use
 
     let age = realism::draw_age(rng, plan.income_quantile);
     let state = realism::draw_state(rng);
-    let (limit_tilt, utilization_tilt) = realism::credit_tilts(age);
-    let balance_tilt = realism::balance_tilt(age);
+    let age_tilts = realism::age_tilts(age);
 
     let (income_stability, pay_frequency, median_pay_gap_days) = match &d.pay {
         PayPlan::Regular { frequencies } => {
@@ -200,16 +199,17 @@ pub(crate) fn build_into(plan: Plan<'_>, rng: &mut ChaCha8Rng, profile: &mut Use
     let expenses_cents = crate::schedule::monthly_expenses_cents(plan.income_cents, expense_share);
     // The buffer is months of expenses, as the detector reads it: older
     // users hold more, higher earners fewer months (they hold more dollars).
-    let buffer_tilt = (balance_tilt - realism::quantile_tilt(plan.income_quantile)) / 2;
+    let buffer_tilt = (age_tilts.balance - realism::quantile_tilt(plan.income_quantile)) / 2;
     let buffer_months = tilted(rng, r.checking_buffer_months, buffer_tilt);
     let card_count = card_count(rng, d.credit_cards, plan.income_cents);
     let target_utilization = if card_count == 0 {
         0
     } else {
-        tilted(rng, r.target_utilization, utilization_tilt)
+        tilted(rng, r.target_utilization, age_tilts.utilization)
     };
-    let total_limit_cents =
-        (income * i128::from(tilted(rng, r.credit_limit_income_share, limit_tilt)) / 100) as i64;
+    let total_limit_cents = (income
+        * i128::from(tilted(rng, r.credit_limit_income_share, age_tilts.limit))
+        / 100) as i64;
     let subscriptions = count(rng, d.subscriptions) as u8;
     let has_savings = rng.random_range(0..100u8) < d.savings_account_percent;
     let savings_share = hundredths(rng, r.savings_income_share);
@@ -221,7 +221,7 @@ pub(crate) fn build_into(plan: Plan<'_>, rng: &mut ChaCha8Rng, profile: &mut Use
     } else {
         0
     };
-    let savings_months = tilted(rng, r.savings_balance_months, balance_tilt);
+    let savings_months = tilted(rng, r.savings_balance_months, age_tilts.balance);
 
     let mut accounts = Accounts {
         user_id: &profile.user_id,

@@ -31,6 +31,19 @@ struct Calibration {
     state_cumulative: Vec<u64>,
     /// Per age band: `(min, max, population, income tilt)`.
     age_bands: Vec<(u8, u8, u64, i64)>,
+    /// Credit and balance tilts, indexed by age.
+    by_age: Vec<AgeTilts>,
+}
+
+/// How one age leans (permille): card limits, card utilisation, cash balances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AgeTilts {
+    /// Limits rise with age (median total limit by generation).
+    pub(crate) limit: i64,
+    /// Utilisation falls with age (share of cards maxed out).
+    pub(crate) utilization: i64,
+    /// Balances rise with age (median transaction-account balance).
+    pub(crate) balance: i64,
 }
 
 fn calibration() -> &'static Calibration {
@@ -50,16 +63,32 @@ fn calibration() -> &'static Calibration {
             .iter()
             .map(|band| (band.population as i64, band.median_personal_income))
             .collect();
-        let tilts = centred_tilts(&weighted, 2);
+        let income_tilts = centred_tilts(&weighted, 2);
         let age_bands = t
             .age_bands
             .iter()
-            .zip(tilts)
+            .zip(income_tilts)
             .map(|(band, tilt)| (band.min, band.max, band.population, tilt))
+            .collect();
+        let credit = &t.credit_by_age;
+        let limits = tilts(&credit.iter().map(|r| (1, r.2)).collect::<Vec<_>>());
+        let maxed = tilts(&credit.iter().map(|r| (1, r.3)).collect::<Vec<_>>());
+        let cash = &t.balances_by_age;
+        let balances = tilts(&cash.iter().map(|r| (1, r.1)).collect::<Vec<_>>());
+        let by_age = (0..=u8::MAX)
+            .map(|age| {
+                let at = by_age(credit, age, |r| r.0);
+                AgeTilts {
+                    limit: limits[at],
+                    utilization: maxed[at],
+                    balance: balances[by_age(cash, age, |r| r.0)],
+                }
+            })
             .collect();
         Calibration {
             state_cumulative,
             age_bands,
+            by_age,
         }
     })
 }
@@ -205,21 +234,9 @@ fn by_age<T: Copy>(rows: &[T], age: u8, from: impl Fn(&T) -> u8) -> usize {
     rows.iter().rposition(|row| from(row) <= age).unwrap_or(0)
 }
 
-/// Tilts of card limits and utilisation for `age`: limits rise with age
-/// (median total limit by generation), utilisation falls (share maxed out).
-pub(crate) fn credit_tilts(age: u8) -> (i64, i64) {
-    let rows = &tables().credit_by_age;
-    let limits = tilts(&rows.iter().map(|r| (1, r.2)).collect::<Vec<_>>());
-    let maxed = tilts(&rows.iter().map(|r| (1, r.3)).collect::<Vec<_>>());
-    let at = by_age(rows, age, |r| r.0);
-    (limits[at], maxed[at])
-}
-
-/// Tilt of cash balances for `age` (median transaction-account balance by age).
-pub(crate) fn balance_tilt(age: u8) -> i64 {
-    let rows = &tables().balances_by_age;
-    let tilts = tilts(&rows.iter().map(|r| (1, r.1)).collect::<Vec<_>>());
-    tilts[by_age(rows, age, |r| r.0)]
+/// How `age` leans; computed once per age, not per profile.
+pub(crate) fn age_tilts(age: u8) -> AgeTilts {
+    calibration().by_age[usize::from(age)]
 }
 
 /// The tilt of an income quantile: -1000 at the bottom, +1000 at the top.

@@ -162,11 +162,6 @@ impl Tables {
             .map(|(_, _, state)| *state)
     }
 
-    /// The state with USPS `code`.
-    pub fn state(&self, code: &str) -> Option<&State> {
-        self.states.iter().find(|state| state.code == code)
-    }
-
     /// The adult age band holding `age`.
     pub fn age_band(&self, age: u8) -> Option<&AgeBand> {
         self.age_bands
