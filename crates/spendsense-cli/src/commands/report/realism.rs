@@ -56,7 +56,7 @@ pub fn section(out: &mut String, r: &Realism) {
         (
             "age and income",
             rho,
-            "Spearman rank correlation at working ages",
+            &format!("Spearman rank correlation at working ages ({youngest}-{oldest})"),
         ),
         (
             "persona shares by age band",
@@ -70,17 +70,12 @@ pub fn section(out: &mut String, r: &Realism) {
         ),
     ];
     for (measure, distance, reads) in rows {
-        let reads = if measure == "age and income" {
-            format!("{reads} ({youngest}-{oldest})")
-        } else {
-            reads.to_owned()
-        };
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
             escape(measure),
             escape(&distance),
-            escape(&reads)
+            escape(reads)
         );
     }
     out.push_str("</tbody>\n</table>\n");
