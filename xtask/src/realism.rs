@@ -237,9 +237,6 @@ impl Credit {
 }
 
 fn median(values: &[Decimal]) -> String {
-    let mut sorted = values.to_vec();
-    sorted.sort();
-    sorted
-        .get(sorted.len().saturating_sub(1) / 2)
+    spendsense_personas::median(&mut values.to_vec())
         .map_or("-".to_owned(), |m| m.round_dp(2).to_string())
 }
