@@ -37,6 +37,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod columns;
 pub mod ledger;
 pub mod sandbox;
 pub mod stats;
