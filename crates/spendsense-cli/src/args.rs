@@ -113,10 +113,17 @@ pub struct GenerateArgs {
     #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
     pub as_of: Option<AsOf>,
 
-    /// Also write a JSON manifest here: seed, count, mix, fingerprint, tool
-    /// version and the SHA-256 of the output (and of the transactions).
-    #[arg(long, value_name = "PATH")]
+    /// Write the run's manifest here instead of beside the output: seed,
+    /// count, mix, overlap, as_of, fingerprint, version, and the bytes and
+    /// SHA-256 of every file (see docs/manifest.md). By default a file
+    /// `-o users.json` gets `users.json.manifest.json`, a directory output
+    /// `manifest.json` inside it, and stdout none.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_manifest")]
     pub manifest: Option<PathBuf>,
+
+    /// Write no manifest.
+    #[arg(long)]
+    pub no_manifest: bool,
 
     /// Also write every profile's transactions to FILE as JSON Lines (amount
     /// positive = money out of the account, negative = money in).
@@ -162,9 +169,19 @@ pub struct DatasetArgs {
     #[arg(long, value_name = "FILE")]
     pub personas: Option<PathBuf>,
 
-    /// The persona mix the dataset was generated with (default: equal shares); quotas are checked against it.
+    /// The persona mix the dataset was generated with (default: the
+    /// manifest's, else equal shares); quotas are checked against it.
     #[arg(long, value_name = "PERSONA=WEIGHT,...", value_parser = parse_mix)]
     pub mix: Option<Mix>,
+
+    /// Read the run's manifest here instead of beside the dataset
+    /// (`PATH.manifest.json`); see docs/manifest.md.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_manifest")]
+    pub manifest: Option<PathBuf>,
+
+    /// Ignore the dataset's manifest: check against the flags and defaults only.
+    #[arg(long)]
+    pub no_manifest: bool,
 }
 
 #[derive(Debug, Args)]

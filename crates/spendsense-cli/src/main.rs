@@ -2,6 +2,7 @@
 
 mod args;
 mod commands;
+mod manifest;
 mod output;
 mod sandbox;
 mod tables;

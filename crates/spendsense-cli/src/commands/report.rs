@@ -13,15 +13,16 @@ use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
 use spendsense_generator::realism::Marginals;
+#[cfg(test)]
 use spendsense_personas::Mix;
 use spendsense_personas::Personas;
 use spendsense_schema::codec::{ReadError, Record};
-use spendsense_schema::{ProfileFormat, read_located_profiles};
+use spendsense_schema::{ProfileFormat, UserProfile, read_located_profiles};
 use spendsense_validate::{Report, Validator};
 
 use crate::Failure;
 use crate::args::ReportArgs;
-use crate::commands::validate::Dataset;
+use crate::commands::validate::{Dataset, Input};
 use crate::output::Output;
 use html::Page;
 use spendsense_export::stats::Stats;
@@ -30,21 +31,17 @@ pub fn run(args: ReportArgs) -> Result<ExitCode, Failure> {
     // Refuse an unusable output path before reading a possibly huge input.
     crate::output::refuse_overwriting_report_inputs(&args)?;
     let mut output = Output::open(Some(&args.output)).map_err(Failure::Usage)?;
-    let (input, dataset) = Dataset::open(&args.dataset)?;
+    let (mut input, dataset) = Dataset::open(&args.dataset)?;
     let (personas, mix, name) = (&dataset.personas, dataset.mix, &dataset.name);
-    let (stats, report, marginals) =
-        gather(input, dataset.format, personas, mix).map_err(|err| dataset.unreadable(err))?;
+    let (stats, report, marginals) = gather_checked(&mut input, &dataset)?;
     dataset.require_profiles(&report)?;
-    let personas_source = match &args.dataset.personas {
-        Some(path) => path.display().to_string(),
-        None => "the built-in".to_string(),
-    };
+    let personas_source = &dataset.personas_source;
     let page = html::render(&Page {
         source: name,
         stats: &stats,
         report: &report,
         personas,
-        personas_source: &personas_source,
+        personas_source,
         mix,
         realism: &marginals.realism(),
     })?;
@@ -65,26 +62,83 @@ pub fn run(args: ReportArgs) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Streams `input` once into the validation report, the chart aggregates
-/// and the realism marginals.
+/// What one pass over a dataset gathers; the validator is finished by the caller.
+struct Gathered<'p> {
+    stats: Stats,
+    validator: Validator<'p>,
+    marginals: Marginals,
+    /// Records read.
+    records: u64,
+}
+
+/// Streams `input` once into `validator`, the chart aggregates and the
+/// realism marginals; `check` runs after each profile's validation.
+fn gather_into<'p>(
+    input: impl BufRead,
+    format: ProfileFormat,
+    personas: &Personas,
+    mut validator: Validator<'p>,
+    mut check: impl FnMut(&mut Validator<'p>, u64, &UserProfile),
+) -> Result<Gathered<'p>, ReadError> {
+    let mut stats = Stats::new(&personas.criteria);
+    let mut marginals = Marginals::new();
+    let records = read_located_profiles(input, format, |at, record: Record| match record {
+        Ok(profile) => {
+            validator.push_at(&profile, at.line);
+            check(&mut validator, at.index, &profile);
+            stats.push(&profile);
+            marginals.push(&profile);
+        }
+        Err(err) => validator.push_unreadable(err.location.line, &err.path, err.message),
+    })?;
+    Ok(Gathered {
+        stats,
+        validator,
+        marginals,
+        records,
+    })
+}
+
+/// [`gather_into`] with a plain validator of `personas` and `mix`.
+#[cfg(test)]
 fn gather(
     input: impl BufRead,
     format: ProfileFormat,
     personas: &Personas,
     mix: Mix,
 ) -> Result<(Stats, Report, Marginals), ReadError> {
-    let mut validator = Validator::with_mix(personas, mix);
-    let mut stats = Stats::new(&personas.criteria);
-    let mut marginals = Marginals::new();
-    read_located_profiles(input, format, |at, record: Record| match record {
-        Ok(profile) => {
-            validator.push_at(&profile, at.line);
-            stats.push(&profile);
-            marginals.push(&profile);
-        }
-        Err(err) => validator.push_unreadable(err.location.line, &err.path, err.message),
-    })?;
-    Ok((stats, validator.finish(), marginals))
+    let validator = Validator::with_mix(personas, mix);
+    let gathered = gather_into(input, format, personas, validator, |_, _, _| {})?;
+    Ok((
+        gathered.stats,
+        gathered.validator.finish(),
+        gathered.marginals,
+    ))
+}
+
+/// One pass over a dataset as `validate` checks it: its manifest's mix,
+/// definitions, shard start and file checks (see [`Dataset`]).
+fn gather_checked(
+    input: &mut Input,
+    dataset: &Dataset,
+) -> Result<(Stats, Report, Marginals), Failure> {
+    let check = |validator: &mut Validator, index, profile: &UserProfile| {
+        dataset.check(validator, index, profile)
+    };
+    let mut gathered = gather_into(
+        &mut *input,
+        dataset.format,
+        &dataset.personas,
+        dataset.validator(),
+        check,
+    )
+    .map_err(|err| dataset.unreadable(err))?;
+    dataset.finish(input, &mut gathered.validator, gathered.records)?;
+    Ok((
+        gathered.stats,
+        gathered.validator.finish(),
+        gathered.marginals,
+    ))
 }
 
 #[cfg(test)]

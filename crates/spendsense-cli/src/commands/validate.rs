@@ -8,13 +8,19 @@ use std::process::ExitCode;
 use anyhow::{Context, anyhow};
 use spendsense_personas::{Mix, Personas};
 use spendsense_schema::codec::{ReadError, Record, RecordLocation};
-use spendsense_schema::{ProfileFormat, read_located_profiles};
+use spendsense_schema::{ProfileFormat, UserProfile, read_located_profiles};
 use spendsense_validate::{Report, Validator};
 
 use crate::Failure;
 use crate::args::{DatasetArgs, InputFormat, ReportFormat, ValidateArgs};
 use crate::commands::load_personas;
+use crate::manifest::Hashing;
+use crate::manifest::check::{self, RunCheck};
 use crate::transactions::TransactionsFile;
+
+/// A dataset being read: every byte is counted and hashed on the way, for
+/// the comparison with its manifest.
+pub(crate) type Input = Hashing<Box<dyn BufRead>>;
 
 /// A dataset's layout and name, and the rules to check it against.
 pub(crate) struct Dataset {
@@ -22,30 +28,125 @@ pub(crate) struct Dataset {
     /// How errors name the input (`stdin` for `-`).
     pub(crate) name: String,
     pub(crate) personas: Personas,
+    /// Where the definitions come from, as the report says it: `the
+    /// built-in`, the `--personas` file, or the manifest.
+    pub(crate) personas_source: String,
     pub(crate) mix: Mix,
+    /// What the dataset's manifest adds, when it has one.
+    pub(crate) run: Option<RunCheck>,
 }
 
 impl Dataset {
-    /// Loads the persona definitions, opens the input and decides its layout.
-    pub(crate) fn open(args: &DatasetArgs) -> Result<(Box<dyn BufRead>, Dataset), Failure> {
-        let personas = load_personas(args.personas.as_deref())?;
+    /// Finds the manifest, loads the persona definitions, opens the input
+    /// and decides its layout. The flags win over the manifest, with a
+    /// note on stderr when they differ from it.
+    pub(crate) fn open(args: &DatasetArgs) -> Result<(Input, Dataset), Failure> {
         let mut input = open(&args.path).map_err(Failure::Usage)?;
-        let format = match args.input_format {
-            InputFormat::Json => ProfileFormat::Json,
-            InputFormat::Jsonl => ProfileFormat::Jsonl,
-            InputFormat::Auto => detect(&args.path, &mut input).map_err(Failure::Usage)?,
+        let manifest = check::find(&args.path, args.manifest.as_deref(), args.no_manifest)
+            .map_err(Failure::Usage)?;
+        let (personas, personas_source) = match (&args.personas, &manifest) {
+            (Some(path), found) => {
+                let personas = load_personas(Some(path))?;
+                if let Some((shown, manifest)) = found {
+                    let fingerprint = spendsense_generator::fingerprint(&personas);
+                    if fingerprint != manifest.fingerprint {
+                        note(&format!(
+                            "--personas {} (fingerprint {fingerprint}) overrides the definitions of manifest {shown} (fingerprint {})",
+                            path.display(),
+                            manifest.fingerprint
+                        ));
+                    }
+                }
+                (personas, path.display().to_string())
+            }
+            (None, Some((shown, manifest))) => {
+                let personas = manifest.personas(shown).map_err(Failure::Usage)?;
+                let source = match manifest.personas {
+                    Some(_) => format!("the ones in manifest {shown}"),
+                    None => "the built-in".to_string(),
+                };
+                (personas, source)
+            }
+            (None, None) => (Personas::spendsense(), "the built-in".to_string()),
+        };
+        let mix = match (args.mix, &manifest) {
+            (Some(mix), Some((shown, manifest))) => {
+                if mix != manifest.mix {
+                    note(&format!(
+                        "--mix {mix} overrides the mix of manifest {shown} ({})",
+                        manifest.mix
+                    ));
+                }
+                mix
+            }
+            (Some(mix), None) => mix,
+            (None, Some((_, manifest))) => manifest.mix,
+            (None, None) => Mix::default(),
+        };
+        // The manifest knows the layout (`generate -o x.jsonl` writes a JSON
+        // array unless --format jsonl is given); the flag still wins.
+        let recorded = manifest
+            .as_ref()
+            .and_then(|(_, m)| match m.format.as_str() {
+                "json" => Some(ProfileFormat::Json),
+                "jsonl" => Some(ProfileFormat::Jsonl),
+                _ => None,
+            });
+        let format = match (args.input_format, recorded) {
+            (InputFormat::Json, _) => ProfileFormat::Json,
+            (InputFormat::Jsonl, _) => ProfileFormat::Jsonl,
+            (InputFormat::Auto, Some(format)) => format,
+            (InputFormat::Auto, None) => detect(&args.path, &mut input).map_err(Failure::Usage)?,
+        };
+        let run = match manifest {
+            Some((shown, manifest)) => {
+                Some(RunCheck::new(shown, &manifest, &personas, mix).map_err(Failure::Usage)?)
+            }
+            None => None,
         };
         let name = display_name(&args.path);
-        let mix = args.mix.unwrap_or_default();
         Ok((
-            input,
+            Hashing::new(input),
             Dataset {
                 format,
                 name,
                 personas,
+                personas_source,
                 mix,
+                run,
             },
         ))
+    }
+
+    /// The validator of this dataset: its mix, and a shard's start in its run.
+    pub(crate) fn validator(&self) -> Validator<'_> {
+        let validator = Validator::with_mix(&self.personas, self.mix);
+        match &self.run {
+            Some(run) => validator.starting_at(run.start, run.before),
+            None => validator,
+        }
+    }
+
+    /// The manifest's checks of one profile, after [`Validator::push_at`].
+    pub(crate) fn check(&self, validator: &mut Validator, index: u64, profile: &UserProfile) {
+        if let Some(run) = &self.run {
+            run.profile(validator, index, profile);
+        }
+    }
+
+    /// After the last profile: the manifest's checks of the whole file.
+    pub(crate) fn finish(
+        &self,
+        input: &mut Input,
+        validator: &mut Validator,
+        profiles: u64,
+    ) -> Result<(), Failure> {
+        match &self.run {
+            Some(run) => run
+                .finish(input, validator, &self.name, profiles)
+                .map_err(|err| self.unreadable(ReadError::Io(err))),
+            None => Ok(()),
+        }
     }
 
     /// The failure for an input that could not be read to the end.
@@ -77,12 +178,12 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
     if let Some(path) = args.transactions.as_deref() {
         crate::transactions::check_paths(path, &args.dataset.path)?;
     }
-    let (input, dataset) = Dataset::open(&args.dataset)?;
+    let (mut input, dataset) = Dataset::open(&args.dataset)?;
     let mut transactions = match args.transactions.as_deref() {
         Some(path) => Some(TransactionsFile::open(path, &args.dataset.path)?),
         None => None,
     };
-    let mut validator = Validator::with_mix(&dataset.personas, dataset.mix);
+    let mut validator = dataset.validator();
     // The first transactions file that cannot be paired ends the check; the
     // profile reader has no early exit, so later records are skipped.
     let mut failed = None;
@@ -92,9 +193,15 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
             return;
         }
         match (record, transactions.as_mut()) {
-            (Ok(profile), None) => validator.push_at(&profile, at.line),
+            (Ok(profile), None) => {
+                validator.push_at(&profile, at.line);
+                dataset.check(&mut validator, at.index, &profile);
+            }
             (Ok(profile), Some(file)) => match file.take_user(&profile.user_id, &mut owned) {
-                Ok(()) => validator.push_with_transactions(&profile, at.line, &owned),
+                Ok(()) => {
+                    validator.push_with_transactions(&profile, at.line, &owned);
+                    dataset.check(&mut validator, at.index, &profile);
+                }
                 Err(err) => failed = Some(err),
             },
             (Err(err), file) => {
@@ -108,13 +215,15 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
             }
         }
     };
-    read_located_profiles(input, dataset.format, visit).map_err(|err| dataset.unreadable(err))?;
+    let records = read_located_profiles(&mut input, dataset.format, visit)
+        .map_err(|err| dataset.unreadable(err))?;
     if let Some(err) = failed {
         return Err(err);
     }
     if let Some(file) = transactions {
         file.finish()?;
     }
+    dataset.finish(&mut input, &mut validator, records)?;
     let report = validator.finish();
     dataset.require_profiles(&report)?;
     // A reader that stops early (`| head`) does not change the verdict: the
@@ -154,6 +263,15 @@ pub(crate) fn open(path: &Path) -> anyhow::Result<Box<dyn BufRead>> {
     }
     let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     Ok(Box::new(BufReader::with_capacity(1 << 20, file)))
+}
+
+/// A line on stderr that is not an error: the run goes on.
+fn note(text: &str) {
+    let _ = writeln!(
+        io::stderr(),
+        "note: {}",
+        spendsense_schema::text::escape(text)
+    );
 }
 
 /// How errors name the input: `-` is stdin.

@@ -43,7 +43,7 @@ pub(super) fn commit(
         new.push(name);
     }
     new.sort();
-    let mut extra: Vec<String> = old(target)
+    let mut extra: Vec<String> = super::dir::own_files(target, old)
         .into_iter()
         .filter(|name| !new.contains(name) && !name.contains('/'))
         .filter(|name| fs::symlink_metadata(target.join(name)).is_ok_and(|m| !m.is_dir()))

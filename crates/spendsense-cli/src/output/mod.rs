@@ -200,6 +200,11 @@ impl Output {
 /// before the first is put in place, and they replace their targets all or
 /// none (see [`commit`]). Stdout and devices are flushed in order.
 pub fn commit_all(outputs: Vec<Output>) -> Result<()> {
+    commit::commit(flushed(outputs)?)
+}
+
+/// Flushes (and syncs) every output, returning the files to put in place.
+fn flushed(outputs: Vec<Output>) -> Result<Vec<Staged>> {
     let mut staged = Vec::new();
     for output in outputs {
         match output {
@@ -218,7 +223,7 @@ pub fn commit_all(outputs: Vec<Output>) -> Result<()> {
             }
         }
     }
-    commit::commit(staged)
+    Ok(staged)
 }
 
 /// Takes the lock of a target in `place` (its directory, or for a
