@@ -130,7 +130,13 @@ pub enum Placement {
     File(PathBuf),
     /// [`DIR_MANIFEST`] among a directory output's files.
     InDirectory,
+    /// Nowhere, though one was due: the sidecar's name would be longer than
+    /// a file name may be ([`NAME_MAX`] bytes). The note to print says so.
+    TooLong(String),
 }
+
+/// The longest file name Linux and macOS filesystems take, in bytes.
+pub const NAME_MAX: usize = 255;
 
 impl Placement {
     /// Where the manifest of an output of `kind` at `output` goes, given
@@ -155,7 +161,17 @@ impl Placement {
             // A device or pipe (`/dev/null`, a FIFO) is written in place; a
             // sidecar beside it would land in `/dev` or next to a pipe.
             OutputKind::File if is_special(output) => Placement::None,
-            OutputKind::File => Placement::File(sidecar(output)),
+            OutputKind::File => {
+                let path = sidecar(output);
+                let name = path.file_name().map_or(0, |n| n.as_encoded_bytes().len());
+                if name > NAME_MAX {
+                    return Placement::TooLong(format!(
+                        "no manifest written: {} would be a file name of {name} bytes, longer than the {NAME_MAX} a filesystem takes; give one with --manifest PATH",
+                        path.display()
+                    ));
+                }
+                Placement::File(path)
+            }
         }
     }
 }

@@ -59,7 +59,7 @@ fn check_outputs(args: &GenerateArgs, placement: &Placement) -> Result<(), Failu
     }
     let manifest = match placement {
         Placement::File(path) => file(Some(path)),
-        Placement::None | Placement::InDirectory => None,
+        Placement::None | Placement::InDirectory | Placement::TooLong(_) => None,
     };
     let manifest_flag = if args.manifest.is_some() {
         "--manifest"
@@ -134,6 +134,13 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
         args.no_manifest,
     );
     check_outputs(&args, &placement)?;
+    if let (Placement::TooLong(note), false) = (&placement, args.quiet) {
+        let _ = writeln!(
+            io::stderr(),
+            "note: {}",
+            spendsense_schema::text::escape(note)
+        );
+    }
     let range = args
         .shard
         .map_or(0..args.num_users, |shard| shard.range(args.num_users));
@@ -181,7 +188,7 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
             Output::open_as(Some(path), durability, "users.json.manifest.json")
                 .map_err(Failure::Usage)?,
         ),
-        Placement::None | Placement::InDirectory => None,
+        Placement::None | Placement::InDirectory | Placement::TooLong(_) => None,
     };
     let transactions = match args.transactions.as_deref() {
         Some(path) => Some(
@@ -308,7 +315,7 @@ fn write_directory(
         Placement::File(path) => {
             Some(Output::open_as(Some(path), durability, "manifest.json").map_err(Failure::Usage)?)
         }
-        Placement::None | Placement::InDirectory => None,
+        Placement::None | Placement::InDirectory | Placement::TooLong(_) => None,
     };
     let range = run.range.clone();
     let bar = progress_bar(range.end - range.start, PROGRESS_FROM, args.quiet);

@@ -688,6 +688,8 @@ mod tests {
                 input_format: InputFormat::Auto,
                 personas: None,
                 mix: None,
+                manifest: None,
+                no_manifest: false,
             },
             output: output.clone(),
         };

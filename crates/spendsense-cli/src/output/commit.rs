@@ -281,7 +281,7 @@ fn undo(slot: &mut Slot) {
     let undone = match how {
         How::Created => fs::rename(target, temp),
         How::Exchanged => exchange(temp, target),
-        How::Files => super::journal::roll_back(temp, target).map(|_| ()),
+        How::Files => super::journal::roll_back(temp, target, true).map(|_| ()),
         // The old file is gone; the new one stays.
         How::Replaced => Err(io::Error::other("replaced")),
     };

@@ -249,7 +249,7 @@ fn lock_and_sweep(
         let escaped =
             |path: &Path| spendsense_schema::text::escape(&path.display().to_string()).into_owned();
         if let Some(set) = set
-            && journal::roll_back(&leftover, set).with_context(|| {
+            && journal::roll_back(&leftover, set, false).with_context(|| {
                 format!(
                     "cannot take back the unfinished commit in {}",
                     escaped(&leftover)

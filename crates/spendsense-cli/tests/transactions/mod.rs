@@ -515,6 +515,7 @@ fn an_interrupt_mid_run_removes_both_partial_files() {
         "users.jsonl",
         "--transactions",
         "tx.jsonl",
+        "--no-manifest",
     ];
     let held = start_held(dir.path(), &args, "written:tx.jsonl");
     assert_eq!(held.at, "written tx.jsonl");
