@@ -14,6 +14,7 @@ mod args;
 mod configure;
 mod fuzz;
 mod hostile;
+mod manifest;
 mod output;
 mod terminal;
 mod transactions;
