@@ -150,7 +150,15 @@ fn the_definitions_must_give_the_fingerprint() {
 fn placement_follows_the_kind_of_output() {
     use OutputKind::{Directory, File};
     let path = |p: &str| Some(PathBuf::from(p));
-    let cases: [(OutputKind, Option<&str>, Option<&str>, bool, Placement); 9] = [
+    /// Kind, `-o`, `--manifest`, `--no-manifest`, and where the manifest goes.
+    type Case = (
+        OutputKind,
+        Option<&'static str>,
+        Option<&'static str>,
+        bool,
+        Placement,
+    );
+    let cases: [Case; 9] = [
         (
             File,
             Some("u.json"),
