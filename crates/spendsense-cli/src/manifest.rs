@@ -340,10 +340,11 @@ fn shard<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Shard>, D:
         .transpose()
 }
 
-/// Passes writes through, counting and hashing them.
+/// Passes reads or writes through, counting and (unless made with
+/// [`Hashing::off`], when no manifest is written or read) hashing them.
 pub struct Hashing<W> {
     pub inner: W,
-    sha: Sha256,
+    sha: Option<Sha256>,
     bytes: u64,
 }
 
@@ -351,32 +352,50 @@ impl<W> Hashing<W> {
     pub fn new(inner: W) -> Hashing<W> {
         Hashing {
             inner,
-            sha: Sha256::new(),
+            sha: Some(Sha256::new()),
+            bytes: 0,
+        }
+    }
+
+    /// Counts only: SHA-256 costs about a second per 2 GB on the one
+    /// writer (or reader) thread, spent only when a manifest needs it.
+    pub fn off(inner: W) -> Hashing<W> {
+        Hashing {
+            inner,
+            sha: None,
             bytes: 0,
         }
     }
 
     /// The record of what passed through, as file `name`.
     pub fn record(&self, name: String, role: Role) -> FileRecord {
+        let (bytes, sha256) = self.digest();
         FileRecord {
             name,
             role,
-            bytes: self.bytes,
-            sha256: hex(self.sha.clone()),
+            bytes,
+            sha256,
         }
     }
 
-    /// Size and hash of what passed through.
+    /// Size and hash of what passed through (the hash empty when off).
     pub fn digest(&self) -> (u64, String) {
-        (self.bytes, hex(self.sha.clone()))
+        let sha = self.sha.clone().map(hex).unwrap_or_default();
+        (self.bytes, sha)
+    }
+
+    fn update(&mut self, bytes: &[u8]) {
+        if let Some(sha) = &mut self.sha {
+            sha.update(bytes);
+        }
+        self.bytes += bytes.len() as u64;
     }
 }
 
 impl<W: io::Write> io::Write for Hashing<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let written = self.inner.write(buf)?;
-        self.sha.update(&buf[..written]);
-        self.bytes += written as u64;
+        self.update(&buf[..written]);
         Ok(written)
     }
 
@@ -388,8 +407,7 @@ impl<W: io::Write> io::Write for Hashing<W> {
 impl<R: io::Read> io::Read for Hashing<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let read = self.inner.read(buf)?;
-        self.sha.update(&buf[..read]);
-        self.bytes += read as u64;
+        self.update(&buf[..read]);
         Ok(read)
     }
 }
@@ -405,11 +423,10 @@ impl<R: io::BufRead> io::BufRead for Hashing<R> {
         if amount == 0 {
             return;
         }
-        if let Ok(buffer) = self.inner.fill_buf() {
-            let amount = amount.min(buffer.len());
-            self.sha.update(&buffer[..amount]);
-            self.bytes += amount as u64;
+        if let (Some(sha), Ok(buffer)) = (&mut self.sha, self.inner.fill_buf()) {
+            sha.update(&buffer[..amount.min(buffer.len())]);
         }
+        self.bytes += amount as u64;
         self.inner.consume(amount);
     }
 }

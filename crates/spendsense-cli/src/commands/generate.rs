@@ -197,10 +197,13 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
         ),
         None => None,
     };
-    // SHA-256 runs at gigabytes per second, well ahead of the writer, so
-    // every run hashes whether or not a manifest is written.
-    let mut hashed = Hashing::new(out);
-    let mut hashed_transactions = transactions.map(Hashing::new);
+    let hashing = if manifest_out.is_some() {
+        Hashing::new
+    } else {
+        Hashing::off
+    };
+    let mut hashed = hashing(out);
+    let mut hashed_transactions = transactions.map(hashing);
 
     let from = if args.transactions.is_some() {
         PROGRESS_WITH_TRANSACTIONS_FROM

@@ -106,7 +106,11 @@ impl Dataset {
         };
         let name = display_name(&args.path);
         Ok((
-            Hashing::new(input),
+            if run.is_some() {
+                Hashing::new(input)
+            } else {
+                Hashing::off(input)
+            },
             Dataset {
                 format,
                 name,
