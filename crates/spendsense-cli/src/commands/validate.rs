@@ -62,7 +62,7 @@ impl Dataset {
             (None, Some((shown, manifest))) => {
                 let personas = manifest.personas(shown).map_err(Failure::Usage)?;
                 let source = match manifest.personas {
-                    Some(_) => format!("the ones in manifest {shown}"),
+                    Some(_) => shown.clone(),
                     None => "the built-in".to_string(),
                 };
                 (personas, source)

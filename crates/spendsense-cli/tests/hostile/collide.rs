@@ -145,6 +145,7 @@ fn report_refuses_to_overwrite_its_own_input() {
         Input::Nothing,
     );
     fs::write(root.path().join("p.json"), &personas.stdout).unwrap();
+    fs::write(root.path().join("q.manifest.json"), &personas.stdout).unwrap();
     #[cfg(unix)]
     std::os::unix::fs::symlink("u.jsonl", root.path().join("link.jsonl")).unwrap();
     let cases: &[(&[&str], &str)] = &[
@@ -166,6 +167,21 @@ fn report_refuses_to_overwrite_its_own_input() {
             "error: -o p.json would overwrite the persona definitions p.json",
         ),
         (
+            &["report", "u.jsonl", "-o", "u.jsonl.manifest.json"],
+            "error: -o u.jsonl.manifest.json would overwrite the manifest u.jsonl.manifest.json",
+        ),
+        (
+            &[
+                "report",
+                "u.jsonl",
+                "--manifest",
+                "p.json",
+                "-o",
+                "./p.json",
+            ],
+            "error: -o ./p.json would overwrite the manifest p.json",
+        ),
+        (
             &[
                 "generate",
                 "-n",
@@ -176,6 +192,30 @@ fn report_refuses_to_overwrite_its_own_input() {
                 "p.json",
             ],
             "error: -o p.json would overwrite the persona definitions p.json",
+        ),
+        (
+            &[
+                "generate",
+                "-n",
+                "3",
+                "--personas",
+                "q.manifest.json",
+                "-o",
+                "q",
+            ],
+            "error: the manifest q.manifest.json would overwrite the persona definitions q.manifest.json",
+        ),
+        (
+            &[
+                "generate",
+                "-n",
+                "3",
+                "-o",
+                "u.jsonl",
+                "--transactions",
+                "u.jsonl.manifest.json",
+            ],
+            "error: --transactions u.jsonl.manifest.json and the manifest u.jsonl.manifest.json are the same file",
         ),
     ];
     for (args, expected) in cases {
