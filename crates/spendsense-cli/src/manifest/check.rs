@@ -1,7 +1,8 @@
 //! What a dataset's manifest makes `validate` and `report` check: the
-//! bytes and SHA-256 of the file, the `as_of` of every plan, and the quotas
-//! of a shard from its start in the run.
+//! bytes and SHA-256 of the file, the `as_of` of every plan, which users
+//! overlap, and the quotas of a shard from its start in the run.
 
+use std::cell::Cell;
 use std::io;
 use std::path::Path;
 
@@ -51,8 +52,12 @@ pub struct RunCheck {
     pub start: u64,
     pub before: [u64; 5],
     pub as_of: Date,
+    pub overlap: Overlap,
     /// What the dataset's bytes must be.
     pub file: FileRecord,
+    /// Users of each persona seen so far, and the next record's index;
+    /// `None` once a record was skipped (unreadable), as the quotas stop.
+    seen: Cell<Option<([u64; 5], u64)>>,
 }
 
 impl RunCheck {
@@ -99,18 +104,55 @@ impl RunCheck {
             start: profiles.start,
             before,
             as_of: manifest.as_of,
+            overlap: manifest.overlap,
             file,
+            seen: Cell::new(Some(([0; 5], 0))),
         })
     }
 
-    /// Checks what one profile can show: its plan ends on the run's `as_of`.
+    /// Checks what one profile can show: its plan ends on the run's
+    /// `as_of`, and it overlaps exactly when the run's overlap share picks
+    /// its slot (`floor(k · share)` of the first `k` users of a persona with
+    /// partners overlap).
     pub fn profile(&self, validator: &mut Validator, index: u64, profile: &UserProfile) {
+        self.overlap(validator, index, profile);
         if profile.plan.as_of != self.as_of {
             let message = format!(
                 "plan.as_of is {}, and manifest {} records as_of {}",
                 profile.plan.as_of, self.shown, self.as_of
             );
             validator.record(index, &profile.user_id, RULE, "plan.as_of", message);
+        }
+    }
+
+    fn overlap(&self, validator: &mut Validator, index: u64, profile: &UserProfile) {
+        let Some((mut seen, next)) = self.seen.get() else {
+            return;
+        };
+        if index != next {
+            self.seen.set(None);
+            return;
+        }
+        let persona = profile.persona;
+        let slot = self.before[persona.index()] + seen[persona.index()];
+        seen[persona.index()] += 1;
+        self.seen.set(Some((seen, next + 1)));
+        let expected = !spendsense_personas::overlap_partners(persona).is_empty()
+            && self.overlap.selects(slot);
+        let overlaps = profile.matched_personas.is_some();
+        if overlaps != expected {
+            let (carries, picks) = if overlaps {
+                ("carries", "does not pick it")
+            } else {
+                ("carries no", "picks it")
+            };
+            let message = format!(
+                "{} `{persona}` user of the run {carries} matched_personas, but overlap {} (manifest {}) {picks}",
+                ordinal(slot),
+                self.overlap,
+                self.shown
+            );
+            validator.record(index, &profile.user_id, RULE, "matched_personas", message);
         }
     }
 
@@ -139,4 +181,17 @@ impl RunCheck {
         }
         Ok(())
     }
+}
+
+/// `slot` as a 1-based ordinal word for messages: `the 1st`, `the 12th`.
+fn ordinal(slot: u64) -> String {
+    let n = slot + 1;
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("the {n}{suffix}")
 }

@@ -100,6 +100,24 @@ fn overlap_and_as_of_runs_validate_without_flags() {
             &[&base[..], &["--overlap", "0.3", "-o", "o.json"]].concat(),
         );
         ok(dir.path(), &["validate", "o.json"]);
+        // Which users overlap follows from the share: another share breaks it.
+        let sidecar = dir.path().join("o.json.manifest.json");
+        let text = fs::read_to_string(&sidecar).unwrap();
+        fs::write(
+            dir.path().join("other.json"),
+            text.replace("\"0.3\"", "\"0.5\""),
+        )
+        .unwrap();
+        let other = run(
+            dir.path(),
+            &["validate", "o.json", "--manifest", "other.json"],
+        );
+        assert_eq!(other.code, 1, "{}", other.stdout);
+        assert!(
+            other.stdout.contains("user of the run carries no matched_personas, but overlap 0.5 (manifest other.json) picks it"),
+            "{}",
+            other.stdout
+        );
         assert_eq!(
             manifest(&dir.path().join("o.json.manifest.json"))["overlap"],
             "0.3"
@@ -348,8 +366,22 @@ fn shards_validate_from_their_start_in_the_run() {
             ok(
                 dir.path(),
                 &[
-                    "generate", "-n", "700", "-s", seed, "--mix", mix, "--shard", shard,
-                    "--format", "jsonl", "-q", "-o", &name,
+                    "generate",
+                    "-n",
+                    "700",
+                    "-s",
+                    seed,
+                    "--mix",
+                    mix,
+                    "--shard",
+                    shard,
+                    "--overlap",
+                    "0.25",
+                    "--format",
+                    "jsonl",
+                    "-q",
+                    "-o",
+                    &name,
                 ],
             );
             let recorded = manifest(&dir.path().join(format!("{name}.manifest.json")));
