@@ -14,12 +14,12 @@ use spendsense_validate::{Report, Validator};
 use crate::Failure;
 use crate::args::{DatasetArgs, InputFormat, ReportFormat, ValidateArgs};
 use crate::commands::load_personas;
-use crate::manifest::Hashing;
 use crate::manifest::check::{self, RunCheck};
+use crate::manifest::{Hashing, Manifest};
 use crate::transactions::TransactionsFile;
 
-/// A dataset being read: every byte is counted and hashed on the way, for
-/// the comparison with its manifest.
+/// A dataset being read: every byte is counted, and hashed when it has a
+/// manifest to compare with.
 pub(crate) type Input = Hashing<Box<dyn BufRead>>;
 
 /// A dataset's layout and name, and the rules to check it against.
@@ -44,45 +44,8 @@ impl Dataset {
         let mut input = open(&args.path).map_err(Failure::Usage)?;
         let manifest = check::find(&args.path, args.manifest.as_deref(), args.no_manifest)
             .map_err(Failure::Usage)?;
-        let (personas, personas_source) = match (&args.personas, &manifest) {
-            (Some(path), found) => {
-                let personas = load_personas(Some(path))?;
-                if let Some((shown, manifest)) = found {
-                    let fingerprint = spendsense_generator::fingerprint(&personas);
-                    if fingerprint != manifest.fingerprint {
-                        note(&format!(
-                            "--personas {} (fingerprint {fingerprint}) overrides the definitions of manifest {shown} (fingerprint {})",
-                            path.display(),
-                            manifest.fingerprint
-                        ));
-                    }
-                }
-                (personas, path.display().to_string())
-            }
-            (None, Some((shown, manifest))) => {
-                let personas = manifest.personas(shown).map_err(Failure::Usage)?;
-                let source = match manifest.personas {
-                    Some(_) => shown.clone(),
-                    None => "the built-in".to_string(),
-                };
-                (personas, source)
-            }
-            (None, None) => (Personas::spendsense(), "the built-in".to_string()),
-        };
-        let mix = match (args.mix, &manifest) {
-            (Some(mix), Some((shown, manifest))) => {
-                if mix != manifest.mix {
-                    note(&format!(
-                        "--mix {mix} overrides the mix of manifest {shown} ({})",
-                        manifest.mix
-                    ));
-                }
-                mix
-            }
-            (Some(mix), None) => mix,
-            (None, Some((_, manifest))) => manifest.mix,
-            (None, None) => Mix::default(),
-        };
+        let (personas, personas_source) = definitions(args, manifest.as_ref())?;
+        let mix = mix(args, manifest.as_ref());
         // The manifest knows the layout (`generate -o x.jsonl` writes a JSON
         // array unless --format jsonl is given); the flag still wins.
         let recorded = manifest
@@ -175,6 +138,63 @@ impl Dataset {
             )));
         }
         Ok(())
+    }
+}
+
+/// A dataset's manifest and the path messages show.
+type Found = (String, Manifest);
+
+/// The persona definitions a dataset is checked against, and where they
+/// come from: `--personas` (with a note when they differ from the
+/// manifest's), the manifest's (checked against its fingerprint), or the
+/// built-in ones.
+fn definitions(
+    args: &DatasetArgs,
+    manifest: Option<&Found>,
+) -> Result<(Personas, String), Failure> {
+    Ok(match (&args.personas, manifest) {
+        (Some(path), found) => {
+            let personas = load_personas(Some(path))?;
+            if let Some((shown, manifest)) = found {
+                let fingerprint = spendsense_generator::fingerprint(&personas);
+                if fingerprint != manifest.fingerprint {
+                    note(&format!(
+                        "--personas {} (fingerprint {fingerprint}) overrides the definitions of manifest {shown} (fingerprint {})",
+                        path.display(),
+                        manifest.fingerprint
+                    ));
+                }
+            }
+            (personas, path.display().to_string())
+        }
+        (None, Some((shown, manifest))) => {
+            let personas = manifest.personas(shown).map_err(Failure::Usage)?;
+            let source = match manifest.personas {
+                Some(_) => shown.clone(),
+                None => "the built-in".to_string(),
+            };
+            (personas, source)
+        }
+        (None, None) => (Personas::spendsense(), "the built-in".to_string()),
+    })
+}
+
+/// The mix a dataset is checked against: `--mix` (with a note when it
+/// differs from the manifest's), the manifest's, or equal shares.
+fn mix(args: &DatasetArgs, manifest: Option<&Found>) -> Mix {
+    match (args.mix, manifest) {
+        (Some(mix), Some((shown, manifest))) => {
+            if mix != manifest.mix {
+                note(&format!(
+                    "--mix {mix} overrides the mix of manifest {shown} ({})",
+                    manifest.mix
+                ));
+            }
+            mix
+        }
+        (Some(mix), None) => mix,
+        (None, Some((_, manifest))) => manifest.mix,
+        (None, None) => Mix::default(),
     }
 }
 
