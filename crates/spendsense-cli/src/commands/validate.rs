@@ -204,7 +204,13 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
     }
     let (mut input, dataset) = Dataset::open(&args.dataset)?;
     let mut transactions = match args.transactions.as_deref() {
-        Some(path) => Some(TransactionsFile::open(path, &args.dataset.path)?),
+        Some(path) => {
+            let hash = dataset
+                .run
+                .as_ref()
+                .is_some_and(|run| run.transactions.is_some());
+            Some(TransactionsFile::open(path, &args.dataset.path, hash)?)
+        }
         None => None,
     };
     let mut validator = dataset.validator();
@@ -244,8 +250,11 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
     if let Some(err) = failed {
         return Err(err);
     }
-    if let Some(file) = transactions {
+    if let Some(mut file) = transactions {
         file.finish()?;
+        if let (Some(run), Some(path)) = (&dataset.run, args.transactions.as_deref()) {
+            run.transactions(file.digest(), &mut validator, &display_name(path), records);
+        }
     }
     dataset.finish(&mut input, &mut validator, records)?;
     let report = validator.finish();

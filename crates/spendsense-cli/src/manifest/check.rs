@@ -12,7 +12,7 @@ use spendsense_personas::{Mix, Personas};
 use spendsense_schema::{Date, UserProfile};
 use spendsense_validate::Validator;
 
-use super::{DIR_MANIFEST, FileRecord, Hashing, Manifest, sidecar};
+use super::{DIR_MANIFEST, FileRecord, Hashing, Manifest, Role, sidecar};
 
 /// The rule a dataset that disagrees with its manifest breaks.
 pub const RULE: &str = "manifest";
@@ -55,6 +55,8 @@ pub struct RunCheck {
     pub overlap: Overlap,
     /// What the dataset's bytes must be.
     pub file: FileRecord,
+    /// What the transactions file's bytes must be, when the run wrote one.
+    pub transactions: Option<FileRecord>,
     /// Users of each persona seen so far, and the next record's index;
     /// `None` once a record was skipped (unreadable), as the quotas stop.
     seen: Cell<Option<([u64; 5], u64)>>,
@@ -106,6 +108,11 @@ impl RunCheck {
             as_of: manifest.as_of,
             overlap: manifest.overlap,
             file,
+            transactions: manifest
+                .files
+                .iter()
+                .find(|file| file.role == Role::Transactions)
+                .cloned(),
             seen: Cell::new(Some(([0; 5], 0))),
         })
     }
@@ -166,20 +173,44 @@ impl RunCheck {
         profiles: u64,
     ) -> io::Result<()> {
         io::copy(input, &mut io::sink())?;
-        let (bytes, sha256) = input.digest();
-        if (bytes, sha256.as_str()) != (self.file.bytes, self.file.sha256.as_str()) {
+        self.compare(&self.file, input.digest(), validator, name, profiles);
+        Ok(())
+    }
+
+    /// Compares the size and SHA-256 of the transactions file `name`, read
+    /// to its end, with the manifest's, when it lists one.
+    pub fn transactions(
+        &self,
+        digest: (u64, String),
+        validator: &mut Validator,
+        name: &str,
+        profiles: u64,
+    ) {
+        if let Some(file) = &self.transactions {
+            self.compare(file, digest, validator, name, profiles);
+        }
+    }
+
+    fn compare(
+        &self,
+        file: &FileRecord,
+        (bytes, sha256): (u64, String),
+        validator: &mut Validator,
+        name: &str,
+        profiles: u64,
+    ) {
+        if (bytes, sha256.as_str()) != (file.bytes, file.sha256.as_str()) {
             // Short hashes keep the message whole in a listed violation.
             let short = |sha: &str| format!("{}…", &sha[..sha.len().min(16)]);
             let message = format!(
                 "the file changed since it was generated: {name} is {bytes} bytes, SHA-256 {}, and manifest {} records {} bytes, SHA-256 {}",
                 short(&sha256),
                 self.shown,
-                self.file.bytes,
-                short(&self.file.sha256)
+                file.bytes,
+                short(&file.sha256)
             );
             validator.record(profiles, "", RULE, "", message);
         }
-        Ok(())
     }
 }
 

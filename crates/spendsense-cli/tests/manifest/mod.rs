@@ -483,6 +483,29 @@ fn the_transactions_file_is_listed_and_stdout_gets_no_manifest() {
         dir.path(),
         &["validate", "u.jsonl", "--transactions", "tx.jsonl"],
     );
+    // A transaction changed in a way only the bytes show: the manifest rule, once.
+    let path = dir.path().join("tx.jsonl");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, text.replacen('{', "{ ", 1)).unwrap();
+    let changed = run(
+        dir.path(),
+        &["validate", "u.jsonl", "--transactions", "tx.jsonl"],
+    );
+    assert_eq!(changed.code, 1, "{}", changed.stdout);
+    assert!(
+        changed
+            .stdout
+            .contains("[manifest] the file changed since it was generated: tx.jsonl is"),
+        "{}",
+        changed.stdout
+    );
+    assert_eq!(
+        changed.stdout.matches("[manifest]").count(),
+        1,
+        "{}",
+        changed.stdout
+    );
+    fs::write(&path, text).unwrap();
     // Stdout: no manifest, unless asked for; stdin: no sidecar lookup.
     let stdout = ok(
         dir.path(),
