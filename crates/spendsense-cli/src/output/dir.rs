@@ -1,6 +1,6 @@
 //! Directory outputs: every file of the set is written into a new staging
 //! directory inside the output directory (`DIR/.spendsense-tmp-XXXXXX`),
-//! and the set replaces the old one on [`DirOutput::commit`], all of it or
+//! and the set replaces the old one on [`DirOutput::commit_with`], all of it or
 //! none (see [`super::journal`]).
 //!
 //! Only the format's own files are replaced or removed (those its `old`
@@ -158,8 +158,9 @@ impl DirOutput {
         self.commit_with(Vec::new())
     }
 
-    /// [`DirOutput::commit`] together with a run's other outputs (a
-    /// `--manifest` file): all are replaced, or none.
+    /// Replaces the target directory with the staged set, together with a
+    /// run's other outputs (a `--manifest` file): all are replaced, or none.
+    /// Every file must be [`DirFile::finish`]ed first.
     pub fn commit_with(self, others: Vec<super::Output>) -> Result<()> {
         let staging = &self.staged.temp;
         if self.staged.durability == Durability::Synced {
