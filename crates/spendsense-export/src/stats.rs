@@ -6,11 +6,24 @@
 //! bins, recurring merchants by count, money and shares in seven [`Bands`]
 //! around each threshold), and each scatter keeps at most [`SCATTER_CAP`]
 //! points. Values stay `Decimal` (exact) until the report draws them.
+//!
+//! The submodules gather the report's tables: [`rules`] (every threshold test
+//! of every rule, per persona and window), [`overlap`] (the overlap fields),
+//! [`coverage`] (how much of each definition range the data spans) and
+//! [`fields`] (a per-column profile of the CSV tables).
+
+pub mod coverage;
+pub mod fields;
+pub mod overlap;
+pub mod rules;
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use spendsense_personas::{Criteria, Signals, Window};
-use spendsense_schema::{AccountSubtype, PersonaId, UserProfile};
+use spendsense_schema::{AccountSubtype, Date, PersonaId, UserProfile};
+
+use overlap::OverlapStats;
+use rules::RuleStats;
 
 /// Lowest income the histograms bin, in dollars.
 pub const INCOME_FROM: i64 = 20_000;
@@ -222,6 +235,12 @@ pub struct Stats {
     pub savings_growth: [Banded; 2],
     /// Accounts per persona, by [`ACCOUNT_KINDS`].
     pub accounts: PerPersona<[u64; 4]>,
+    /// Every threshold test of every rule, per window and persona.
+    pub rules: RuleStats,
+    /// The overlap fields.
+    pub overlap: OverlapStats,
+    /// The earliest and latest `plan.as_of` seen.
+    pub as_of: Option<(Date, Date)>,
 }
 
 impl Default for Stats {
@@ -254,6 +273,9 @@ impl Stats {
             savings_inflow: [[[0; BANDS]; 5]; 2],
             savings_growth: [[[0; BANDS]; 5]; 2],
             accounts: [[0; 4]; 5],
+            rules: RuleStats::new(criteria),
+            overlap: OverlapStats::default(),
+            as_of: None,
         }
     }
 
@@ -277,6 +299,12 @@ impl Stats {
         }
 
         let signals = WINDOWS.map(|w| Signals::in_window(profile, w));
+        self.rules.push(profile, &signals);
+        self.overlap.push(profile, &signals, &self.criteria);
+        let as_of = profile.plan.as_of;
+        self.as_of = Some(self.as_of.map_or((as_of, as_of), |(low, high)| {
+            (low.min(as_of), high.max(as_of))
+        }));
         let long = &signals[1];
         for (w, s) in signals.iter().enumerate() {
             let met = self.criteria.classify(s);
