@@ -6,8 +6,13 @@
 //! too) and written atomically through [`Output`].
 
 mod charts;
+mod coverage;
+mod fields;
 mod html;
+mod overlap;
 mod realism;
+mod rules;
+pub mod run_config;
 
 use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
@@ -24,7 +29,10 @@ use crate::args::ReportArgs;
 use crate::commands::validate::Dataset;
 use crate::output::Output;
 use html::Page;
+use run_config::{Known, RunConfig};
 use spendsense_export::stats::Stats;
+use spendsense_export::stats::coverage::Coverage;
+use spendsense_export::stats::fields::FieldProfile;
 
 pub fn run(args: ReportArgs) -> Result<ExitCode, Failure> {
     // Refuse an unusable output path before reading a possibly huge input.
@@ -32,9 +40,20 @@ pub fn run(args: ReportArgs) -> Result<ExitCode, Failure> {
     let mut output = Output::open(Some(&args.output)).map_err(Failure::Usage)?;
     let (input, dataset) = Dataset::open(&args.dataset)?;
     let (personas, mix, name) = (&dataset.personas, dataset.mix, &dataset.name);
-    let (stats, report, marginals) =
-        gather(input, dataset.format, personas, mix).map_err(|err| dataset.unreadable(err))?;
+    let Gathered {
+        stats,
+        report,
+        marginals,
+        coverage,
+        fields,
+    } = gather(input, dataset.format, personas, mix).map_err(|err| dataset.unreadable(err))?;
     dataset.require_profiles(&report)?;
+    let run = RunConfig::from_report(Known {
+        mix_flag: args.dataset.mix,
+        personas,
+        profiles: stats.profiles,
+        as_of: stats.as_of,
+    });
     let personas_source = match &args.dataset.personas {
         Some(path) => path.display().to_string(),
         None => "the built-in".to_string(),
@@ -47,6 +66,9 @@ pub fn run(args: ReportArgs) -> Result<ExitCode, Failure> {
         personas_source: &personas_source,
         mix,
         realism: &marginals.realism(),
+        run: &run,
+        coverage: &coverage,
+        fields: &fields,
     })?;
     output.write_all(page.as_bytes())?;
     output.commit()?;
@@ -65,26 +87,46 @@ pub fn run(args: ReportArgs) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Streams `input` once into the validation report, the chart aggregates
-/// and the realism marginals.
+/// Everything one pass over the input gathers; each part's memory is bounded by counts.
+#[derive(Debug)]
+struct Gathered {
+    stats: Stats,
+    report: Report,
+    marginals: Marginals,
+    coverage: Coverage,
+    fields: FieldProfile,
+}
+
+/// Streams `input` once into the validation report, the chart and table
+/// aggregates, the range coverage, the field profile and the realism marginals.
 fn gather(
     input: impl BufRead,
     format: ProfileFormat,
     personas: &Personas,
     mix: Mix,
-) -> Result<(Stats, Report, Marginals), ReadError> {
+) -> Result<Gathered, ReadError> {
     let mut validator = Validator::with_mix(personas, mix);
     let mut stats = Stats::new(&personas.criteria);
     let mut marginals = Marginals::new();
+    let mut coverage = Coverage::new(personas);
+    let mut fields = FieldProfile::default();
     read_located_profiles(input, format, |at, record: Record| match record {
         Ok(profile) => {
             validator.push_at(&profile, at.line);
             stats.push(&profile);
             marginals.push(&profile);
+            coverage.push(&profile);
+            fields.push_profile(&profile);
         }
         Err(err) => validator.push_unreadable(err.location.line, &err.path, err.message),
     })?;
-    Ok((stats, validator.finish(), marginals))
+    Ok(Gathered {
+        stats,
+        report: validator.finish(),
+        marginals,
+        coverage,
+        fields,
+    })
 }
 
 #[cfg(test)]
@@ -126,22 +168,44 @@ mod tests {
         Generator::new(&config).unwrap().iter().collect()
     }
 
-    /// The page for `profiles`, read back through the JSONL codec as the command does.
-    fn page(profiles: &[UserProfile], mix: Mix) -> String {
+    /// What the command gathers from `profiles`, read back through the JSONL codec.
+    fn gathered(profiles: &[UserProfile], personas: &Personas, mix: Mix) -> Gathered {
         let bytes = write_profiles(Vec::new(), ProfileFormat::Jsonl, profiles).unwrap();
-        let personas = Personas::spendsense();
-        let (stats, report, marginals) =
-            gather(Cursor::new(bytes), ProfileFormat::Jsonl, &personas, mix).unwrap();
+        gather(Cursor::new(bytes), ProfileFormat::Jsonl, personas, mix).unwrap()
+    }
+
+    /// The page of `gathered`, as the command renders it (without a `--mix` flag).
+    fn render(gathered: &Gathered, personas: &Personas, mix: Mix, source: &str) -> String {
+        let run = RunConfig::from_report(Known {
+            mix_flag: None,
+            personas,
+            profiles: gathered.stats.profiles,
+            as_of: gathered.stats.as_of,
+        });
         html::render(&Page {
-            source: "data/<users>&.jsonl",
-            stats: &stats,
-            report: &report,
-            personas: &personas,
+            source,
+            stats: &gathered.stats,
+            report: &gathered.report,
+            personas,
             personas_source: "the built-in",
             mix,
-            realism: &marginals.realism(),
+            realism: &gathered.marginals.realism(),
+            run: &run,
+            coverage: &gathered.coverage,
+            fields: &gathered.fields,
         })
         .unwrap()
+    }
+
+    /// The page for `profiles`, read back through the JSONL codec as the command does.
+    fn page(profiles: &[UserProfile], mix: Mix) -> String {
+        let personas = Personas::spendsense();
+        render(
+            &gathered(profiles, &personas, mix),
+            &personas,
+            mix,
+            "data/<users>&.jsonl",
+        )
     }
 
     /// Every `<svg>…</svg>` block of the page, as text.
@@ -424,24 +488,15 @@ mod tests {
         let mut bytes = write_profiles(Vec::new(), ProfileFormat::Jsonl, &some).unwrap();
         bytes.extend_from_slice(b"{\"user_id\":\"x\"}\n");
         let personas = Personas::spendsense();
-        let (stats, report, marginals) = gather(
+        let gathered = gather(
             Cursor::new(bytes),
             ProfileFormat::Jsonl,
             &personas,
             Mix::equal(),
         )
         .unwrap();
-        assert_eq!((stats.profiles, report.total), (10, 11));
-        let page = html::render(&Page {
-            source: "x.jsonl",
-            stats: &stats,
-            report: &report,
-            personas: &personas,
-            personas_source: "the built-in",
-            mix: Mix::equal(),
-            realism: &marginals.realism(),
-        })
-        .unwrap();
+        assert_eq!((gathered.stats.profiles, gathered.report.total), (10, 11));
+        let page = render(&gathered, &personas, Mix::equal(), "x.jsonl");
         check(&page);
         assert!(page.contains("<strong>1</strong> unreadable records"));
         assert!(page.contains("0 profiles below $20K and 1 above $200K are not shown"));
@@ -501,47 +556,40 @@ mod tests {
                 transfers.first_transfer = Date::MIN;
             }
         }
-        let mut stats = Stats::default();
-        let mut marginals = Marginals::new();
-        for profile in &hostile {
-            stats.push(profile);
-            marginals.push(profile);
-        }
-        let realism = marginals.realism();
-        // Built without the validator, which is not what this test is about.
         let personas = Personas::spendsense();
-        let report = Validator::new(&personas).finish();
-        let page = html::render(&Page {
-            source: "hostile.json",
-            stats: &stats,
-            report: &report,
-            personas: &personas,
-            personas_source: "the built-in",
-            mix: Mix::equal(),
-            realism: &realism,
-        })
-        .unwrap();
+        // Built without the validator, which is not what this test is about.
+        let without_validation = |profiles: &[UserProfile]| {
+            let mut gathered = Gathered {
+                stats: Stats::default(),
+                report: Validator::new(&personas).finish(),
+                marginals: Marginals::new(),
+                coverage: Coverage::new(&personas),
+                fields: FieldProfile::default(),
+            };
+            for profile in profiles {
+                gathered.stats.push(profile);
+                gathered.marginals.push(profile);
+                gathered.coverage.push(profile);
+                gathered.fields.push_profile(profile);
+            }
+            gathered
+        };
+        let page = render(
+            &without_validation(&hostile),
+            &personas,
+            Mix::equal(),
+            "hostile.json",
+        );
         check(&page);
         assert!(page.contains("5 profiles below $20K and 5 above $200K are not shown"));
         assert!(page.contains("profiles outside the axes are drawn on their edge"));
         // A dataset of nothing but extremes still draws every chart.
-        let mut only_extremes = Stats::default();
-        only_extremes.push(&hostile[0]);
-        check(
-            &html::render(&Page {
-                stats: &only_extremes,
-                ..Page {
-                    source: "one.json",
-                    stats: &stats,
-                    report: &report,
-                    personas: &personas,
-                    personas_source: "the built-in",
-                    mix: Mix::equal(),
-                    realism: &realism,
-                }
-            })
-            .unwrap(),
-        );
+        check(&render(
+            &without_validation(&hostile[..1]),
+            &personas,
+            Mix::equal(),
+            "one.json",
+        ));
     }
 
     /// The rows of the table with `id`, each as its cells' texts.
