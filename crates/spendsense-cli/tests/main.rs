@@ -15,6 +15,7 @@ mod configure;
 mod fuzz;
 mod hostile;
 mod output;
+mod report;
 mod terminal;
 mod transactions;
 mod validate;

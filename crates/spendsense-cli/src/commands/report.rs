@@ -462,6 +462,76 @@ mod tests {
     }
 
     #[test]
+    fn rule_tables_follow_the_criteria_of_the_definitions() {
+        use rust_decimal::Decimal;
+        let mut criteria = spendsense_personas::Criteria::spendsense();
+        criteria.high_utilization_min = Decimal::new(55, 2);
+        criteria.variable_income_gap_above_days = 40;
+        criteria.variable_income_buffer_below_months = Decimal::new(15, 1);
+        criteria.subscription_heavy_min_merchants = 4;
+        criteria.subscription_heavy_min_monthly_spend = Decimal::from(75);
+        criteria.subscription_heavy_min_spend_share = Decimal::new(125, 3);
+        criteria.savings_builder_min_inflow = Decimal::from(300);
+        criteria.savings_builder_min_growth = Decimal::new(25, 3);
+        criteria.savings_builder_utilization_below = Decimal::new(25, 2);
+        for (seed, count) in [(42, 50), (8, 120)] {
+            let mut stats = Stats::new(&criteria);
+            for profile in profiles(seed, count, Mix::equal()) {
+                stats.push(&profile);
+            }
+            let mut out = String::new();
+            rules::section(&mut out, &stats);
+            let headers: Vec<String> = out
+                .split("<th class=\"n\">")
+                .skip(1)
+                .map(|h| h.split("</th>").next().unwrap().to_string())
+                .collect();
+            for expected in [
+                "highest card utilization ≥ 55%",
+                "interest charged &gt; $0",
+                "minimum payments only",
+                "overdue",
+                "median pay gap &gt; 40 days",
+                "checking buffer &lt; 1.5 months",
+                "recurring merchants ≥ 4",
+                "recurring spend a month ≥ $75",
+                "recurring share of spend ≥ 12.5%",
+                "savings inflow a month ≥ $300",
+                "savings growth ≥ 2.5%",
+                "highest card utilization &lt; 25%",
+            ] {
+                assert_eq!(
+                    headers.iter().filter(|h| *h == expected).count(),
+                    1,
+                    "`{expected}` heads one column: {headers:?}"
+                );
+            }
+            // The same tests, with the thresholds the stats carry.
+            for test in &stats.rules.tests {
+                assert_eq!(
+                    *test,
+                    spendsense_export::stats::rules::Test::of(test.kind, &criteria)
+                );
+            }
+            // Each table has a row per persona and window.
+            for persona in PersonaId::ALL.into_iter().take(4) {
+                let id = rules::table_id(persona);
+                let at = out.find(&format!("<table id=\"{id}\">")).unwrap();
+                let table = &out[at..at + out[at..].find("</table>").unwrap()];
+                assert_eq!(table.matches("<tr><td>").count(), 10, "{id}");
+            }
+        }
+    }
+
+    #[test]
+    fn listed_note_says_more_only_when_there_is_more() {
+        assert_eq!(html::listed_note(1, 1), "It is listed below.");
+        assert_eq!(html::listed_note(3, 3), "All 3 are listed.");
+        assert!(html::listed_note(20, 21).contains("prints more"));
+        assert!(html::listed_note(20, 20).starts_with("All 20"));
+    }
+
+    #[test]
     fn invalid_dataset_lists_the_first_violations() {
         let mut broken = profiles(42, 100, Mix::equal());
         for profile in broken.iter_mut().take(30) {

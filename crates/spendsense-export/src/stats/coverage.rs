@@ -77,6 +77,14 @@ impl Range {
         }
     }
 
+    /// Whether the range is a [`spendsense_personas::CountRange`] (whole numbers).
+    pub fn is_count(self) -> bool {
+        matches!(
+            self,
+            Range::MedianGapDays | Range::CreditCards | Range::Subscriptions
+        )
+    }
+
     /// The range's ends in `definition`; `None` when it has none (regular pay).
     pub fn bounds(self, d: &PersonaDefinition) -> Option<(Decimal, Decimal)> {
         let count =
@@ -157,9 +165,12 @@ pub struct Covered {
     pub min: Option<Decimal>,
     /// Largest value seen.
     pub max: Option<Decimal>,
-    /// Bit `i` set when some value lies in the `i`th tenth of the range
-    /// (the last tenth includes the maximum; a one-value range is one tenth).
+    /// Bit `i` set when some value lies in slot `i` of the range: its
+    /// tenths (the last includes the maximum), or for a count range of
+    /// fewer than ten values, each value ([`Covered::slots`]).
     pub deciles: u16,
+    /// Whether the range holds whole numbers (a count).
+    pub whole: bool,
 }
 
 impl Covered {
@@ -177,26 +188,31 @@ impl Covered {
         let width = high - low;
         let decile = if width.is_zero() {
             0
+        } else if self.slots() < DECILES {
+            usize::try_from((value - low).floor().mantissa()).unwrap_or(0)
         } else {
             // Inside the range the ratio is in 0..=1, so this cannot overflow.
             let tenth = ((value - low) * Decimal::TEN / width).floor();
             usize::try_from(tenth.mantissa()).unwrap_or(0)
         };
-        self.deciles |= 1 << decile.min(DECILES - 1);
+        self.deciles |= 1 << decile.min(self.slots() - 1);
     }
 
-    /// Tenths of the range some value hits (a one-value range counts as all ten when hit).
-    pub fn deciles_hit(&self) -> u32 {
+    /// How many slots coverage is counted in: the values of a count range
+    /// of fewer than ten, else ten tenths (one for a one-value range).
+    pub fn slots(&self) -> usize {
         match self.bounds {
-            Some((low, high)) if low == high => {
-                if self.deciles != 0 {
-                    DECILES as u32
-                } else {
-                    0
-                }
+            Some((low, high)) if low == high => 1,
+            Some((low, high)) if self.whole && high - low < Decimal::from(DECILES - 1) => {
+                usize::try_from((high - low).mantissa()).map_or(DECILES, |w| w + 1)
             }
-            _ => self.deciles.count_ones(),
+            _ => DECILES,
         }
+    }
+
+    /// Slots some value hits, of [`Covered::slots`].
+    pub fn deciles_hit(&self) -> u32 {
+        self.deciles.count_ones()
     }
 }
 
@@ -231,6 +247,7 @@ impl Coverage {
             ranges: per(personas, |d| {
                 RANGES.map(|r| Covered {
                     bounds: r.bounds(d),
+                    whole: r.is_count(),
                     ..Covered::default()
                 })
             }),
@@ -338,8 +355,24 @@ mod tests {
             bounds: Some((Decimal::ONE, Decimal::ONE)),
             ..Covered::default()
         };
-        assert_eq!(point.deciles_hit(), 0);
+        assert_eq!((point.deciles_hit(), point.slots()), (0, 1));
         point.push(Decimal::ONE);
-        assert_eq!(point.deciles_hit(), 10);
+        assert_eq!(point.deciles_hit(), 1);
+        // A small count range is covered value by value.
+        let mut cards = Covered {
+            bounds: Some((Decimal::ONE, Decimal::from(3))),
+            whole: true,
+            ..Covered::default()
+        };
+        assert_eq!(cards.slots(), 3);
+        cards.push(Decimal::from(3));
+        cards.push(Decimal::ONE);
+        assert_eq!((cards.deciles, cards.deciles_hit()), (0b101, 2));
+        let wide = Covered {
+            bounds: Some((Decimal::ZERO, Decimal::from(45))),
+            whole: true,
+            ..Covered::default()
+        };
+        assert_eq!(wide.slots(), DECILES);
     }
 }

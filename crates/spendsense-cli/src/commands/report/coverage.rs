@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use rust_decimal::Decimal;
-use spendsense_export::stats::coverage::{Coverage, Covered, DECILES, RANGES};
+use spendsense_export::stats::coverage::{Coverage, Covered, RANGES};
 use spendsense_schema::PersonaId;
 
 use super::charts::{PERSONA_COLORS, persona_label};
@@ -14,12 +14,11 @@ fn show(d: Decimal) -> String {
     d.normalize().to_string()
 }
 
-/// The tenths of the range hit, as ten marks (`■` hit, `·` not).
+/// The slots of the range hit, one mark each (`■` hit, `·` not).
 pub fn decile_marks(covered: &Covered) -> String {
-    let all = covered.deciles_hit() as usize == DECILES;
-    (0..DECILES)
+    (0..covered.slots())
         .map(|i| {
-            if all || covered.deciles & (1 << i) != 0 {
+            if covered.deciles & (1 << i) != 0 {
                 '■'
             } else {
                 '·'
@@ -36,7 +35,7 @@ pub fn table_id(persona: PersonaId) -> String {
 /// Writes the section.
 pub fn section(out: &mut String, coverage: &Coverage) {
     out.push_str(
-        "<section id=\"coverage\">\n<h2>Coverage of the definition ranges</h2>\n<p>For each persona and each range of its definition (from the definitions the file is checked against): the smallest and largest value its profiles show, how many fall outside, and which tenths of the range some profile hits (■). Values are measured as the validator measures them: buffers and balances in months rounded to cents, utilization as the planned target; the savings share is the planned transfer after the <code>savings_monthly</code> bounds clamp it, so it can fall outside.</p>\n",
+        "<section id=\"coverage\">\n<h2>Coverage of the definition ranges</h2>\n<p>For each persona and each range of its definition (from the definitions the file is checked against): the smallest and largest value its profiles show, how many fall outside, and which tenths of the range some profile hits (■; for a count range of fewer than ten values, which values). Values are measured as the validator measures them: buffers and balances in months rounded to cents, utilization as the planned target; the savings share is the planned transfer after the <code>savings_monthly</code> bounds clamp it, so it can fall outside.</p>\n",
     );
     if coverage.overlap_skipped > 0 {
         let _ = writeln!(
@@ -66,7 +65,7 @@ pub fn section(out: &mut String, coverage: &Coverage) {
             let opt = |d: Option<Decimal>| d.map_or("—".to_string(), show);
             let _ = writeln!(
                 out,
-                "<tr><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}/{DECILES}</td><td><code>{}</code></td></tr>",
+                "<tr><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}/{}</td><td><code>{}</code></td></tr>",
                 range.field(),
                 escape(&definition),
                 covered.measured,
@@ -74,6 +73,7 @@ pub fn section(out: &mut String, coverage: &Coverage) {
                 opt(covered.max),
                 covered.outside,
                 covered.deciles_hit(),
+                covered.slots(),
                 decile_marks(covered)
             );
         }
