@@ -224,7 +224,7 @@ impl Field {
             .filter(|(_, n)| **n > 0)
             .map(|(s, n)| (Some(*s), *n))
             .collect();
-        top.sort_by(|a, b| b.1.cmp(&a.1));
+        top.sort_by_key(|v| std::cmp::Reverse(v.1));
         let unknown = self.counts[spellings.len()];
         if unknown > 0 {
             top.push((None, unknown));

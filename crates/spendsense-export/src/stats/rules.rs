@@ -326,8 +326,8 @@ mod tests {
         Signals {
             max_card_utilization: utilization,
             interest_charged: at(3, Decimal::ZERO).max(Decimal::ZERO),
-            minimum_payment_only: sides[4] % 2 == 0,
-            overdue: sides[5] % 2 == 0,
+            minimum_payment_only: sides[4].is_multiple_of(2),
+            overdue: sides[5].is_multiple_of(2),
             checking_buffer_months: at(6, criteria.variable_income_buffer_below_months),
             median_pay_gap_days: at(7, Decimal::from(criteria.variable_income_gap_above_days)),
             recurring_merchants: (criteria.subscription_heavy_min_merchants + 1)
