@@ -34,20 +34,31 @@ pub enum Distinct {
 #[derive(Debug, Clone, Default)]
 struct Sketch {
     smallest: BTreeSet<u64>,
+    /// The largest of `smallest` once it holds k hashes (a `BTreeSet` finds
+    /// its last element by walking down the tree; most pushes only compare).
+    top: Option<u64>,
     /// Whether a hash was ever left out: then there are more than k values.
     overflowed: bool,
 }
 
 impl Sketch {
     fn push(&mut self, hash: u64) {
-        if self.smallest.len() < DISTINCT_EXACT {
-            self.smallest.insert(hash);
-        } else if self.smallest.last().is_some_and(|&top| hash > top) {
+        match self.top {
+            None => {
+                self.smallest.insert(hash);
+                if self.smallest.len() == DISTINCT_EXACT {
+                    self.top = self.smallest.last().copied();
+                }
+            }
             // Larger than all k kept, so not one of them: a (k+1)th value.
-            self.overflowed = true;
-        } else if self.smallest.insert(hash) {
-            self.overflowed = true;
-            self.smallest.pop_last();
+            Some(top) if hash > top => self.overflowed = true,
+            Some(_) => {
+                if self.smallest.insert(hash) {
+                    self.overflowed = true;
+                    self.smallest.pop_last();
+                    self.top = self.smallest.last().copied();
+                }
+            }
         }
     }
 
@@ -184,7 +195,16 @@ impl Field {
             self.nulls += 1;
             return;
         }
-        self.sketch.push(hash(value));
+        // Enums and flags count their values exactly below; only spellings
+        // an enum does not allow need the sketch.
+        let counted = match (value, self.column.kind) {
+            (Value::Text(text), ColumnType::Enum(spellings)) => spellings.contains(text),
+            (Value::Boolean(_), _) => true,
+            _ => false,
+        };
+        if !counted {
+            self.sketch.push(hash(value));
+        }
         if let Some(seen) = Extremes::of(value, self.column.kind) {
             self.extremes = Some(self.extremes.map_or(seen, |e| e.widen(seen)));
         }
@@ -209,7 +229,21 @@ impl Field {
 
     /// Distinct non-null values.
     pub fn distinct(&self) -> Distinct {
-        self.sketch.distinct()
+        let spellings = match self.column.kind {
+            ColumnType::Enum(spellings) => spellings.len(),
+            ColumnType::Boolean => 2,
+            _ => 0,
+        };
+        let counted = self
+            .counts
+            .iter()
+            .take(spellings)
+            .filter(|n| **n > 0)
+            .count() as u64;
+        match self.sketch.distinct() {
+            Distinct::Exact(n) => Distinct::Exact(counted + n),
+            Distinct::About(n) => Distinct::About(counted + n),
+        }
     }
 
     /// The enum spellings with their counts, most frequent first (ties in
@@ -404,6 +438,23 @@ mod tests {
             }
             assert!(sketch.smallest.len() <= DISTINCT_EXACT);
         }
+    }
+
+    #[test]
+    fn enums_count_spellings_exactly_and_unknown_ones_apart() {
+        let state = columns::PROFILE_TABLES[0].column("state").unwrap();
+        let mut field = Field::new(state);
+        for text in ["CA", "CA", "TX", "PR", "XX", "PR"] {
+            field.push(&Value::Text(text));
+        }
+        field.push(&Value::Null);
+        assert_eq!((field.rows, field.nulls), (7, 1));
+        // CA, TX and two spellings the column does not allow.
+        assert_eq!(field.distinct(), Distinct::Exact(4));
+        assert_eq!(
+            field.top_values(),
+            [(Some("CA"), 2), (Some("TX"), 1), (None, 3)]
+        );
     }
 
     #[test]
