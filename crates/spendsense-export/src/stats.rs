@@ -170,6 +170,8 @@ impl Bands {
 pub struct SignalBands {
     /// Recurring monthly spend, around the Subscription-Heavy spend threshold.
     pub recurring_spend: Bands,
+    /// Checking buffer in months, around the Variable Income buffer threshold.
+    pub buffer: Bands,
     /// Recurring spend share, around the Subscription-Heavy share threshold.
     pub spend_share: Bands,
     /// Savings inflow a month, around the Savings Builder inflow threshold.
@@ -185,6 +187,7 @@ impl SignalBands {
     pub fn new(criteria: &Criteria) -> SignalBands {
         SignalBands {
             recurring_spend: Bands::around(criteria.subscription_heavy_min_monthly_spend),
+            buffer: Bands::around(criteria.variable_income_buffer_below_months),
             spend_share: Bands::around(criteria.subscription_heavy_min_spend_share),
             savings_inflow: Bands::around(criteria.savings_builder_min_inflow),
             savings_growth: Bands::around(criteria.savings_builder_min_growth),
@@ -223,10 +226,12 @@ pub struct Stats {
     pub triggers: PerPersona<[u64; 5]>,
     /// Per window, interest charged by [`SignalBands::interest`].
     pub interest: [Banded; 2],
-    /// Recurring merchants by count ([`MERCHANT_BINS`]), 180-day window.
-    pub merchants: PerPersona<[u64; MERCHANT_BINS]>,
-    /// Recurring monthly spend by band, 180-day window.
-    pub recurring_spend: Banded,
+    /// Per window, recurring merchants by count ([`MERCHANT_BINS`]).
+    pub merchants: [PerPersona<[u64; MERCHANT_BINS]>; 2],
+    /// Per window, recurring monthly spend by band.
+    pub recurring_spend: [Banded; 2],
+    /// Per window, checking buffer (months of expenses) by band.
+    pub buffer: [Banded; 2],
     /// Per window, recurring spend share by band.
     pub spend_share: [Banded; 2],
     /// Per window, savings inflow a month by band.
@@ -267,8 +272,9 @@ impl Stats {
             matched: [[[0; 5]; 5]; 2],
             triggers: [[0; 5]; 5],
             interest: [[[0; BANDS]; 5]; 2],
-            merchants: [[0; MERCHANT_BINS]; 5],
-            recurring_spend: [[0; BANDS]; 5],
+            merchants: [[[0; MERCHANT_BINS]; 5]; 2],
+            recurring_spend: [[[0; BANDS]; 5]; 2],
+            buffer: [[[0; BANDS]; 5]; 2],
             spend_share: [[[0; BANDS]; 5]; 2],
             savings_inflow: [[[0; BANDS]; 5]; 2],
             savings_growth: [[[0; BANDS]; 5]; 2],
@@ -319,6 +325,10 @@ impl Stats {
             self.savings_inflow[w][p][self.bands.savings_inflow.band(s.savings_inflow_monthly)] +=
                 1;
             self.savings_growth[w][p][self.bands.savings_growth.band(s.savings_growth)] += 1;
+            self.merchants[w][p][usize::from(s.recurring_merchants).min(MERCHANT_BINS - 1)] += 1;
+            let spend = self.bands.recurring_spend.band(s.recurring_monthly_spend);
+            self.recurring_spend[w][p][spend] += 1;
+            self.buffer[w][p][self.bands.buffer.band(s.checking_buffer_months)] += 1;
         }
 
         let triggers = [
@@ -332,11 +342,6 @@ impl Stats {
         for (count, met) in self.triggers[p].iter_mut().zip(triggers) {
             *count += u64::from(met);
         }
-        self.merchants[p][usize::from(long.recurring_merchants).min(MERCHANT_BINS - 1)] += 1;
-        self.recurring_spend[p][self
-            .bands
-            .recurring_spend
-            .band(long.recurring_monthly_spend)] += 1;
 
         if self.pay_points.len() < SCATTER_CAP {
             self.pay_points.push(PayPoint {
@@ -470,8 +475,11 @@ mod tests {
                 assert_eq!(stats.matched[w][p][p], stats.counts[p], "window {w}");
             }
         }
-        assert_eq!(total(&stats.recurring_spend), 200);
-        assert_eq!(stats.merchants.iter().flatten().sum::<u64>(), 200);
+        for w in 0..2 {
+            assert_eq!(total(&stats.recurring_spend[w]), 200);
+            assert_eq!(total(&stats.buffer[w]), 200);
+            assert_eq!(stats.merchants[w].iter().flatten().sum::<u64>(), 200);
+        }
         assert_eq!(stats.pay_points.len(), 200);
     }
 }

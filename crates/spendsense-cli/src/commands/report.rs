@@ -145,13 +145,14 @@ mod tests {
     const SVG_NS: &str = "http://www.w3.org/2000/svg";
 
     /// The `id` of every chart's `<figure>`, in page order.
-    const CHARTS: [&str; 12] = [
+    const CHARTS: [&str; 13] = [
         "persona-counts",
         "income",
         "utilization",
         "high-utilization-triggers",
         "interest",
         "pay-gap",
+        "buffer",
         "recurring-merchants",
         "recurring-spend",
         "spend-share",
@@ -379,8 +380,12 @@ mod tests {
         has("savings-inflow", "Savings Builder: ≥ $200/month");
         has("savings-growth", "Savings Builder: ≥ 2% growth");
         // Signals that differ by window get a panel per window, each with its line.
+        has("buffer", "Variable Income: buffer < 1 month");
         for id in [
             "interest",
+            "buffer",
+            "recurring-merchants",
+            "recurring-spend",
             "spend-share",
             "savings-inflow",
             "savings-growth",
@@ -393,7 +398,7 @@ mod tests {
             assert_eq!(lines, 2, "{id} draws its threshold in both panels");
         }
         // Every persona is named in the legend of each rule chart.
-        for id in &CHARTS[4..11] {
+        for id in &CHARTS[4..12] {
             let texts = chart_texts(&page, id);
             for persona in PersonaId::ALL {
                 assert!(
@@ -452,6 +457,9 @@ mod tests {
         let pay = texts(charts::pay_gap_scatter(&stats).unwrap());
         assert!(pay.contains(&"Variable Income: median pay gap > 40 days".to_string()));
         assert!(pay.contains(&"Variable Income: buffer < 1.5 months".to_string()));
+        let buffer = texts(charts::buffer(&stats).unwrap());
+        assert!(buffer.contains(&"Variable Income: buffer < 1.5 months".to_string()));
+        assert!(buffer.contains(&"1.5–3.75".to_string()), "{buffer:?}");
         let merchants = texts(charts::recurring_merchants(&stats).unwrap());
         assert!(merchants.contains(&"Subscription-Heavy: ≥ 4 merchants".to_string()));
         let inflow = texts(charts::savings_inflow(&stats).unwrap());

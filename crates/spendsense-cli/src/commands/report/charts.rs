@@ -536,15 +536,23 @@ pub fn band_labels(bands: &Bands, show: fn(Decimal) -> String) -> Vec<String> {
 
 /// The two window panels of a per-window banded signal.
 fn windows(banded: &[Banded; 2]) -> Vec<(Option<&'static str>, [&[u64]; 5])> {
+    window_panels(banded, BANDS)
+}
+
+/// The two window panels of a per-window histogram, its first `bins` bins.
+fn window_panels<const N: usize>(
+    rows: &[[[u64; N]; 5]; 2],
+    bins: usize,
+) -> Vec<(Option<&'static str>, [&[u64]; 5])> {
     WINDOWS
         .iter()
-        .zip(banded)
+        .zip(rows)
         .map(|(window, rows)| {
             let title = match window {
                 Window::Short => "30-day window",
                 Window::Long => "180-day window",
             };
-            (Some(title), rows.each_ref().map(|r| r.as_slice()))
+            (Some(title), rows.each_ref().map(|r| &r[..bins.min(N)]))
         })
         .collect()
 }
@@ -754,6 +762,7 @@ pub fn recurring_merchants(stats: &Stats) -> Result<String> {
     let last_used = stats
         .merchants
         .iter()
+        .flatten()
         .filter_map(|row| row.iter().rposition(|n| *n > 0))
         .max()
         .unwrap_or(0);
@@ -769,7 +778,7 @@ pub fn recurring_merchants(stats: &Stats) -> Result<String> {
         .collect();
     histogram(&Histogram {
         labels,
-        panels: vec![(None, stats.merchants.each_ref().map(|r| &r[..bins]))],
+        panels: window_panels(&stats.merchants, bins),
         threshold: rule,
         rule: format!("Subscription-Heavy: ≥ {rule} merchants"),
         persona: PersonaId::SubscriptionHeavy,
@@ -782,7 +791,7 @@ pub fn recurring_spend(stats: &Stats) -> Result<String> {
     let bands = &stats.bands.recurring_spend;
     histogram(&Histogram {
         labels: band_labels(bands, money),
-        panels: vec![(None, stats.recurring_spend.each_ref().map(|r| r.as_slice()))],
+        panels: windows(&stats.recurring_spend),
         threshold: bands.threshold_index(),
         rule: format!(
             "Subscription-Heavy: ≥ {}/month",
@@ -790,6 +799,22 @@ pub fn recurring_spend(stats: &Stats) -> Result<String> {
         ),
         persona: PersonaId::SubscriptionHeavy,
         x_desc: "recurring subscription spend a month",
+    })
+}
+
+/// Checking buffer in months of expenses, per window, with the Variable Income buffer rule.
+pub fn buffer(stats: &Stats) -> Result<String> {
+    let bands = &stats.bands.buffer;
+    histogram(&Histogram {
+        labels: band_labels(bands, |d| d.round_dp(2).normalize().to_string()),
+        panels: windows(&stats.buffer),
+        threshold: bands.threshold_index(),
+        rule: format!(
+            "Variable Income: buffer < {}",
+            months(stats.criteria.variable_income_buffer_below_months)
+        ),
+        persona: PersonaId::VariableIncome,
+        x_desc: "checking balance ÷ average monthly expenses, in months",
     })
 }
 

@@ -58,7 +58,7 @@ main { max-width: 1000px; margin: 0 auto; padding: 24px 20px 40px; }
 h1 { font-size: 26px; margin: 0 0 4px; }
 h2 { font-size: 19px; margin: 0 0 10px; }
 h3 { font-size: 16px; margin: 16px 0 0; }
-section, header { background: #fff; border: 1px solid #dfe1e5; border-radius: 8px; padding: 16px 18px; margin: 0 0 18px; }
+section, header { overflow-x: auto; background: #fff; border: 1px solid #dfe1e5; border-radius: 8px; padding: 16px 18px; margin: 0 0 18px; }
 .file { font-family: ui-monospace, Menlo, Consolas, monospace; color: #555; margin: 0 0 8px; word-break: break-all; }
 .facts { margin: 0; }
 figure { margin: 0; }
@@ -237,6 +237,12 @@ pub fn render(page: &Page<'_>) -> Result<String> {
         &charts::pay_gap_scatter(stats)?,
         &caption,
     );
+    figure(
+        &mut out,
+        "buffer",
+        &charts::buffer(stats)?,
+        "The checking buffer alone, per window, as a share of each persona's profiles per band (each band includes its lower bound): the rule holds left of the line.",
+    );
     out.push_str("</section>\n");
 
     let _ = write!(
@@ -250,13 +256,13 @@ pub fn render(page: &Page<'_>) -> Result<String> {
         &mut out,
         "recurring-merchants",
         &charts::recurring_merchants(stats)?,
-        "Recurring subscription merchants per profile (housing and bills excluded), as a share of each persona's profiles.",
+        "Recurring subscription merchants per profile (housing and bills excluded) in each window, as a share of each persona's profiles.",
     );
     figure(
         &mut out,
         "recurring-spend",
         &charts::recurring_spend(stats)?,
-        "What those merchants cost a month (a weekly charge × 30 / 7), as a share of each persona's profiles per band (each band includes its lower bound).",
+        "What those merchants cost a month (a weekly charge × 30 / 7) in each window, as a share of each persona's profiles per band (each band includes its lower bound).",
     );
     figure(
         &mut out,
