@@ -145,13 +145,15 @@ mod tests {
     const SVG_NS: &str = "http://www.w3.org/2000/svg";
 
     /// The `id` of every chart's `<figure>`, in page order.
-    const CHARTS: [&str; 13] = [
+    const CHARTS: [&str; 15] = [
         "persona-counts",
         "income",
         "utilization",
+        "utilization-bands",
         "high-utilization-triggers",
         "interest",
         "pay-gap",
+        "pay-gap-bands",
         "buffer",
         "recurring-merchants",
         "recurring-spend",
@@ -381,7 +383,12 @@ mod tests {
         has("savings-growth", "Savings Builder: ≥ 2% growth");
         // Signals that differ by window get a panel per window, each with its line.
         has("buffer", "Variable Income: buffer < 1 month");
+        has("pay-gap-bands", "Variable Income: median pay gap > 45 days");
+        has("utilization-bands", "High Utilization: some card ≥ 50%");
+        has("utilization-bands", "Savings Builder: every card < 30%");
         for id in [
+            "utilization-bands",
+            "pay-gap-bands",
             "interest",
             "buffer",
             "recurring-merchants",
@@ -395,10 +402,12 @@ mod tests {
                 assert_eq!(texts.iter().filter(|t| *t == title).count(), 1, "{id}");
             }
             let lines = texts.iter().filter(|t| t.contains(": ")).count();
-            assert_eq!(lines, 2, "{id} draws its threshold in both panels");
+            // Utilization carries two rules: High Utilization's and Savings Builder's.
+            let rules = if id == "utilization-bands" { 2 } else { 1 };
+            assert_eq!(lines, 2 * rules, "{id} draws its thresholds in both panels");
         }
         // Every persona is named in the legend of each rule chart.
-        for id in &CHARTS[4..12] {
+        for id in &CHARTS[5..14] {
             let texts = chart_texts(&page, id);
             for persona in PersonaId::ALL {
                 assert!(
@@ -444,6 +453,8 @@ mod tests {
         criteria.subscription_heavy_min_merchants = 4;
         criteria.savings_builder_min_inflow = Decimal::from(300);
         criteria.savings_builder_min_growth = Decimal::new(25, 3);
+        criteria.high_utilization_min = Decimal::new(55, 2);
+        criteria.savings_builder_utilization_below = Decimal::new(25, 2);
         let mut stats = Stats::new(&criteria);
         for profile in profiles(42, 50, Mix::equal()) {
             stats.push(&profile);
@@ -457,6 +468,16 @@ mod tests {
         let pay = texts(charts::pay_gap_scatter(&stats).unwrap());
         assert!(pay.contains(&"Variable Income: median pay gap > 40 days".to_string()));
         assert!(pay.contains(&"Variable Income: buffer < 1.5 months".to_string()));
+        let gap = texts(charts::pay_gap_bands(&stats).unwrap());
+        assert!(gap.contains(&"Variable Income: median pay gap > 40 days".to_string()));
+        assert!(gap.contains(&"40–100".to_string()), "{gap:?}");
+        let utilization = texts(charts::utilization_bands(&stats).unwrap());
+        assert!(utilization.contains(&"High Utilization: some card ≥ 55%".to_string()));
+        assert!(utilization.contains(&"Savings Builder: every card < 25%".to_string()));
+        assert!(
+            utilization.contains(&"25%–55%".to_string()),
+            "{utilization:?}"
+        );
         let buffer = texts(charts::buffer(&stats).unwrap());
         assert!(buffer.contains(&"Variable Income: buffer < 1.5 months".to_string()));
         assert!(buffer.contains(&"1.5–3.75".to_string()), "{buffer:?}");

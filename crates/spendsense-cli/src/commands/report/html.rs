@@ -202,6 +202,12 @@ pub fn render(page: &Page<'_>) -> Result<String> {
     );
     figure(
         &mut out,
+        "utilization-bands",
+        &charts::utilization_bands(stats)?,
+        "The highest card utilization per window, as a share of each persona's profiles with a card, per band (each band includes its lower bound): High Utilization right of its line, Savings Builder left of its own.",
+    );
+    figure(
+        &mut out,
         "high-utilization-triggers",
         &charts::high_utilization_triggers(stats)?,
         "Profiles of each persona meeting each High Utilization trigger (180-day window unless named; a profile can meet several).",
@@ -236,6 +242,12 @@ pub fn render(page: &Page<'_>) -> Result<String> {
         "pay-gap",
         &charts::pay_gap_scatter(stats)?,
         &caption,
+    );
+    figure(
+        &mut out,
+        "pay-gap-bands",
+        &charts::pay_gap_bands(stats)?,
+        "The median pay gap per window, as a share of each persona's profiles per band; the rule is strictly above its threshold, so a gap of exactly the threshold counts left of the line (other bands include their lower bound).",
     );
     figure(
         &mut out,
