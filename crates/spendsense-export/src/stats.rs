@@ -495,7 +495,10 @@ mod tests {
         assert_eq!(bands.band(Decimal::new(455, 1)), bands.threshold_index());
         assert_eq!(bands.band(Decimal::from(44)), bands.threshold_index() - 1);
         let inclusive = Bands::around(Decimal::from(45));
-        assert_eq!(inclusive.band(Decimal::from(45)), inclusive.threshold_index());
+        assert_eq!(
+            inclusive.band(Decimal::from(45)),
+            inclusive.threshold_index()
+        );
     }
 
     #[test]
@@ -508,7 +511,10 @@ mod tests {
         let bands = Bands::utilization(below, at_least);
         assert_eq!(bands.band(at_least), bands.threshold_index());
         assert_eq!(bands.band(at_least - Decimal::new(1, 4)), bands.band(below));
-        assert_eq!(bands.band(below - Decimal::new(1, 4)) + 1, bands.band(below));
+        assert_eq!(
+            bands.band(below - Decimal::new(1, 4)) + 1,
+            bands.band(below)
+        );
         assert_eq!(bands.band(Decimal::ONE), BANDS - 1);
         let labels: Vec<String> = (0..BANDS).map(|b| bands.label(b, money)).collect();
         assert_eq!(labels[3], format!("{}–{}", money(below), money(at_least)));
