@@ -67,30 +67,51 @@ pub const READ_PROGRESS_FROM: u64 = 32 << 20;
 pub struct Reading<R> {
     inner: R,
     bar: ProgressBar,
+    /// Bytes taken but not yet added to the bar: it moves in steps of
+    /// [`Reading::STEP`] (and at the end), so a reader asked for a byte at a
+    /// time costs no more than one that reads blocks.
+    pending: u64,
 }
 
 impl<R> Reading<R> {
+    const STEP: u64 = 64 << 10;
+
     pub fn new(inner: R, bar: ProgressBar) -> Self {
-        Reading { inner, bar }
+        Reading {
+            inner,
+            bar,
+            pending: 0,
+        }
+    }
+
+    fn took(&mut self, amount: usize, at_end: bool) {
+        self.pending += amount as u64;
+        if self.pending >= Self::STEP || at_end {
+            self.bar.inc(self.pending);
+            self.pending = 0;
+        }
     }
 }
 
 impl<R: Read> Read for Reading<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let read = self.inner.read(buf)?;
-        self.bar.inc(read as u64);
+        self.took(read, read == 0);
         Ok(read)
     }
 }
 
 impl<R: BufRead> BufRead for Reading<R> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.inner.fill_buf()?.is_empty() {
+            self.took(0, true);
+        }
         self.inner.fill_buf()
     }
 
     fn consume(&mut self, amount: usize) {
         self.inner.consume(amount);
-        self.bar.inc(amount as u64);
+        self.took(amount, false);
     }
 }
 
@@ -106,10 +127,12 @@ mod tests {
 
     #[test]
     fn reading_counts_every_byte_taken_however_it_is_taken() {
-        let text = b"{\"a\":1}\n{\"b\":2}\n".repeat(100);
+        // Past several steps, and not a whole number of them.
+        let text = b"{\"a\":1}\n{\"b\":2}\n".repeat(40_000);
         for read_lines in [false, true] {
             let bar = ProgressBar::hidden();
-            let mut reading = Reading::new(io::BufReader::with_capacity(7, &text[..]), bar.clone());
+            let inner = io::BufReader::with_capacity(7, &text[..]);
+            let mut reading = Reading::new(inner, bar.clone());
             let mut out = Vec::new();
             if read_lines {
                 for line in reading.by_ref().lines() {
