@@ -521,3 +521,20 @@ fn ndjson_is_jsonl() {
         validated.stdout
     );
 }
+
+#[test]
+fn completions_and_pages_fail_cleanly_on_a_full_stdout() {
+    for args in [&["completions", "zsh"][..], &["man"], &["man", "validate"]] {
+        let Ok(full) = fs::OpenOptions::new().write(true).open("/dev/full") else {
+            return;
+        };
+        let out = bin().args(args).stdout(full).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("error: ") && stderr.lines().count() == 1,
+            "{args:?}: {stderr}"
+        );
+        assert!(stderr.contains("No space left"), "{args:?}: {stderr}");
+    }
+}
