@@ -56,10 +56,12 @@ pub enum Command {
     /// _spendsense in a directory of $fpath; for fish, as
     /// ~/.config/fish/completions/spendsense.fish.
     Completions(CompletionsArgs),
-    /// Print the man page (roff) of spendsense, or of one of its commands, on stdout.
+    /// Print the man page (roff) of spendsense, or of one of its commands, on stdout,
+    /// or write them all into a directory.
     ///
-    /// `spendsense man > spendsense.1; man -l spendsense.1` reads it;
-    /// `spendsense man generate` is the page of `spendsense generate`.
+    /// `spendsense man | man -l -` reads it; `spendsense man generate` is the
+    /// page of `spendsense generate`; `spendsense man -o ~/.local/share/man/man1`
+    /// installs every page.
     Man(ManArgs),
 }
 
@@ -91,6 +93,12 @@ pub struct ManArgs {
     /// The command whose page to print (default: the page of spendsense itself).
     #[arg(value_name = "COMMAND")]
     pub command: Option<String>,
+
+    /// Write every page instead, spendsense.1 and spendsense-COMMAND.1, into
+    /// this directory (created if missing), replacing the pages of an earlier
+    /// run together; other files there stay.
+    #[arg(short, long, value_name = "DIR", conflicts_with = "command")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

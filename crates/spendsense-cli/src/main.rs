@@ -42,7 +42,10 @@ fn main() -> ExitCode {
     };
     // Unwinding out of a command runs its destructors (a temporary output
     // file is removed); the hook has already reported the panic.
-    if matches!(cli.command, Command::Generate(_) | Command::Report(_)) {
+    if matches!(
+        cli.command,
+        Command::Generate(_) | Command::Report(_) | Command::Man(_)
+    ) {
         output::signals::install();
     }
     // Their data would vanish into the `/dev/null` the runtime put there.

@@ -538,3 +538,60 @@ fn completions_and_pages_fail_cleanly_on_a_full_stdout() {
         assert!(stderr.contains("No space left"), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn man_output_writes_every_page_and_replaces_an_earlier_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("man1");
+    fs::create_dir(&pages).unwrap();
+    // An earlier run's page of a command that is gone, and a file of someone else's.
+    fs::write(pages.join("spendsense-gone.1"), ".TH old").unwrap();
+    fs::write(pages.join("notes.txt"), "mine").unwrap();
+    let run = run_in(dir.path(), &["man", "-o", "man1"], Input::Nothing);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let commands = commands();
+    let line = run.stderr.lines().next().unwrap();
+    assert!(
+        line.starts_with(&format!("wrote {} man pages (", commands.len() + 1)),
+        "{line}"
+    );
+    let mut expected: Vec<String> = commands
+        .iter()
+        .map(|c| format!("spendsense-{c}.1"))
+        .chain(["spendsense.1".to_string(), "notes.txt".to_string()])
+        .collect();
+    expected.sort();
+    let mut found: Vec<String> = fs::read_dir(&pages)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    found.sort();
+    assert_eq!(found, expected, "no stale page, no temporary, notes kept");
+    let total: u64 = expected
+        .iter()
+        .filter(|name| name.ends_with(".1"))
+        .map(|name| fs::metadata(pages.join(name)).unwrap().len())
+        .sum();
+    assert_shown_size(between(line, "pages (", ')'), total);
+    // Each file is the page `spendsense man [COMMAND]` prints.
+    let top = check(&["man"], Input::Nothing, 0, "").stdout;
+    assert_eq!(fs::read_to_string(pages.join("spendsense.1")).unwrap(), top);
+    for command in &commands {
+        let page = check(&["man", command], Input::Nothing, 0, "").stdout;
+        let file = pages.join(format!("spendsense-{command}.1"));
+        assert_eq!(fs::read_to_string(file).unwrap(), page, "{command}");
+    }
+    assert_eq!(fs::read_to_string(pages.join("notes.txt")).unwrap(), "mine");
+
+    fs::write(dir.path().join("file"), "x").unwrap();
+    for (args, expected) in [
+        (&["man", "-o", "-"][..], "takes a directory"),
+        (&["man", "-o", "file"], "names a file"),
+        (&["man", "generate", "-o", "man1"], "cannot be used with"),
+    ] {
+        let run = run_in(dir.path(), args, Input::Nothing);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(run.stderr.contains(expected), "{args:?}: {}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    }
+}
