@@ -12,6 +12,7 @@
 
 mod args;
 mod configure;
+mod conventions;
 mod fuzz;
 mod hostile;
 mod output;

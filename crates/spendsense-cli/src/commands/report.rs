@@ -77,13 +77,15 @@ pub fn run(args: ReportArgs) -> Result<ExitCode, Failure> {
     } else {
         format!("INVALID, {} violation(s)", report.violation_count)
     };
-    let _ = writeln!(
-        io::stderr(),
-        "wrote report of {} profiles ({verdict}; {} bytes) to {}",
-        stats.profiles,
-        page.len(),
-        spendsense_schema::text::escape(&crate::output::display(&args.output))
-    );
+    if !args.dataset.quiet {
+        let _ = writeln!(
+            io::stderr(),
+            "wrote report of {} profiles ({verdict}; {}) to {}",
+            crate::commands::count(stats.profiles),
+            crate::commands::size(page.len() as u64),
+            spendsense_schema::text::escape(&crate::output::display(&args.output))
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -781,6 +783,7 @@ mod tests {
                 input_format: InputFormat::Auto,
                 personas: None,
                 mix: None,
+                quiet: false,
             },
             output: output.clone(),
         };

@@ -13,7 +13,8 @@ use spendsense_validate::{Report, Validator};
 
 use crate::Failure;
 use crate::args::{DatasetArgs, InputFormat, ReportFormat, ValidateArgs};
-use crate::commands::load_personas;
+use crate::commands::progress::{self, READ_PROGRESS_FROM, Reading, Work};
+use crate::commands::{load_personas, refuse_shared_stdin};
 use crate::transactions::TransactionsFile;
 
 /// A dataset's layout and name, and the rules to check it against.
@@ -27,9 +28,23 @@ pub(crate) struct Dataset {
 
 impl Dataset {
     /// Loads the persona definitions, opens the input and decides its layout.
+    ///
+    /// The input moves a progress bar on stderr as it is read (see
+    /// [`progress`]), cleared when the input is dropped.
     pub(crate) fn open(args: &DatasetArgs) -> Result<(Box<dyn BufRead>, Dataset), Failure> {
+        refuse_shared_stdin(&[
+            ("PATH", Some(&args.path)),
+            ("--personas", args.personas.as_deref()),
+        ])?;
         let personas = load_personas(args.personas.as_deref())?;
-        let mut input = open(&args.path).map_err(Failure::Usage)?;
+        let input = open(&args.path).map_err(Failure::Usage)?;
+        let size = (args.path.as_os_str() != "-")
+            .then(|| std::fs::metadata(&args.path).ok())
+            .flatten()
+            .filter(|meta| meta.is_file())
+            .map(|meta| meta.len());
+        let bar = progress::bar(Work::Bytes(size), READ_PROGRESS_FROM, args.quiet);
+        let mut input: Box<dyn BufRead> = Box::new(Reading::new(input, bar));
         let format = match args.input_format {
             InputFormat::Json => ProfileFormat::Json,
             InputFormat::Jsonl => ProfileFormat::Jsonl,
@@ -77,6 +92,11 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
     if let Some(path) = args.transactions.as_deref() {
         crate::transactions::check_paths(path, &args.dataset.path)?;
     }
+    refuse_shared_stdin(&[
+        ("PATH", Some(&args.dataset.path)),
+        ("--transactions", args.transactions.as_deref()),
+        ("--personas", args.dataset.personas.as_deref()),
+    ])?;
     let (input, dataset) = Dataset::open(&args.dataset)?;
     let mut transactions = match args.transactions.as_deref() {
         Some(path) => Some(TransactionsFile::open(path, &args.dataset.path)?),
