@@ -58,10 +58,18 @@ mod validate;
 
 pub use account::{Account, AccountSubtype, AccountType, Balances, HolderCategory};
 pub use codec::{
-    ProfileFormat, ProfileWriter, read_located_profiles, read_profiles, write_profiles,
+    ProfileFormat, ProfileReader, ProfileWriter, read_located_profiles, read_profiles,
+    write_profiles,
 };
 pub use date::{Date, days_in_month};
 pub use error::Error;
+/// Money in every profile: re-exported so that reading, summing and comparing
+/// amounts needs no dependency of one's own (see [`money`]).
+pub use rust_decimal::Decimal;
+/// The decimal crate itself, for what [`Decimal`]'s methods name
+/// (`RoundingStrategy`, `prelude::ToPrimitive`, its `Error`), at the version
+/// this crate uses.
+pub use rust_decimal;
 pub use plan::{
     Cadence, CardPayment, CardPlan, Category, DUE_DAYS_AFTER_STATEMENT, IncomePlan,
     MIN_HISTORY_DAYS, Paycheck, Plan, RecurringCharge, SavingsTransfers, TransferCadence,
