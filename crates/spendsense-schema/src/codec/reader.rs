@@ -461,7 +461,9 @@ fn from_serde(err: &serde_json::Error, origin: Position) -> Error {
 fn worded(message: &str, at: Position, eof: bool) -> Error {
     let Position { line, column } = at;
     let message = if eof {
-        format!("the JSON ends early, {message} at line {line} column {column}; is the file truncated?")
+        format!(
+            "the JSON ends early, {message} at line {line} column {column}; is the file truncated?"
+        )
     } else if message.starts_with("invalid type") {
         format!("expected a JSON array of profiles: {message} at line {line} column {column}")
     } else {
@@ -536,7 +538,9 @@ impl Scan {
     fn ends_at_eof(&self) -> bool {
         matches!(
             self,
-            Scan::Number(Number::Zero | Number::Integer | Number::Fraction | Number::ExponentDigits)
+            Scan::Number(
+                Number::Zero | Number::Integer | Number::Fraction | Number::ExponentDigits
+            )
         )
     }
 

@@ -232,7 +232,12 @@ fn serde_verdict(input: &[u8]) -> Option<String> {
 /// serde_json's message and position, and never before.
 fn check_like_serde(input: &[u8]) {
     let got = outcome(input, ProfileFormat::Json).stopped;
-    assert_eq!(got, serde_verdict(input), "{:?}", String::from_utf8_lossy(input));
+    assert_eq!(
+        got,
+        serde_verdict(input),
+        "{:?}",
+        String::from_utf8_lossy(input)
+    );
 }
 
 #[test]
@@ -264,9 +269,33 @@ fn malformed_json_stops_where_serde_json_does() {
         }
     }
     for case in [
-        "{}", "42", "\"text\"", "null", "hello", "[", "[,", "[,]", "[1,]", "[1 2]", "[1}",
-        "[tru]", "[tru", "[-]", "[1.]", "[\"a]", "[[[[", "[]]", "[] []", "[]x", "[{]", "[{}:]",
-        "[\"\\", "[1]\n\n  x", " \n [ \n 1 \n , \n ] ", "\u{feff}[]", "[\"\u{1}\"]",
+        "{}",
+        "42",
+        "\"text\"",
+        "null",
+        "hello",
+        "[",
+        "[,",
+        "[,]",
+        "[1,]",
+        "[1 2]",
+        "[1}",
+        "[tru]",
+        "[tru",
+        "[-]",
+        "[1.]",
+        "[\"a]",
+        "[[[[",
+        "[]]",
+        "[] []",
+        "[]x",
+        "[{]",
+        "[{}:]",
+        "[\"\\",
+        "[1]\n\n  x",
+        " \n [ \n 1 \n , \n ] ",
+        "\u{feff}[]",
+        "[\"\u{1}\"]",
     ] {
         check_like_serde(case.as_bytes());
     }
@@ -284,9 +313,20 @@ fn a_record_that_is_not_a_profile_is_an_error_and_reading_goes_on() {
     let bad_age = good(1).replacen("\"age\":34", "\"age\":\"thirty\"", 1);
     assert_ne!(bad_age, good(1));
     let json = format!("[{}, {bad_age},\n{{\"user_id\": 1}}, {}]", good(0), good(2));
-    let jsonl = format!("{}\n{bad_age}\n\n{{\"user_id\": 1}}\n{}\n", good(0), good(2));
+    let jsonl = format!(
+        "{}\n{bad_age}\n\n{{\"user_id\": 1}}\n{}\n",
+        good(0),
+        good(2)
+    );
     for (format, input, places) in [
-        (ProfileFormat::Json, json, ["array element 1 (counting from 0)", "array element 2 (counting from 0)"]),
+        (
+            ProfileFormat::Json,
+            json,
+            [
+                "array element 1 (counting from 0)",
+                "array element 2 (counting from 0)",
+            ],
+        ),
         (ProfileFormat::Jsonl, jsonl, ["line 2", "line 4"]),
     ] {
         let outcome = outcome(input.as_bytes(), format);
@@ -309,7 +349,10 @@ fn a_record_that_is_not_a_profile_is_an_error_and_reading_goes_on() {
             "{shown:?}"
         );
         assert!(
-            shown[2].starts_with(&format!("{} at user_id: invalid type: integer `1`", places[1])),
+            shown[2].starts_with(&format!(
+                "{} at user_id: invalid type: integer `1`",
+                places[1]
+            )),
             "{shown:?}"
         );
         assert_eq!(shown[3], "user_MASKED_002");
@@ -344,7 +387,9 @@ fn jsonl_that_is_not_json_stops_with_its_line() {
     }
     let invalid_utf8 = [line.as_bytes(), b"\n{\"a\":\"\xff\"}\n"].concat();
     assert_eq!(
-        outcome(&invalid_utf8, ProfileFormat::Jsonl).stopped.unwrap(),
+        outcome(&invalid_utf8, ProfileFormat::Jsonl)
+            .stopped
+            .unwrap(),
         "line 2 is not UTF-8 text (invalid byte at column 7)"
     );
 }
@@ -468,7 +513,10 @@ fn an_element_past_the_limit_is_refused_without_buffering_it() {
     assert!(outcome[0].is_ok());
     assert!(matches!(
         outcome[1],
-        Err(Error::RecordTooLong { index: 1, limit: MAX_LINE_BYTES })
+        Err(Error::RecordTooLong {
+            index: 1,
+            limit: MAX_LINE_BYTES
+        })
     ));
     assert!(taken.get() <= (MAX_LINE_BYTES as u64) + (128 << 10));
 }
@@ -540,7 +588,11 @@ fn formats_are_detected_by_name_then_by_first_byte() {
         Err("the input starts with byte 0x75, not `[` (JSON array) or `{` (JSON Lines)".into()),
     );
     // A byte-order mark is not whitespace.
-    check(None, b"\xef\xbb\xbf[", Err("the input starts with byte 0xef, not `[` (JSON array) or `{` (JSON Lines)".into()));
+    check(
+        None,
+        b"\xef\xbb\xbf[",
+        Err("the input starts with byte 0xef, not `[` (JSON array) or `{` (JSON Lines)".into()),
+    );
     assert_eq!("ndjson".parse::<ProfileFormat>().unwrap(), Jsonl);
 }
 
