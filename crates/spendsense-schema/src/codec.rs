@@ -240,7 +240,8 @@ pub fn write_profiles<'a, W: Write>(
 pub struct RecordLocation {
     /// Position among the records, from 0.
     pub index: u64,
-    /// 1-based line where the record starts (JSONL: its line; JSON: where the element starts, when known).
+    /// 1-based line of the record in JSONL; `None` in a JSON array, whose
+    /// records are placed by `index` (syntax errors there name line and column).
     pub line: Option<u64>,
 }
 

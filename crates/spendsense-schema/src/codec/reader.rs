@@ -62,7 +62,6 @@ use crate::{Error, UserProfile};
 /// }
 /// assert!(profiles.next().is_none());
 /// ```
-#[derive(Debug)]
 pub struct ProfileReader<R> {
     input: R,
     format: ProfileFormat,
@@ -75,6 +74,18 @@ pub struct ProfileReader<R> {
     position: Position,
     /// The current JSONL line or JSON array element.
     buffer: Vec<u8>,
+}
+
+impl<R> std::fmt::Debug for ProfileReader<R> {
+    /// Where reading stands; not the input, nor the record buffer (up to 16 MiB).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProfileReader")
+            .field("format", &self.format)
+            .field("state", &self.state)
+            .field("records", &self.records)
+            .field("line", &self.position.line)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What the reader expects next.

@@ -609,3 +609,14 @@ fn detection_consumes_nothing_a_reader_needs() {
         }
     }
 }
+
+#[test]
+fn debug_shows_where_reading_stands_not_the_data() {
+    let bytes = written(ProfileFormat::Jsonl, &generated(14, 2));
+    let mut reader = ProfileReader::new(&bytes[..], ProfileFormat::Jsonl);
+    reader.next().unwrap().unwrap();
+    assert_eq!(
+        format!("{reader:?}"),
+        "ProfileReader { format: Jsonl, state: Start, records: 1, line: 2, .. }"
+    );
+}
