@@ -604,8 +604,10 @@ fn detection_consumes_nothing_a_reader_needs() {
         // A buffer of 3 holds only whitespace at first, so detection consumes some.
         for capacity in [3, 1 << 20] {
             let mut input = BufReader::with_capacity(capacity, &bytes[..]);
-            assert_eq!(ProfileFormat::detect(None, &mut input).unwrap(), format);
-            assert!(read_all(input, format) == profiles);
+            let detected = ProfileFormat::detect(None, &mut input).unwrap();
+            let reader = ProfileReader::new(input, detected);
+            assert_eq!(reader.format(), format);
+            assert!(reader.collect::<Result<Vec<_>, _>>().unwrap() == profiles);
         }
     }
 }
