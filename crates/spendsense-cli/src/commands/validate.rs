@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context, anyhow};
 use spendsense_personas::{Mix, Personas};
 use spendsense_schema::codec::{ReadError, Record, RecordLocation};
-use spendsense_schema::{ProfileFormat, read_located_profiles};
+use spendsense_schema::{Error as SchemaError, ProfileFormat, read_located_profiles};
 use spendsense_validate::{Report, Validator};
 
 use crate::Failure;
@@ -185,35 +185,17 @@ pub(crate) fn display_name(path: &Path) -> String {
     }
 }
 
-/// By extension first; otherwise `[` means a JSON array and `{` JSON Lines.
+/// [`ProfileFormat::detect`], with errors that name the input and the flag.
 pub(crate) fn detect(path: &Path, input: &mut Box<dyn BufRead>) -> anyhow::Result<ProfileFormat> {
-    match path.extension().and_then(|e| e.to_str()) {
-        Some("json") => return Ok(ProfileFormat::Json),
-        Some("jsonl" | "ndjson") => return Ok(ProfileFormat::Jsonl),
-        _ => {}
-    }
-    loop {
-        let buffer = input
-            .fill_buf()
-            .with_context(|| format!("cannot read {}", display_name(path)))?;
-        let Some(&first) = buffer.iter().find(|b| !b.is_ascii_whitespace()) else {
-            if buffer.is_empty() {
-                return Err(anyhow!(
-                    "{} is empty; expected a JSON array or JSON Lines of profiles",
-                    display_name(path)
-                ));
-            }
-            let skip = buffer.len();
-            input.consume(skip);
-            continue;
-        };
-        return match first {
-            b'[' => Ok(ProfileFormat::Json),
-            b'{' => Ok(ProfileFormat::Jsonl),
-            other => Err(anyhow!(
-                "{} starts with byte 0x{other:02x}, not `[` (JSON array) or `{{` (JSON Lines); pass --input-format to force one",
-                display_name(path)
-            )),
-        };
-    }
+    let name = display_name(path);
+    ProfileFormat::detect(Some(path), input).map_err(|err| match err {
+        SchemaError::Io(err) => anyhow!(err).context(format!("cannot read {name}")),
+        SchemaError::EmptyInput => {
+            anyhow!("{name} is empty; expected a JSON array or JSON Lines of profiles")
+        }
+        SchemaError::UnknownContent { byte } => anyhow!(
+            "{name} starts with byte 0x{byte:02x}, not `[` (JSON array) or `{{` (JSON Lines); pass --input-format to force one"
+        ),
+        other => anyhow!("cannot tell the format of {name}: {other}"),
+    })
 }
