@@ -12,10 +12,12 @@
 
 mod args;
 mod configure;
+mod conventions;
 mod fuzz;
 mod hostile;
 mod manifest;
 mod output;
+mod report;
 mod terminal;
 mod transactions;
 mod validate;

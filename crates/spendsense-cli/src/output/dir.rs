@@ -4,8 +4,8 @@
 //! none (see [`super::journal`]).
 //!
 //! Only the format's own files are replaced or removed (those its `old`
-//! function lists, and the run's manifest, [`crate::manifest::DIR_MANIFEST`],
-//! which every directory format may write); anything else in the
+//! function lists, and for a `generate` output, [`DirOutput::own_manifest`],
+//! the run manifest [`crate::manifest::DIR_MANIFEST`]); anything else in the
 //! directory (other datasets, notes, subdirectories) stays as it is, and so
 //! do the directory's permissions.
 //!
@@ -52,11 +52,11 @@ pub struct DirFile {
     finished: Arc<Mutex<Vec<FileRecord>>>,
 }
 
-/// The files of a directory format in `dir`: those `old` lists, and the
-/// run manifest when there is one.
-pub(super) fn own_files(dir: &Path, old: fn(&Path) -> Vec<String>) -> Vec<String> {
+/// The files of a directory format in `dir`: those `old` lists, and with
+/// `manifest` the run manifest when there is one.
+pub(super) fn own_files(dir: &Path, old: fn(&Path) -> Vec<String>, manifest: bool) -> Vec<String> {
     let mut files = old(dir);
-    if dir.join(DIR_MANIFEST).exists() && !files.iter().any(|f| f == DIR_MANIFEST) {
+    if manifest && dir.join(DIR_MANIFEST).exists() && !files.iter().any(|f| f == DIR_MANIFEST) {
         files.push(DIR_MANIFEST.to_string());
     }
     files
@@ -84,7 +84,7 @@ impl DirOutput {
                 dir.display()
             )
         })?;
-        for name in own_files(&target, old) {
+        for name in old(&target) {
             if target.join(&name).is_dir() {
                 bail!(
                     "cannot write {}: it is a directory, where --format {format} writes a file",
@@ -105,13 +105,27 @@ impl DirOutput {
                 staging,
                 target,
                 dir.to_path_buf(),
-                Kind::Dir { old },
+                Kind::Dir {
+                    old,
+                    manifest: false,
+                },
                 durability,
                 lock,
             ),
             shown: dir.to_path_buf(),
             finished: Arc::default(),
         })
+    }
+
+    /// Makes the run manifest, [`DIR_MANIFEST`], one of the set's own
+    /// files: written with the set when the run writes one, and an old one
+    /// removed when it does not (it would describe files that are gone).
+    /// For `generate`'s outputs; other directories (`spendsense man`) may
+    /// hold a user's `manifest.json`, which stays.
+    pub fn own_manifest(&mut self) {
+        if let Kind::Dir { manifest, .. } = &mut self.staged.kind {
+            *manifest = true;
+        }
     }
 
     /// The directory as the user named it.
@@ -152,8 +166,7 @@ impl DirOutput {
     }
 
     /// Replaces the target directory with the staged set; every file must be
-    /// [`DirFile::finish`]ed first. Runs use [`DirOutput::commit_with`].
-    #[cfg(test)]
+    /// [`DirFile::finish`]ed first.
     pub fn commit(self) -> Result<()> {
         self.commit_with(Vec::new())
     }

@@ -36,6 +36,7 @@ pub(super) fn commit(
     staging: &Path,
     target: &Path,
     old: fn(&Path) -> Vec<String>,
+    manifest: bool,
 ) -> io::Result<()> {
     let mut new = Vec::new();
     for entry in fs::read_dir(staging)? {
@@ -43,7 +44,7 @@ pub(super) fn commit(
         new.push(name);
     }
     new.sort();
-    let mut extra: Vec<String> = super::dir::own_files(target, old)
+    let mut extra: Vec<String> = super::dir::own_files(target, old, manifest)
         .into_iter()
         .filter(|name| !new.contains(name) && !name.contains('/'))
         .filter(|name| fs::symlink_metadata(target.join(name)).is_ok_and(|m| !m.is_dir()))
