@@ -49,12 +49,21 @@ pub fn run(args: ReportArgs) -> Result<ExitCode, Failure> {
         fields,
     } = gather_checked(&mut input, &dataset)?;
     dataset.require_profiles(&report)?;
-    let run = RunConfig::from_report(Known {
+    let mut run = RunConfig::from_report(Known {
         mix_flag: args.dataset.mix,
         personas,
         profiles: stats.profiles,
         as_of: stats.as_of,
     });
+    if let Some((shown, manifest)) = &dataset.manifest {
+        let recorded = RunConfig::from_manifest(
+            shown,
+            manifest,
+            args.dataset.mix.is_some(),
+            args.dataset.personas.is_some(),
+        );
+        run = run.with(recorded);
+    }
     let personas_source = &dataset.personas_source;
     let page = html::render(&Page {
         source: name,

@@ -35,6 +35,8 @@ pub(crate) struct Dataset {
     pub(crate) mix: Mix,
     /// What the dataset's manifest adds, when it has one.
     pub(crate) run: Option<RunCheck>,
+    /// The manifest itself, and the path messages show.
+    pub(crate) manifest: Option<(String, Manifest)>,
 }
 
 impl Dataset {
@@ -76,10 +78,10 @@ impl Dataset {
             (InputFormat::Auto, Some(format)) => format,
             (InputFormat::Auto, None) => detect(&args.path, &mut input).map_err(Failure::Usage)?,
         };
-        let run = match manifest {
-            Some((shown, manifest)) => {
-                Some(RunCheck::new(shown, &manifest, &personas, mix).map_err(Failure::Usage)?)
-            }
+        let run = match &manifest {
+            Some((shown, manifest)) => Some(
+                RunCheck::new(shown.clone(), manifest, &personas, mix).map_err(Failure::Usage)?,
+            ),
             None => None,
         };
         let name = display_name(&args.path);
@@ -96,6 +98,7 @@ impl Dataset {
                 personas_source,
                 mix,
                 run,
+                manifest,
             },
         ))
     }

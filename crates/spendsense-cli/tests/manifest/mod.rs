@@ -58,6 +58,13 @@ fn a_mix_run_validates_without_the_flag() {
         // `report` checks the same way.
         let report = ok(dir.path(), &["report", "mixed.json", "-o", "r.html"]);
         assert!(report.stderr.contains("(valid;"), "{}", report.stderr);
+        // Its run configuration says where the seed came from.
+        let page = fs::read_to_string(dir.path().join("r.html")).unwrap();
+        assert!(
+            page.contains("manifest <code>mixed.json.manifest.json</code>"),
+            "the run configuration names the manifest"
+        );
+        assert!(page.contains(seed), "the seed from the manifest");
         let report = ok(
             dir.path(),
             &["report", "mixed.json", "-o", "r.html", "--no-manifest"],

@@ -53,6 +53,9 @@ fn ok(dir: &Path, args: &[&str]) -> String {
 struct Case {
     profiles: Vec<UserProfile>,
     page: String,
+    /// `--seed`, and whether the report read the run manifest.
+    seed: String,
+    manifest: bool,
 }
 
 fn case(seed: u64, count: u64, extra: &[&str], report_extra: &[&str]) -> Case {
@@ -69,6 +72,8 @@ fn case(seed: u64, count: u64, extra: &[&str], report_extra: &[&str]) -> Case {
     Case {
         profiles: read(&dir.path().join("u.jsonl")),
         page: fs::read_to_string(dir.path().join("r.html")).unwrap(),
+        manifest: !report_extra.contains(&"--no-manifest"),
+        seed,
     }
 }
 
@@ -123,7 +128,7 @@ fn cases() -> Vec<(Case, Option<&'static str>, bool)> {
     const MIX: &str =
         "high_utilization=3,variable_income=1,subscription_heavy=2,savings_builder=1,control=1";
     vec![
-        (case(42, 120, &[], &[]), None, false),
+        (case(42, 120, &[], &["--no-manifest"]), None, false),
         (case(7, 333, &["--overlap", "0.4"], &[]), None, true),
         (
             case(3, 200, &["--mix", MIX, "--overlap", "1"], &["--mix", MIX]),
@@ -147,19 +152,26 @@ fn report_sections_state_the_data_and_the_definitions() {
             .collect();
         assert_eq!(ids, SECTIONS, "sections in their stable order");
 
-        // Run configuration: what the flags, the definitions and the data say.
+        // Run configuration: what the manifest, or without it the flags,
+        // the definitions and the data say.
         let (_, run) = table(&doc, "run-configuration");
         let setting = |name: &str| run.iter().find(|r| r[0] == name).unwrap().clone();
         assert_eq!(setting("count")[1], n.to_string());
         assert_eq!(setting("as_of")[1], "2026-11-30");
-        assert_eq!(setting("seed")[1], "unknown");
         assert_eq!(
             setting("persona fingerprint")[1],
             spendsense_generator::fingerprint(&personas)
         );
-        match mix {
-            Some(_) => assert_eq!(setting("mix")[2], "flag --mix"),
-            None => assert!(setting("mix")[2].starts_with("assumed")),
+        let manifest = "manifest u.jsonl.manifest.json";
+        if case.manifest {
+            assert_eq!(setting("seed"), ["seed", case.seed.as_str(), manifest]);
+        } else {
+            assert_eq!(setting("seed")[1], "unknown");
+        }
+        match (mix, case.manifest) {
+            (Some(_), _) => assert_eq!(setting("mix")[2], "flag --mix"),
+            (None, true) => assert_eq!(setting("mix")[2], manifest),
+            (None, false) => assert!(setting("mix")[2].starts_with("assumed")),
         }
 
         // Every test's threshold is the criteria's.

@@ -23,13 +23,6 @@ pub enum Origin {
     /// Assumed: the tool's default, no flag given.
     Default,
     /// The dataset's manifest (the file named).
-    #[cfg_attr(
-        not(test),
-        expect(
-            dead_code,
-            reason = "made by the manifest reader, which lands separately"
-        )
-    )]
     Manifest(String),
     /// Not recorded anywhere the report can see.
     Unknown,
@@ -119,15 +112,36 @@ impl RunConfig {
         }
     }
 
+    /// What the manifest at `shown` records, but the mix and the
+    /// fingerprint when `--mix` or `--personas` overrode them (the flag's
+    /// value, from [`RunConfig::from_report`], stands).
+    pub fn from_manifest(
+        shown: &str,
+        manifest: &crate::manifest::Manifest,
+        mix_flag: bool,
+        personas_flag: bool,
+    ) -> RunConfig {
+        let origin = || Origin::Manifest(shown.to_string());
+        let mix = match mix_flag {
+            true => Setting::unknown(),
+            false => Setting::known(manifest.mix, origin()),
+        };
+        let fingerprint = match personas_flag {
+            true => Setting::unknown(),
+            false => Setting::known(manifest.fingerprint.clone(), origin()),
+        };
+        RunConfig {
+            seed: Setting::known(manifest.seed, origin()),
+            count: Setting::known(manifest.count, origin()),
+            mix,
+            overlap: Setting::known(manifest.overlap, origin()),
+            fingerprint,
+            as_of: Setting::known(manifest.as_of, origin()),
+        }
+    }
+
     /// `self` with every setting `other` knows replacing this one's (a
     /// manifest's values over what the report guessed).
-    #[cfg_attr(
-        not(test),
-        expect(
-            dead_code,
-            reason = "used by the manifest reader, which lands separately"
-        )
-    )]
     pub fn with(self, other: RunConfig) -> RunConfig {
         fn pick<T>(mine: Setting<T>, theirs: Setting<T>) -> Setting<T> {
             if theirs.value.is_some() { theirs } else { mine }
@@ -203,5 +217,31 @@ mod tests {
         assert_eq!(merged.overlap.origin, manifest);
         assert_eq!(merged.count, guessed.count);
         assert_eq!(merged.fingerprint, guessed.fingerprint);
+    }
+
+    #[test]
+    fn a_manifest_fills_every_setting_but_what_a_flag_overrode() {
+        let manifest: crate::manifest::Manifest = serde_json::from_value(serde_json::json!({
+            "manifest_version": 1, "tool": "spendsense", "version": "0.1.0",
+            "fingerprint": "ssg5-0123456789ab", "seed": 7, "seed_string": "7", "count": 300,
+            "mix": "control=1", "overlap": "0.2", "as_of": "2025-01-31", "shard": null,
+            "profiles": {"start": 0, "end": 300}, "format": "json", "files": [], "personas": null
+        }))
+        .unwrap();
+        let origin = Origin::Manifest("m.json".into());
+        for (mix_flag, personas_flag) in
+            [(false, false), (true, false), (false, true), (true, true)]
+        {
+            let config = RunConfig::from_manifest("m.json", &manifest, mix_flag, personas_flag);
+            assert_eq!(config.seed, Setting::known(7, origin.clone()));
+            assert_eq!(config.count, Setting::known(300, origin.clone()));
+            assert_eq!(config.overlap.value, Some(Overlap::parse("0.2").unwrap()));
+            assert_eq!(
+                config.as_of.value,
+                Some(Date::from_ymd(2025, 1, 31).unwrap())
+            );
+            assert_eq!(config.mix.value.is_none(), mix_flag);
+            assert_eq!(config.fingerprint.value.is_none(), personas_flag);
+        }
     }
 }
