@@ -176,11 +176,14 @@ fn definitions(
             if let Some((shown, manifest)) = found {
                 let fingerprint = spendsense_generator::fingerprint(&personas);
                 if fingerprint != manifest.fingerprint {
-                    note(&format!(
-                        "--personas {} (fingerprint {fingerprint}) overrides the definitions of manifest {shown} (fingerprint {})",
-                        path.display(),
-                        manifest.fingerprint
-                    ));
+                    note(
+                        args,
+                        &format!(
+                            "--personas {} (fingerprint {fingerprint}) overrides the definitions of manifest {shown} (fingerprint {})",
+                            path.display(),
+                            manifest.fingerprint
+                        ),
+                    );
                 }
             }
             (personas, path.display().to_string())
@@ -203,10 +206,13 @@ fn mix(args: &DatasetArgs, manifest: Option<&Found>) -> Mix {
     match (args.mix, manifest) {
         (Some(mix), Some((shown, manifest))) => {
             if mix != manifest.mix {
-                note(&format!(
-                    "--mix {mix} overrides the mix of manifest {shown} ({})",
-                    manifest.mix
-                ));
+                note(
+                    args,
+                    &format!(
+                        "--mix {mix} overrides the mix of manifest {shown} ({})",
+                        manifest.mix
+                    ),
+                );
             }
             mix
         }
@@ -322,7 +328,11 @@ pub(crate) fn open(path: &Path) -> anyhow::Result<Box<dyn BufRead>> {
 }
 
 /// A line on stderr that is not an error: the run goes on.
-fn note(text: &str) {
+/// With `-q`, nothing: `-q` leaves only errors on stderr.
+fn note(args: &DatasetArgs, text: &str) {
+    if args.quiet {
+        return;
+    }
     let _ = writeln!(
         io::stderr(),
         "note: {}",

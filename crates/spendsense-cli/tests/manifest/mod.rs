@@ -87,6 +87,16 @@ fn explicit_flags_win_with_a_note_naming_both_values() {
         run.stderr,
         "note: --mix high_utilization=0,variable_income=0,subscription_heavy=0,savings_builder=0,control=1 overrides the mix of manifest m.jsonl.manifest.json (high_utilization=33,variable_income=0,subscription_heavy=0,savings_builder=33,control=34)\n"
     );
+    let quiet = run_in(
+        dir.path(),
+        &["validate", "m.jsonl", "--mix", "control=1", "-q"],
+        Input::Nothing,
+    );
+    assert_eq!(
+        (quiet.code, quiet.stderr.as_str()),
+        (1, ""),
+        "-q leaves only errors"
+    );
     // The same value is no override: no note.
     let same = ok(dir.path(), &["validate", "m.jsonl", "--mix", MIX]);
     assert_eq!(same.stderr, "");
@@ -455,6 +465,21 @@ fn a_directory_output_holds_its_manifest() {
             "out is a directory; give a .json or .jsonl file",
         );
     }
+}
+
+/// Only `generate`'s directories own a `manifest.json`: `spendsense man -o
+/// DIR` leaves one of the user's alone.
+#[test]
+fn other_directory_outputs_leave_a_manifest_json_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("pages")).unwrap();
+    fs::write(dir.path().join("pages/manifest.json"), b"mine\n").unwrap();
+    ok(dir.path(), &["man", "-o", "pages"]);
+    assert_eq!(
+        fs::read(dir.path().join("pages/manifest.json")).unwrap(),
+        b"mine\n"
+    );
+    assert!(dir.path().join("pages/spendsense.1").is_file());
 }
 
 #[test]
