@@ -223,6 +223,8 @@ pub enum DataFormat {
     Csv,
     /// One Plaid Sandbox `user_custom` configuration per profile, <user_id>.json, and index.json, in the -o directory.
     PlaidSandbox,
+    /// One SQLite database file (-o FILE): the csv tables and the run's configuration, with keys and CHECK constraints; amounts as integer cents (docs/sql.md).
+    Sqlite,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

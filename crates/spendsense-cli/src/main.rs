@@ -4,6 +4,7 @@ mod args;
 mod commands;
 mod output;
 mod sandbox;
+mod sqlite;
 mod tables;
 mod transactions;
 use spendsense_cli::pipeline;

@@ -15,6 +15,7 @@ mod configure;
 mod fuzz;
 mod hostile;
 mod output;
+mod sqlite;
 mod terminal;
 mod transactions;
 mod validate;

@@ -81,14 +81,9 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Sqlite(err) => Some(err),
-            _ => None,
-        }
-    }
-}
+/// No `source`: the message already carries SQLite's, whose own source
+/// repeats it with a number (`Error code 778: disk I/O error`).
+impl std::error::Error for Error {}
 
 impl From<rusqlite::Error> for Error {
     fn from(err: rusqlite::Error) -> Self {

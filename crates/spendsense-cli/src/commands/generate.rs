@@ -13,7 +13,7 @@ use crate::args::{DataFormat, GenerateArgs};
 use crate::output::{self, Durability, Output};
 use crate::pipeline::{self, Sinks, Stats};
 use crate::{Failure, commands::load_personas};
-use crate::{sandbox, tables};
+use crate::{sandbox, sqlite, tables};
 
 /// Passes writes through, hashing them when a manifest is wanted.
 struct Hashing<'a> {
@@ -58,7 +58,7 @@ fn check_outputs(args: &GenerateArgs) -> Result<(), Failure> {
             .map(|p| p.to_path_buf())
     };
     if let Some(transactions) = args.transactions.as_deref() {
-        if let DataFormat::Csv | DataFormat::PlaidSandbox = args.format {
+        if let DataFormat::Csv | DataFormat::PlaidSandbox | DataFormat::Sqlite = args.format {
             let format = clap::ValueEnum::to_possible_value(&args.format).expect("a listed format");
             return usage(format!(
                 "--transactions writes JSON Lines next to --format json or jsonl output; it is not available with --format {}",
@@ -159,6 +159,7 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
             };
             return write_directory(&generator, range, &args, layout);
         }
+        DataFormat::Sqlite => return write_sqlite(&generator, &config, range, threads, &args),
     };
     let durability = durability(&args);
     let mut out = Output::open_with(args.output.as_deref(), durability).map_err(Failure::Usage)?;
@@ -331,6 +332,77 @@ fn write_directory(
             transactions: None,
             seed: args.seed,
             format: &layout.format,
+            shard: &shard,
+        };
+        let _ = summary.write(&stats, started.elapsed());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--format sqlite`: one database file through the `output` module
+/// ([`crate::sqlite`]), with the run's configuration in its run table.
+fn write_sqlite(
+    generator: &Generator,
+    config: &GeneratorConfig,
+    range: std::ops::Range<u64>,
+    threads: usize,
+    args: &GenerateArgs,
+) -> Result<ExitCode, Failure> {
+    if args.manifest.is_some() {
+        return Err(Failure::Usage(anyhow::anyhow!(
+            "--manifest is not available with --format sqlite: the database carries the run's configuration in its spendsense_run table"
+        )));
+    }
+    sqlite::check_output(args.output.as_deref()).map_err(Failure::Usage)?;
+    let target = args.output.as_deref().expect("checked: a file");
+    let out = Output::open_as(Some(target), durability(args), "profiles.sqlite")
+        .map_err(Failure::Usage)?;
+    let (seed, count) = (args.seed.to_string(), args.num_users.to_string());
+    let (mix, overlap) = (generator.mix().to_string(), config.overlap.to_string());
+    let (fingerprint, as_of) = (generator.fingerprint(), config.as_of.to_string());
+    let (start, end) = (range.start.to_string(), range.end.to_string());
+    let shard = args.shard.map(|s| s.to_string());
+    let mut run = vec![
+        ("tool", "spendsense"),
+        ("version", env!("CARGO_PKG_VERSION")),
+        ("fingerprint", fingerprint.as_str()),
+        ("seed", seed.as_str()),
+        ("count", count.as_str()),
+        ("mix", mix.as_str()),
+        ("overlap", overlap.as_str()),
+        ("as_of", as_of.as_str()),
+        ("profiles_start", start.as_str()),
+        ("profiles_end", end.as_str()),
+    ];
+    run.extend(shard.as_deref().map(|shard| ("shard", shard)));
+    let bar = progress_bar(
+        range.end - range.start,
+        PROGRESS_WITH_TRANSACTIONS_FROM,
+        args.quiet,
+    );
+    let started = Instant::now();
+    let stats = sqlite::write(
+        generator,
+        range.clone(),
+        threads,
+        &out,
+        target,
+        &run,
+        &|n| bar.set_position(n),
+    )?;
+    output::commit_all(vec![out])?;
+    bar.finish_and_clear();
+    if !args.quiet {
+        let shard = args
+            .shard
+            .map(|s| format!(", shard {s} = profiles {}..{}", range.start, range.end))
+            .unwrap_or_default();
+        let target = format!("{} ({} transactions)", target.display(), stats.transactions);
+        let summary = Summary {
+            target: &target,
+            transactions: None,
+            seed: args.seed,
+            format: &"sqlite",
             shard: &shard,
         };
         let _ = summary.write(&stats, started.elapsed());
