@@ -50,6 +50,15 @@ pub fn ddl(dialect: Dialect) -> String {
     for table in columns::all_tables() {
         sql.push_str(&create_table(table, dialect));
     }
+    if dialect == Dialect::Postgres {
+        // Postgres resolves a reference when it is declared, and the keys
+        // are circular: they are added once every table exists.
+        for table in columns::all_tables() {
+            for key in foreign_keys(table, dialect) {
+                let _ = writeln!(sql, "ALTER TABLE {} ADD {key};", table.name);
+            }
+        }
+    }
     if dialect == Dialect::Sqlite {
         let _ = writeln!(
             sql,
@@ -59,35 +68,22 @@ pub fn ddl(dialect: Dialect) -> String {
     sql
 }
 
-/// The `CREATE TABLE` statement of one table.
+/// The `CREATE TABLE` statement of one table; in SQLite with its foreign
+/// keys, which Postgres adds after every table exists ([`ddl`]).
 pub fn create_table(table: &Table, dialect: Dialect) -> String {
     let mut lines: Vec<String> = table
         .columns
         .iter()
         .map(|column| column_definition(column, dialect))
         .collect();
-    let names = |columns: &[&str]| -> String {
-        columns
-            .iter()
-            .map(|name| {
-                let column = table
-                    .column(name)
-                    .expect("keys name columns of their table");
-                column_name(column, dialect)
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     if !table.primary_key.is_empty() {
-        lines.push(format!("PRIMARY KEY ({})", names(table.primary_key)));
-    }
-    for key in table.foreign_keys {
         lines.push(format!(
-            "FOREIGN KEY ({}) REFERENCES {} ({}) DEFERRABLE INITIALLY DEFERRED",
-            names(key.columns),
-            key.table,
-            key.references.join(", ")
+            "PRIMARY KEY ({})",
+            names(table, table.primary_key, dialect)
         ));
+    }
+    if dialect == Dialect::Sqlite {
+        lines.extend(foreign_keys(table, dialect));
     }
     let strict = match dialect {
         Dialect::Sqlite => " STRICT",
@@ -98,6 +94,38 @@ pub fn create_table(table: &Table, dialect: Dialect) -> String {
         table.name,
         lines.join(",\n    ")
     )
+}
+
+/// The SQL names of `columns` of `table`, comma-separated.
+fn names(table: &Table, columns: &[&str], dialect: Dialect) -> String {
+    columns
+        .iter()
+        .map(|name| {
+            let column = table
+                .column(name)
+                .expect("keys name columns of their table");
+            column_name(column, dialect)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `FOREIGN KEY (…) REFERENCES table (…) DEFERRABLE INITIALLY DEFERRED`,
+/// one per foreign key of `table`: checked at commit, since they are
+/// circular.
+fn foreign_keys(table: &Table, dialect: Dialect) -> Vec<String> {
+    table
+        .foreign_keys
+        .iter()
+        .map(|key| {
+            format!(
+                "FOREIGN KEY ({}) REFERENCES {} ({}) DEFERRABLE INITIALLY DEFERRED",
+                names(table, key.columns, dialect),
+                key.table,
+                key.references.join(", ")
+            )
+        })
+        .collect()
 }
 
 /// `name TYPE [NOT NULL] [CHECK (…)]`.
@@ -149,8 +177,11 @@ fn check(name: &str, kind: ColumnType, dialect: Dialect) -> Option<String> {
         // refuses more than 16 digits before the point.
         (Date | Boolean | Decimal, Dialect::Postgres) => None,
         // `IS`, not `=`: date() of a malformed text is NULL, and a CHECK
-        // that is NULL passes.
-        (Date, Dialect::Sqlite) => Some(format!("date({name}) IS {name}")),
+        // that is NULL passes. The `+0 days` modifier makes every SQLite
+        // version go through the day number, so `2026-02-30` comes back as
+        // `2026-03-02` and is refused (SQLite before 3.42 returns it as is
+        // from a plain `date()`).
+        (Date, Dialect::Sqlite) => Some(format!("date({name}, '+0 days') IS {name}")),
         (Boolean, Dialect::Sqlite) => Some(format!("{name} IN (0, 1)")),
         (Decimal, Dialect::Sqlite) => Some(format!("{name} BETWEEN -{MAX_CENTS} AND {MAX_CENTS}")),
         (Integer { min, max }, _) => Some(format!("{name} BETWEEN {min} AND {max}")),

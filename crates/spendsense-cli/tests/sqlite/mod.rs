@@ -303,3 +303,38 @@ fn a_full_disk_is_one_error_and_the_old_file_stays() {
     assert_eq!(fs::read(&target).unwrap(), OLD);
     no_leftovers(dir.path());
 }
+
+/// `schema --format sql-sqlite|sql-postgres` prints the library's DDL, and
+/// the SQLite one creates exactly the tables a generated database has.
+#[test]
+fn schema_prints_the_ddl_of_each_dialect() {
+    use spendsense_sqlite::{Dialect, ddl};
+    let sqlite = check(&["schema", "--format", "sql-sqlite"], Input::Nothing, 0, "");
+    assert_eq!(sqlite.stdout, ddl(Dialect::Sqlite));
+    let postgres = check(
+        &["schema", "--format", "sql-postgres"],
+        Input::Nothing,
+        0,
+        "",
+    );
+    assert_eq!(postgres.stdout, ddl(Dialect::Postgres));
+    let json = check(&["schema"], Input::Nothing, 0, "\"$schema\"");
+    assert!(json.stdout.starts_with('{'));
+
+    let dir = tempfile::tempdir().unwrap();
+    generate(dir.path(), "db.sqlite", &["-n", "2"]);
+    let schema_of = |db: &Connection| -> Vec<String> {
+        db.prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let printed = Connection::open_in_memory().unwrap();
+    printed.execute_batch(&sqlite.stdout).unwrap();
+    assert_eq!(
+        schema_of(&open(&dir.path().join("db.sqlite"))),
+        schema_of(&printed)
+    );
+}

@@ -134,5 +134,20 @@ fn postgres_ddl_declares_every_column_with_its_type() {
             assert!(line.contains(declared), "{line}");
             assert_eq!(line.contains("NOT NULL"), !column.nullable, "{line}");
         }
+        // Circular keys come after every table, one statement each.
+        for key in table.foreign_keys {
+            let statement = format!(
+                "ALTER TABLE {} ADD FOREIGN KEY ({}) REFERENCES {} ({}) DEFERRABLE INITIALLY DEFERRED;",
+                table.name,
+                key.columns.join(", "),
+                key.table,
+                key.references.join(", ")
+            );
+            assert!(sql.contains(&statement), "{statement}");
+        }
     }
+    let alters = sql.lines().filter(|l| l.starts_with("ALTER TABLE")).count();
+    let keys: usize = columns::all_tables().map(|t| t.foreign_keys.len()).sum();
+    assert_eq!(alters, keys);
+    assert!(sql.find("ALTER TABLE") > sql.rfind("CREATE TABLE"));
 }
