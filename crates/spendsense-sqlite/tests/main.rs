@@ -1,9 +1,10 @@
 //! Tests of the SQL views: the DDL against the column model, loaded
 //! databases against the profiles they come from, and every `CHECK`
-//! against a row it must refuse.
+//! against a row it must refuse; the example queries of docs/sql.md.
 
 mod checks;
 mod ddl;
+mod docs;
 mod load;
 
 use spendsense_generator::{Generator, GeneratorConfig, Overlap};
