@@ -351,8 +351,10 @@ fn sqlite_transactions(path: &Path) -> u64 {
     let flags = spendsense_sqlite::rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY;
     let db = spendsense_sqlite::rusqlite::Connection::open_with_flags(path, flags)
         .expect("open the benchmark database");
-    db.query_row("SELECT count(*) FROM transactions", [], |row| row.get(0))
-        .expect("count transactions")
+    let count: i64 = db
+        .query_row("SELECT count(*) FROM transactions", [], |row| row.get(0))
+        .expect("count transactions");
+    count as u64
 }
 
 fn print_transaction_rows(rows: &[TransactionRow]) {
