@@ -185,9 +185,41 @@ fn check(name: &str, kind: ColumnType, dialect: Dialect) -> Option<String> {
         (Boolean, Dialect::Sqlite) => Some(format!("{name} IN (0, 1)")),
         (Decimal, Dialect::Sqlite) => Some(format!("{name} BETWEEN -{MAX_CENTS} AND {MAX_CENTS}")),
         (Integer { min, max }, _) => Some(format!("{name} BETWEEN {min} AND {max}")),
-        (Enum(spellings), _) => Some(format!("{name} IN ({})", literals(spellings))),
+        (Enum(spellings), Dialect::Postgres) => {
+            Some(format!("{name} IN ({})", literals(spellings)))
+        }
+        (Enum(spellings), Dialect::Sqlite) => Some(sqlite_one_of(name, spellings)),
         (PersonaList, _) => Some(persona_list_check(name)),
     }
+}
+
+/// Spellings past this many are checked by one search of their joined
+/// text rather than one comparison each.
+const LONG_ENUM: usize = 16;
+
+/// `name` is one of `spellings`, in a form SQLite evaluates fast. SQLite
+/// builds a temporary index of an `IN (…)` list every time a `CHECK` runs,
+/// that is for every row inserted: 24 µs a row for the 180 currency codes,
+/// against about 4 µs for comparisons one by one and under 2 µs for one
+/// `instr` search of `|AED|AFN|…|` (measured on SQLite 3.40, in Python).
+/// Short lists are plain comparisons; long ones the search, which refuses
+/// a value holding the separator, since `AED|AFN` would otherwise match.
+fn sqlite_one_of(name: &str, spellings: &[&str]) -> String {
+    if spellings.len() <= LONG_ENUM {
+        let comparisons: Vec<String> = spellings
+            .iter()
+            .map(|spelling| format!("{name} = {}", literals(&[spelling])))
+            .collect();
+        return comparisons.join(" OR ");
+    }
+    assert!(
+        spellings.iter().all(|spelling| !spelling.contains('|')),
+        "no spelling holds the separator"
+    );
+    format!(
+        "instr({}, '|' || {name} || '|') > 0 AND instr({name}, '|') = 0",
+        literals(&[&format!("|{}|", spellings.join("|"))])
+    )
 }
 
 /// `'a', 'b', …`.

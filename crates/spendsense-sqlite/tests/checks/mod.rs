@@ -44,6 +44,14 @@ fn bad_values(column: &Column) -> Vec<Sql> {
                 spellings[0].to_uppercase()
             }),
             text(&format!("{} ", spellings[0])),
+            text(""),
+            // Two spellings joined, as the long lists' search sees them.
+            text(&format!(
+                "{}|{}",
+                spellings[0],
+                spellings[spellings.len() - 1]
+            )),
+            text(&format!("|{}", spellings[0])),
         ],
         ColumnType::PersonaList => vec![
             text(""),
