@@ -4,15 +4,16 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
 use spendsense_generator::{Generator, GeneratorConfig};
 use spendsense_schema::{PersonaId, ProfileFormat};
 
+use crate::Failure;
 use crate::args::{DataFormat, GenerateArgs};
+use crate::commands::progress::{self, Work};
+use crate::commands::{count, load_personas, size};
 use crate::output::{self, Durability, Output};
 use crate::pipeline::{self, Sinks, Stats};
-use crate::{Failure, commands::load_personas};
 use crate::{sandbox, sqlite, tables};
 
 /// Passes writes through, hashing them when a manifest is wanted.
@@ -188,7 +189,7 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
     } else {
         PROGRESS_FROM
     };
-    let bar = progress_bar(range.end - range.start, from, args.quiet);
+    let bar = progress::bar(Work::Profiles(range.end - range.start), from, args.quiet);
     let started = Instant::now();
     let progress = |written: u64| bar.set_position(written);
     let sinks = Sinks {
@@ -260,22 +261,6 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A progress bar for long runs; indicatif draws nothing when stderr is not a terminal.
-fn progress_bar(total: u64, from: u64, quiet: bool) -> ProgressBar {
-    if total < from || quiet {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(total);
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{elapsed_precise} [{bar:40}] {human_pos}/{human_len} profiles ({per_sec}, eta {eta})",
-        )
-        .expect("valid template")
-        .progress_chars("=> "),
-    );
-    bar
-}
-
 /// Writes profiles `range` of a source into a staged directory, reporting progress.
 type WriteDir = fn(
     &Generator,
@@ -313,7 +298,11 @@ fn write_directory(
     }
     let staged =
         (layout.output_dir)(args.output.as_deref(), durability(args)).map_err(Failure::Usage)?;
-    let bar = progress_bar(range.end - range.start, PROGRESS_FROM, args.quiet);
+    let bar = progress::bar(
+        Work::Profiles(range.end - range.start),
+        PROGRESS_FROM,
+        args.quiet,
+    );
     let started = Instant::now();
     let stats = (layout.write_dir)(generator, range.clone(), args.threads, &staged, &|n| {
         bar.set_position(n)
@@ -357,7 +346,7 @@ fn write_sqlite(
     let target = args.output.as_deref().expect("checked: a file");
     let out = Output::open_as(Some(target), durability(args), "profiles.sqlite")
         .map_err(Failure::Usage)?;
-    let (seed, count) = (args.seed.to_string(), args.num_users.to_string());
+    let (seed, users) = (args.seed.to_string(), args.num_users.to_string());
     let (mix, overlap) = (generator.mix().to_string(), config.overlap.to_string());
     let (fingerprint, as_of) = (generator.fingerprint(), config.as_of.to_string());
     let (start, end) = (range.start.to_string(), range.end.to_string());
@@ -367,7 +356,7 @@ fn write_sqlite(
         ("version", env!("CARGO_PKG_VERSION")),
         ("fingerprint", fingerprint.as_str()),
         ("seed", seed.as_str()),
-        ("count", count.as_str()),
+        ("count", users.as_str()),
         ("mix", mix.as_str()),
         ("overlap", overlap.as_str()),
         ("as_of", as_of.as_str()),
@@ -375,8 +364,8 @@ fn write_sqlite(
         ("profiles_end", end.as_str()),
     ];
     run.extend(shard.as_deref().map(|shard| ("shard", shard)));
-    let bar = progress_bar(
-        range.end - range.start,
+    let bar = progress::bar(
+        Work::Profiles(range.end - range.start),
         PROGRESS_WITH_TRANSACTIONS_FROM,
         args.quiet,
     );
@@ -397,7 +386,11 @@ fn write_sqlite(
             .shard
             .map(|s| format!(", shard {s} = profiles {}..{}", range.start, range.end))
             .unwrap_or_default();
-        let target = format!("{} ({} transactions)", target.display(), stats.transactions);
+        let target = format!(
+            "{} ({} transactions)",
+            target.display(),
+            count(stats.transactions)
+        );
         let summary = Summary {
             target: &target,
             transactions: None,
@@ -433,12 +426,12 @@ impl Summary<'_> {
         // The targets are paths the user typed; they may hold control characters.
         let target = spendsense_schema::text::escape(self.target);
         let mut err = io::stderr().lock();
-        let per_second = |count: u64| count as f64 / took.as_secs_f64().max(1e-9);
+        let per_second = |n: u64| count((n as f64 / took.as_secs_f64().max(1e-9)).round() as u64);
         writeln!(
             err,
-            "wrote {} profiles ({} bytes, {format}) to {target} in {:.2?} ({:.0} profiles/s); seed {seed}{shard}",
-            stats.profiles,
-            stats.bytes,
+            "wrote {} profiles ({}, {format}) to {target} in {:.2?} ({} profiles/s); seed {seed}{shard}",
+            count(stats.profiles),
+            size(stats.bytes),
             took,
             per_second(stats.profiles)
         )?;
@@ -446,16 +439,16 @@ impl Summary<'_> {
             let path = path.display().to_string();
             writeln!(
                 err,
-                "transactions: {} ({} bytes, jsonl) to {} ({:.0} transactions/s)",
-                stats.transactions,
-                stats.transaction_bytes,
+                "transactions: {} ({}, jsonl) to {} ({} transactions/s)",
+                count(stats.transactions),
+                size(stats.transaction_bytes),
                 spendsense_schema::text::escape(&path),
                 per_second(stats.transactions)
             )?;
         }
         let personas: Vec<String> = PersonaId::ALL
             .iter()
-            .map(|p| format!("{p} {}", stats.per_persona[p.index()]))
+            .map(|p| format!("{p} {}", count(stats.per_persona[p.index()])))
             .collect();
         writeln!(err, "personas: {}", personas.join(", "))?;
         if let Some((low, high)) = stats.income {
