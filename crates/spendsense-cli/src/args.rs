@@ -37,7 +37,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Print the persona definitions and detection criteria.
     Personas(PersonasArgs),
-    /// Print the JSON Schema (Draft 2020-12) of one profile, as in docs/profile.schema.json.
+    /// Print the JSON Schema (Draft 2020-12) of one profile, as in docs/profile.schema.json,
+    /// or the SQL DDL of the tables (`--format sql-sqlite`, `sql-postgres`).
     Schema(SchemaArgs),
     /// Print the fingerprint of the generation algorithm and persona definitions.
     ///
@@ -271,7 +272,21 @@ pub struct ReportArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct SchemaArgs {}
+pub struct SchemaArgs {
+    /// What to print: the profile's JSON Schema, or the DDL of the tables.
+    #[arg(short, long, value_enum, default_value_t = SchemaFormat::JsonSchema)]
+    pub format: SchemaFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaFormat {
+    /// The JSON Schema of one profile (docs/profile.schema.json).
+    JsonSchema,
+    /// CREATE TABLE statements of the `--format sqlite` database.
+    SqlSqlite,
+    /// CREATE TABLE statements for loading the `--format csv` tables into Postgres (docs/sql.md).
+    SqlPostgres,
+}
 
 #[derive(Debug, Args)]
 pub struct PersonasArgs {
@@ -297,6 +312,8 @@ pub enum DataFormat {
     Csv,
     /// One Plaid Sandbox `user_custom` configuration per profile, <user_id>.json, and index.json, in the -o directory.
     PlaidSandbox,
+    /// One SQLite database file (-o FILE): the csv tables and the run's configuration, with keys and CHECK constraints; amounts as integer cents (docs/sql.md).
+    Sqlite,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -5,6 +5,7 @@ mod commands;
 mod manifest;
 mod output;
 mod sandbox;
+mod sqlite;
 mod tables;
 mod transactions;
 use spendsense_cli::pipeline;

@@ -18,6 +18,7 @@ mod hostile;
 mod manifest;
 mod output;
 mod report;
+mod sqlite;
 mod terminal;
 mod transactions;
 mod validate;

@@ -14,7 +14,7 @@ use crate::commands::{count, load_personas, size};
 use crate::manifest::{self, Hashing, Manifest, OutputKind, Placement, Role};
 use crate::output::{self, Durability, Output};
 use crate::pipeline::{self, Sinks, Stats};
-use crate::{sandbox, tables};
+use crate::{sandbox, sqlite, tables};
 
 /// What `--fsync` asks of every file written.
 fn durability(args: &GenerateArgs) -> Durability {
@@ -34,7 +34,7 @@ fn check_outputs(args: &GenerateArgs, placement: &Placement) -> Result<(), Failu
             .map(|p| p.to_path_buf())
     };
     if let Some(transactions) = args.transactions.as_deref() {
-        if let DataFormat::Csv | DataFormat::PlaidSandbox = args.format {
+        if let DataFormat::Csv | DataFormat::PlaidSandbox | DataFormat::Sqlite = args.format {
             let format = clap::ValueEnum::to_possible_value(&args.format).expect("a listed format");
             return usage(format!(
                 "--transactions writes JSON Lines next to --format json or jsonl output; it is not available with --format {}",
@@ -104,7 +104,7 @@ const PROGRESS_WITH_TRANSACTIONS_FROM: u64 = 2_000;
 /// How `--format` lays its output out, which decides where the manifest goes.
 fn output_kind(format: DataFormat) -> OutputKind {
     match format {
-        DataFormat::Json | DataFormat::Jsonl => OutputKind::File,
+        DataFormat::Json | DataFormat::Jsonl | DataFormat::Sqlite => OutputKind::File,
         DataFormat::Csv | DataFormat::PlaidSandbox => OutputKind::Directory,
     }
 }
@@ -181,6 +181,7 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
             };
             return write_directory(&run, &args, &placement, layout);
         }
+        DataFormat::Sqlite => return write_sqlite(&run, &config, threads, &args, &placement),
     };
     let durability = durability(&args);
     let out = Output::open_with(args.output.as_deref(), durability).map_err(Failure::Usage)?;
@@ -370,6 +371,98 @@ fn resolved(path: &std::path::Path) -> std::path::PathBuf {
             _ => return absolute,
         }
     }
+}
+
+/// `--format sqlite`: one database file through the `output` module
+/// ([`crate::sqlite`]), with the run's configuration in its run table.
+fn write_sqlite(
+    manifest_run: &manifest::Run,
+    config: &GeneratorConfig,
+    threads: usize,
+    args: &GenerateArgs,
+    placement: &Placement,
+) -> Result<ExitCode, Failure> {
+    let (generator, range) = (manifest_run.generator, manifest_run.range.clone());
+    sqlite::check_output(args.output.as_deref()).map_err(Failure::Usage)?;
+    let target = args.output.as_deref().expect("checked: a file");
+    let out = Output::open_as(Some(target), durability(args), "profiles.sqlite")
+        .map_err(Failure::Usage)?;
+    let manifest_out = match placement {
+        Placement::File(path) => Some(
+            Output::open_as(
+                Some(path),
+                durability(args),
+                "profiles.sqlite.manifest.json",
+            )
+            .map_err(Failure::Usage)?,
+        ),
+        Placement::None | Placement::InDirectory | Placement::TooLong(_) => None,
+    };
+    let (seed, users) = (args.seed.to_string(), args.num_users.to_string());
+    let (mix, overlap) = (generator.mix().to_string(), config.overlap.to_string());
+    let (fingerprint, as_of) = (generator.fingerprint(), config.as_of.to_string());
+    let (start, end) = (range.start.to_string(), range.end.to_string());
+    let shard = args.shard.map(|s| s.to_string());
+    let mut run = vec![
+        ("tool", "spendsense"),
+        ("version", env!("CARGO_PKG_VERSION")),
+        ("fingerprint", fingerprint.as_str()),
+        ("seed", seed.as_str()),
+        ("count", users.as_str()),
+        ("mix", mix.as_str()),
+        ("overlap", overlap.as_str()),
+        ("as_of", as_of.as_str()),
+        ("profiles_start", start.as_str()),
+        ("profiles_end", end.as_str()),
+    ];
+    run.extend(shard.as_deref().map(|shard| ("shard", shard)));
+    let bar = progress::bar(
+        Work::Profiles(range.end - range.start),
+        PROGRESS_WITH_TRANSACTIONS_FROM,
+        args.quiet,
+    );
+    let started = Instant::now();
+    let stats = sqlite::write(
+        generator,
+        range.clone(),
+        threads,
+        &out,
+        target,
+        &run,
+        &|n| bar.set_position(n),
+    )?;
+    let mut outputs = vec![out];
+    if let Some(mut manifest_out) = manifest_out {
+        // SQLite wrote the staged file itself, so it is hashed once, closed.
+        let staged = outputs[0].staged_path().expect("a file output");
+        let mut hashed = Hashing::new(io::sink());
+        io::copy(&mut std::fs::File::open(staged)?, &mut hashed)?;
+        let file = hashed.record(target.display().to_string(), Role::Profiles);
+        manifest_out.write_all(&Manifest::of_run(manifest_run, vec![file]).to_bytes())?;
+        outputs.push(manifest_out);
+    }
+    output::commit_all(outputs)?;
+    bar.finish_and_clear();
+    if !args.quiet {
+        let shard = args
+            .shard
+            .map(|s| format!(", shard {s} = profiles {}..{}", range.start, range.end))
+            .unwrap_or_default();
+        let target = format!(
+            "{} ({} transactions)",
+            target.display(),
+            count(stats.transactions)
+        );
+        let summary = Summary {
+            target: &target,
+            transactions: None,
+            seed: args.seed,
+            format: &"sqlite",
+            shard: &shard,
+        };
+        let _ = summary.write(&stats, started.elapsed());
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// What the summary on stderr says besides the counts.

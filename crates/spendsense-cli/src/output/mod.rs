@@ -189,6 +189,20 @@ impl Output {
         })
     }
 
+    /// The staged file of a file output, for a writer that needs a path
+    /// rather than a `Write` (SQLite opens it by name): `None` for stdout
+    /// and devices. It exists, created new by [`Output::open_as`], and the
+    /// writer must have closed it before [`commit_all`], which syncs it
+    /// (through this output's own descriptor of the same file) and puts it
+    /// in place like any other; dropping the output removes it. The writer
+    /// must create nothing beside it: only this name is staged.
+    pub fn staged_path(&self) -> Option<&Path> {
+        match self {
+            Output::File { staged, .. } => Some(&staged.temp),
+            Output::Stdout(_) | Output::Special { .. } => None,
+        }
+    }
+
     /// Makes the output final: flushes stdout, or renames the temporary file
     /// over the target (syncing it first for [`Durability::Synced`]).
     pub fn commit(self) -> Result<()> {
