@@ -37,7 +37,7 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Print the persona definitions and detection criteria.
     Personas(PersonasArgs),
-    /// Print the JSON Schema (Draft 2020-12) of one profile, as in docs/profile.schema.json.
+    /// Print the JSON Schema (Draft 2020-12) of one profile, as in docs/profile.schema.json, or the reader type specs of the JSON output.
     Schema(SchemaArgs),
     /// Print the fingerprint of the generation algorithm and persona definitions.
     ///
@@ -200,7 +200,23 @@ pub struct ReportArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct SchemaArgs {}
+pub struct SchemaArgs {
+    /// What to print about one profile of the JSON and JSONL output.
+    #[arg(short, long, value_enum, default_value_t = SchemaFormat::JsonSchema)]
+    pub format: SchemaFormat,
+}
+
+/// `spendsense schema --format`: the JSON Schema, or a reader's type spec
+/// generated from it (see docs/reader-types.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaFormat {
+    /// The JSON Schema (Draft 2020-12), the bytes of docs/profile.schema.json.
+    JsonSchema,
+    /// The DuckDB `columns` struct for `read_json(path, columns = ...)`.
+    Duckdb,
+    /// The Spark schema as a DDL string for `spark.read.schema(ddl).json(path)`.
+    Spark,
+}
 
 #[derive(Debug, Args)]
 pub struct PersonasArgs {
