@@ -19,6 +19,10 @@ them with the specs SpendSense generates, never with type detection:
 - pyspark (local mode; Java 17 from Debian is installed first when `java` is
   missing) reads the JSONL and the JSON with
   `spendsense schema --format spark` and sums money exactly;
+- frictionless validates the Data Package of overlap and mix runs, every
+  row against its field's type and constraints, primary and foreign keys
+  included, and refuses a copy with a broken foreign key, a bad amount, an
+  unknown enum spelling and an empty required field;
 - the CSV columns and spec files are the same bytes whatever the flags
   (--overlap, --mix), and every table's header is its resource's field list.
 
@@ -37,6 +41,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import frictionless
 import pandas as pd
 import polars as pl
 
@@ -304,6 +309,33 @@ def ensure_java():
                         "openjdk-17-jre-headless"], check=True, env=env)
 
 
+def check_frictionless_validates_the_package(data):
+    for flags in (["--overlap", "1"], ["--mix", "control=1,variable_income=2", "--overlap", "0.5"]):
+        out = data.root / "package"
+        shutil.rmtree(out, ignore_errors=True)
+        run(data.binary, "generate", "-n", "300", "--seed", "9", *flags, "--format", "csv", "-o", str(out), "-q")
+        report = frictionless.validate(str(out / "datapackage.json"))
+        errors = [e.message for task in report.tasks for e in task.errors][:3]
+        assert report.valid and len(report.tasks) == 7, (errors, [e.message for e in report.errors][:3])
+    # Broken copies must be refused, each for its own reason.
+    broken = {
+        ("accounts.csv", "user_id"): ("user_NOPE", "foreign-key"),
+        ("accounts.csv", "balances_current"): ("12.5x", "type-error"),
+        ("users.csv", "persona"): ("shopaholic", "constraint-error"),
+        ("users.csv", "address_postal_code"): ("", "constraint-error"),
+    }
+    for (file, column), (value, error) in broken.items():
+        bad = data.root / "broken"
+        shutil.rmtree(bad, ignore_errors=True)
+        shutil.copytree(out, bad)
+        frame = pd.read_csv(bad / file, dtype=str, keep_default_na=False)
+        frame.loc[1, column] = value
+        frame.to_csv(bad / file, index=False)
+        report = frictionless.validate(str(bad / "datapackage.json"))
+        types = {e.type for task in report.tasks for e in task.errors}
+        assert not report.valid and error in types, (file, column, types)
+
+
 def check_spark_json(data):
     ensure_java()
     from pyspark.sql import SparkSession
@@ -362,6 +394,7 @@ def main():
             ("pandas reads the CSV tables with the package's types", lambda: check_pandas_csv(data)),
             ("polars reads the CSV tables with the package's types", lambda: check_polars_csv(data)),
             ("CSV columns and specs are the same whatever the flags", lambda: check_same_columns_whatever_the_flags(data)),
+            ("frictionless validates the CSV Data Package and refuses broken copies", lambda: check_frictionless_validates_the_package(data)),
             ("pyspark reads JSONL and JSON with the DDL schema, exactly", lambda: check_spark_json(data)),
         ]
         for name, check in checks:
