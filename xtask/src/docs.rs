@@ -39,7 +39,7 @@ use std::fs;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
-use crate::{Mode, canonical, ensure_file_noting, project_root, summary};
+use crate::{Mode, Tally, canonical, ensure_file_noting, project_root, summary};
 use markdown::{REGION_END, REGION_START};
 use outputs::Runner;
 
@@ -60,7 +60,7 @@ fn doc_files() -> Result<Vec<String>> {
 
 /// Regenerates (or checks) every doc; `outputs` says whether command outputs
 /// are run too, or only the generated regions.
-pub fn generate_all(mode: Mode, outputs: bool) -> Result<()> {
+pub fn generate_all(mode: Mode, outputs: bool) -> Result<Tally> {
     let mut docs = Docs {
         runner: None,
         schema: spendsense_schema::json_schema::profile_schema().to_value(),
@@ -68,6 +68,7 @@ pub fn generate_all(mode: Mode, outputs: bool) -> Result<()> {
     // Every stale doc is named, not only the first, so one run shows all the work.
     let mut failures = Vec::new();
     let mut checked = Vec::new();
+    let mut tally = Tally::default();
     for file in doc_files()? {
         let old = fs::read_to_string(project_root().join(&file))
             .with_context(|| format!("cannot read {file}"))?;
@@ -81,8 +82,9 @@ pub fn generate_all(mode: Mode, outputs: bool) -> Result<()> {
             Ok(objects) => checked.extend(objects),
             Err(err) => failures.push(format!("{err:#}")),
         }
-        if let Err(err) = ensure_file_noting(&file, new.as_bytes(), mode, &stale) {
-            failures.push(format!("{err:#}"));
+        match ensure_file_noting(&file, new.as_bytes(), mode, &stale) {
+            Ok(done) => tally += done,
+            Err(err) => failures.push(format!("{err:#}")),
         }
     }
     // A doc whose tables failed returned none, so look for missing ones only
@@ -102,7 +104,7 @@ pub fn generate_all(mode: Mode, outputs: bool) -> Result<()> {
     if mode == Mode::Check {
         eprintln!("docs are fresh");
     }
-    Ok(())
+    Ok(tally)
 }
 
 struct Docs {

@@ -12,9 +12,11 @@
 
 mod args;
 mod configure;
+mod conventions;
 mod fuzz;
 mod hostile;
 mod output;
+mod report;
 mod terminal;
 mod transactions;
 mod validate;

@@ -4,15 +4,16 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
 use spendsense_generator::{Generator, GeneratorConfig};
 use spendsense_schema::{PersonaId, ProfileFormat};
 
+use crate::Failure;
 use crate::args::{DataFormat, GenerateArgs};
+use crate::commands::progress::{self, Work};
+use crate::commands::{count, load_personas, size};
 use crate::output::{self, Durability, Output};
 use crate::pipeline::{self, Sinks, Stats};
-use crate::{Failure, commands::load_personas};
 use crate::{sandbox, tables};
 
 /// Passes writes through, hashing them when a manifest is wanted.
@@ -187,7 +188,7 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
     } else {
         PROGRESS_FROM
     };
-    let bar = progress_bar(range.end - range.start, from, args.quiet);
+    let bar = progress::bar(Work::Profiles(range.end - range.start), from, args.quiet);
     let started = Instant::now();
     let progress = |written: u64| bar.set_position(written);
     let sinks = Sinks {
@@ -259,22 +260,6 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A progress bar for long runs; indicatif draws nothing when stderr is not a terminal.
-fn progress_bar(total: u64, from: u64, quiet: bool) -> ProgressBar {
-    if total < from || quiet {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(total);
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{elapsed_precise} [{bar:40}] {human_pos}/{human_len} profiles ({per_sec}, eta {eta})",
-        )
-        .expect("valid template")
-        .progress_chars("=> "),
-    );
-    bar
-}
-
 /// Writes profiles `range` of a source into a staged directory, reporting progress.
 type WriteDir = fn(
     &Generator,
@@ -312,7 +297,11 @@ fn write_directory(
     }
     let staged =
         (layout.output_dir)(args.output.as_deref(), durability(args)).map_err(Failure::Usage)?;
-    let bar = progress_bar(range.end - range.start, PROGRESS_FROM, args.quiet);
+    let bar = progress::bar(
+        Work::Profiles(range.end - range.start),
+        PROGRESS_FROM,
+        args.quiet,
+    );
     let started = Instant::now();
     let stats = (layout.write_dir)(generator, range.clone(), args.threads, &staged, &|n| {
         bar.set_position(n)
@@ -361,12 +350,12 @@ impl Summary<'_> {
         // The targets are paths the user typed; they may hold control characters.
         let target = spendsense_schema::text::escape(self.target);
         let mut err = io::stderr().lock();
-        let per_second = |count: u64| count as f64 / took.as_secs_f64().max(1e-9);
+        let per_second = |n: u64| count((n as f64 / took.as_secs_f64().max(1e-9)).round() as u64);
         writeln!(
             err,
-            "wrote {} profiles ({} bytes, {format}) to {target} in {:.2?} ({:.0} profiles/s); seed {seed}{shard}",
-            stats.profiles,
-            stats.bytes,
+            "wrote {} profiles ({}, {format}) to {target} in {:.2?} ({} profiles/s); seed {seed}{shard}",
+            count(stats.profiles),
+            size(stats.bytes),
             took,
             per_second(stats.profiles)
         )?;
@@ -374,16 +363,16 @@ impl Summary<'_> {
             let path = path.display().to_string();
             writeln!(
                 err,
-                "transactions: {} ({} bytes, jsonl) to {} ({:.0} transactions/s)",
-                stats.transactions,
-                stats.transaction_bytes,
+                "transactions: {} ({}, jsonl) to {} ({} transactions/s)",
+                count(stats.transactions),
+                size(stats.transaction_bytes),
                 spendsense_schema::text::escape(&path),
                 per_second(stats.transactions)
             )?;
         }
         let personas: Vec<String> = PersonaId::ALL
             .iter()
-            .map(|p| format!("{p} {}", stats.per_persona[p.index()]))
+            .map(|p| format!("{p} {}", count(stats.per_persona[p.index()])))
             .collect();
         writeln!(err, "personas: {}", personas.join(", "))?;
         if let Some((low, high)) = stats.income {

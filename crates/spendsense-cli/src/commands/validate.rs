@@ -8,12 +8,13 @@ use std::process::ExitCode;
 use anyhow::{Context, anyhow};
 use spendsense_personas::{Mix, Personas};
 use spendsense_schema::codec::{ReadError, Record, RecordLocation};
-use spendsense_schema::{ProfileFormat, read_located_profiles};
+use spendsense_schema::{Error as SchemaError, ProfileFormat, read_located_profiles};
 use spendsense_validate::{Report, Validator};
 
 use crate::Failure;
 use crate::args::{DatasetArgs, InputFormat, ReportFormat, ValidateArgs};
-use crate::commands::load_personas;
+use crate::commands::progress::{self, READ_PROGRESS_FROM, Reading, Work};
+use crate::commands::{load_personas, refuse_shared_stdin};
 use crate::transactions::TransactionsFile;
 
 /// A dataset's layout and name, and the rules to check it against.
@@ -27,9 +28,23 @@ pub(crate) struct Dataset {
 
 impl Dataset {
     /// Loads the persona definitions, opens the input and decides its layout.
+    ///
+    /// The input moves a progress bar on stderr as it is read (see
+    /// [`progress`]), cleared when the input is dropped.
     pub(crate) fn open(args: &DatasetArgs) -> Result<(Box<dyn BufRead>, Dataset), Failure> {
+        refuse_shared_stdin(&[
+            ("PATH", Some(&args.path)),
+            ("--personas", args.personas.as_deref()),
+        ])?;
         let personas = load_personas(args.personas.as_deref())?;
-        let mut input = open(&args.path).map_err(Failure::Usage)?;
+        let input = open(&args.path).map_err(Failure::Usage)?;
+        let size = (args.path.as_os_str() != "-")
+            .then(|| std::fs::metadata(&args.path).ok())
+            .flatten()
+            .filter(|meta| meta.is_file())
+            .map(|meta| meta.len());
+        let bar = progress::bar(Work::Bytes(size), READ_PROGRESS_FROM, args.quiet);
+        let mut input: Box<dyn BufRead> = Box::new(Reading::new(input, bar));
         let format = match args.input_format {
             InputFormat::Json => ProfileFormat::Json,
             InputFormat::Jsonl => ProfileFormat::Jsonl,
@@ -77,6 +92,11 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
     if let Some(path) = args.transactions.as_deref() {
         crate::transactions::check_paths(path, &args.dataset.path)?;
     }
+    refuse_shared_stdin(&[
+        ("PATH", Some(&args.dataset.path)),
+        ("--transactions", args.transactions.as_deref()),
+        ("--personas", args.dataset.personas.as_deref()),
+    ])?;
     let (input, dataset) = Dataset::open(&args.dataset)?;
     let mut transactions = match args.transactions.as_deref() {
         Some(path) => Some(TransactionsFile::open(path, &args.dataset.path)?),
@@ -165,35 +185,17 @@ pub(crate) fn display_name(path: &Path) -> String {
     }
 }
 
-/// By extension first; otherwise `[` means a JSON array and `{` JSON Lines.
+/// [`ProfileFormat::detect`], with errors that name the input and the flag.
 pub(crate) fn detect(path: &Path, input: &mut Box<dyn BufRead>) -> anyhow::Result<ProfileFormat> {
-    match path.extension().and_then(|e| e.to_str()) {
-        Some("json") => return Ok(ProfileFormat::Json),
-        Some("jsonl" | "ndjson") => return Ok(ProfileFormat::Jsonl),
-        _ => {}
-    }
-    loop {
-        let buffer = input
-            .fill_buf()
-            .with_context(|| format!("cannot read {}", display_name(path)))?;
-        let Some(&first) = buffer.iter().find(|b| !b.is_ascii_whitespace()) else {
-            if buffer.is_empty() {
-                return Err(anyhow!(
-                    "{} is empty; expected a JSON array or JSON Lines of profiles",
-                    display_name(path)
-                ));
-            }
-            let skip = buffer.len();
-            input.consume(skip);
-            continue;
-        };
-        return match first {
-            b'[' => Ok(ProfileFormat::Json),
-            b'{' => Ok(ProfileFormat::Jsonl),
-            other => Err(anyhow!(
-                "{} starts with byte 0x{other:02x}, not `[` (JSON array) or `{{` (JSON Lines); pass --input-format to force one",
-                display_name(path)
-            )),
-        };
-    }
+    let name = display_name(path);
+    ProfileFormat::detect(Some(path), input).map_err(|err| match err {
+        SchemaError::Io(err) => anyhow!(err).context(format!("cannot read {name}")),
+        SchemaError::EmptyInput => {
+            anyhow!("{name} is empty; expected a JSON array or JSON Lines of profiles")
+        }
+        SchemaError::UnknownContent { byte } => anyhow!(
+            "{name} starts with byte 0x{byte:02x}, not `[` (JSON array) or `{{` (JSON Lines); pass --input-format to force one"
+        ),
+        other => anyhow!("cannot tell the format of {name}: {other}"),
+    })
 }

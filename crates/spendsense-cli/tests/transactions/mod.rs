@@ -124,16 +124,17 @@ fn the_transactions_file_does_not_depend_on_threads_or_shards() {
         rest = &rest[count..];
     }
     assert!(rest.is_empty());
-    // The summary counts them, after the profiles' line.
-    let lines = transactions.len();
+    // The summary counts them, after the profiles' line, and shows their size.
+    let line = run.stderr.lines().nth(1).unwrap();
     let expected = format!(
-        "transactions: {lines} ({} bytes, jsonl) to json-tx.jsonl (",
-        single.len()
+        "transactions: {} (",
+        crate::conventions::thousands(transactions.len() as u64)
     );
-    assert!(
-        run.stderr.lines().nth(1).unwrap().starts_with(&expected),
-        "{}",
-        run.stderr
+    assert!(line.starts_with(&expected), "{}", run.stderr);
+    assert!(line.contains(", jsonl) to json-tx.jsonl ("), "{line}");
+    crate::conventions::assert_shown_size(
+        crate::conventions::between(line, " (", ','),
+        single.len() as u64,
     );
 }
 
