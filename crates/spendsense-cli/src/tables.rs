@@ -138,6 +138,8 @@ pub fn write_dir(
         let mut out = dir.create(file)?;
         out.write_all(text.as_bytes())?;
         out.finish()?;
+        // The summary's size is the directory's: the specs are files of the set too.
+        stats.bytes += text.len() as u64;
     }
     Ok(stats)
 }
@@ -300,6 +302,7 @@ mod tests {
         assert_eq!(stats.profiles, 20);
         let sizes: u64 = FILES
             .iter()
+            .chain(&SPEC_FILES)
             .map(|file| fs::metadata(dir.join(file)).unwrap().len())
             .sum();
         assert_eq!(stats.bytes, sizes);
