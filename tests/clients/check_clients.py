@@ -714,7 +714,7 @@ def check_sandbox_index(export):
     expected = []
     for profile in export.profiles:
         entry = {"user_id": profile["user_id"], "persona": profile["persona"], "file": f"{profile['user_id']}.json"}
-        if "expected_assignment" in profile:
+        if profile.get("expected_assignment") is not None:
             entry["expected_assignment"] = profile["expected_assignment"]
         expected.append(entry)
     assert export.index == expected, (export.index[:2], expected[:2])

@@ -19,3 +19,4 @@ fi
 cargo build --release --locked -p spendsense-cli
 "$venv/bin/python" tests/clients/check_clients.py "$target_dir/release/spendsense"
 "$venv/bin/python" tests/clients/check_sql.py "$target_dir/release/spendsense"
+"$venv/bin/python" tests/clients/check_specs.py "$target_dir/release/spendsense"

@@ -18,8 +18,9 @@
 //! NAME -->` and `<!-- end generated -->` the step writes what NAME says:
 //! `fields of TYPE` (a field table from the JSON Schema, see [`fields`]),
 //! `first canonical profile`, `start of cargo xtask summary`, `sandbox
-//! profile fields` (the export's `PROFILE_FIELDS`) or `postgres ddl` (the
-//! Postgres `CREATE TABLE` statements of `spendsense_sqlite::ddl`).
+//! profile fields` (the export's `PROFILE_FIELDS`), `postgres ddl` (the
+//! Postgres `CREATE TABLE` statements of `spendsense_sqlite::ddl`) or one of
+//! the reader type specs of `spendsense_export::specs` ([`READER_SPECS`]).
 //! `<!-- fields checked by cargo xtask gen-data: TYPE -->` above a hand-written
 //! table makes its first column list exactly TYPE's fields, so notes the model
 //! cannot carry (how the generator fills a field) still cannot miss a field.
@@ -223,6 +224,11 @@ impl Docs {
         if let Some(object) = name.strip_prefix("fields of ") {
             return fields::table(&self.schema, object);
         }
+        if let Some(text) = reader_spec(name) {
+            let (lang, text) = text;
+            let lines: Vec<String> = text.trim_end().lines().map(String::from).collect();
+            return Ok(fenced(lang, "", &lines).join("\n"));
+        }
         let body = match name {
             "sandbox profile fields" => return Ok(sandbox_fields_table().trim_end().to_string()),
             "signal margins" => {
@@ -254,12 +260,43 @@ impl Docs {
             other => bail!(
                 "unknown region `{other}`; known: `fields of TYPE`, `first canonical profile`, \
                  `start of cargo xtask summary`, `sandbox profile fields`, `signal margins`, \
-                 `realism of 10000 users`, `transactions per persona`, `postgres ddl` (between \
-                 `{REGION_START}NAME -->` and `{REGION_END}`)"
+                 `realism of 10000 users`, `transactions per persona`, `postgres ddl`, {} (between \
+                 `{REGION_START}NAME -->` and `{REGION_END}`)",
+                READER_SPECS.map(|name| format!("`{name}`")).join(", ")
             ),
         };
         Ok(fenced("text", "", &body).join("\n"))
     }
+}
+
+/// The regions that show a reader type spec (`spendsense_export::specs`).
+const READER_SPECS: [&str; 4] = [
+    "duckdb columns of the JSON output",
+    "spark schema of the JSON output",
+    "duckdb views of the CSV output",
+    "data package resource paychecks",
+];
+
+/// The code block language and text of the reader spec region `name`.
+fn reader_spec(name: &str) -> Option<(&'static str, String)> {
+    use spendsense_export::columns;
+    use spendsense_export::specs::{csv_dir, json};
+    let [duckdb_json, spark, duckdb_csv, paychecks] = READER_SPECS;
+    Some(match name {
+        _ if name == duckdb_json => ("sql", json::duckdb_columns()),
+        _ if name == spark => ("text", json::spark_ddl()),
+        _ if name == duckdb_csv => ("sql", csv_dir::duckdb_views(columns::all_tables())),
+        _ if name == paychecks => {
+            let package: Value =
+                serde_json::from_str(&csv_dir::data_package(columns::all_tables())).ok()?;
+            let resource = package["resources"]
+                .as_array()?
+                .iter()
+                .find(|r| r["name"] == "paychecks")?;
+            ("json", serde_json::to_string_pretty(resource).ok()?)
+        }
+        _ => return None,
+    })
 }
 
 /// Fails when a table marked as checked does not list exactly its type's

@@ -38,7 +38,7 @@ pub enum Command {
     /// Print the persona definitions and detection criteria.
     Personas(PersonasArgs),
     /// Print the JSON Schema (Draft 2020-12) of one profile, as in docs/profile.schema.json,
-    /// or the SQL DDL of the tables (`--format sql-sqlite`, `sql-postgres`).
+    /// a reader's type spec of the JSON output (`duckdb`, `spark`), or the SQL DDL of the tables (`sql-sqlite`, `sql-postgres`).
     Schema(SchemaArgs),
     /// Print the fingerprint of the generation algorithm and persona definitions.
     ///
@@ -273,15 +273,21 @@ pub struct ReportArgs {
 
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
-    /// What to print: the profile's JSON Schema, or the DDL of the tables.
+    /// What to print: the profile's JSON Schema, a reader's type spec of the JSON and JSONL output, or the DDL of the tables.
     #[arg(short, long, value_enum, default_value_t = SchemaFormat::JsonSchema)]
     pub format: SchemaFormat,
 }
 
+/// `spendsense schema --format`: the JSON Schema, or a reader's type spec
+/// generated from it (see docs/reader-types.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SchemaFormat {
-    /// The JSON Schema of one profile (docs/profile.schema.json).
+    /// The JSON Schema (Draft 2020-12), the bytes of docs/profile.schema.json.
     JsonSchema,
+    /// The DuckDB `columns` struct for `read_json(path, columns = ...)`.
+    Duckdb,
+    /// The Spark schema as a DDL string for `spark.read.schema(ddl).json(path)`.
+    Spark,
     /// CREATE TABLE statements of the `--format sqlite` database.
     SqlSqlite,
     /// CREATE TABLE statements for loading the `--format csv` tables into Postgres (docs/sql.md).

@@ -2,8 +2,9 @@
 //! accounts, paychecks, recurring charges, card plans) and of
 //! [`spendsense_export::ledger`] (every profile's transactions and card
 //! liabilities, realised by [`Generator::ledger`]) as files in the output
-//! directory, all written into a staging directory that replaces the output
-//! directory as a whole (see [`crate::output`]).
+//! directory, beside the type specs of [`spendsense_export::specs::csv_dir`]
+//! (`datapackage.json`, `duckdb.sql`), all written into a staging directory
+//! that replaces the output directory's files as a whole (see [`crate::output`]).
 //!
 //! A profile's transactions are over a hundred rows, so the tables are
 //! encoded in batches on worker threads and written in batch order by this
@@ -18,6 +19,7 @@ use std::sync::mpsc;
 use anyhow::Result;
 use spendsense_cli::pipeline::Stats;
 use spendsense_export::ledger::{self, LedgerTables};
+use spendsense_export::specs::csv_dir;
 use spendsense_export::tables::{self, Tables};
 use spendsense_generator::Generator;
 use spendsense_schema::UserProfile;
@@ -34,6 +36,19 @@ pub const FILES: [&str; 7] = [
     ledger::FILES[0],
     ledger::FILES[1],
 ];
+
+/// The type specs of the tables, written beside them: the same bytes for
+/// every run, since the columns never depend on the flags.
+pub const SPEC_FILES: [&str; 2] = [csv_dir::DATA_PACKAGE_FILE, csv_dir::DUCKDB_FILE];
+
+/// The bytes of each file of [`SPEC_FILES`].
+fn spec_texts() -> [String; SPEC_FILES.len()] {
+    let tables = spendsense_export::columns::all_tables;
+    [
+        csv_dir::data_package(tables()),
+        csv_dir::duckdb_views(tables()),
+    ]
+}
 
 /// Profiles per batch: about 25,000 transactions, 2.5 MB of CSV.
 const BATCH: u64 = 160;
@@ -59,7 +74,8 @@ impl<W: Write> Write for Counting<W> {
     }
 }
 
-/// The files of `--format csv`, for summaries and errors: `users.csv, accounts.csv, …`.
+/// The files of `--format csv`, for summaries and errors: `users.csv, accounts.csv, …`
+/// (the tables; the spec files beside them are not counted).
 pub fn file_list() -> String {
     FILES.join(", ")
 }
@@ -74,6 +90,7 @@ pub fn output_dir(path: Option<&Path>, durability: Durability) -> Result<DirOutp
         |dir| {
             FILES
                 .iter()
+                .chain(&SPEC_FILES)
                 .filter(|file| dir.join(file).exists())
                 .map(|file| file.to_string())
                 .collect()
@@ -116,6 +133,13 @@ pub fn write_dir(
     stats.bytes = outputs.iter().map(|o| o.bytes).sum();
     for output in outputs {
         output.inner.finish()?;
+    }
+    for (file, text) in SPEC_FILES.iter().zip(spec_texts()) {
+        let mut out = dir.create(file)?;
+        out.write_all(text.as_bytes())?;
+        out.finish()?;
+        // The summary's size is the directory's: the specs are files of the set too.
+        stats.bytes += text.len() as u64;
     }
     Ok(stats)
 }
@@ -278,6 +302,7 @@ mod tests {
         assert_eq!(stats.profiles, 20);
         let sizes: u64 = FILES
             .iter()
+            .chain(&SPEC_FILES)
             .map(|file| fs::metadata(dir.join(file)).unwrap().len())
             .sum();
         assert_eq!(stats.bytes, sizes);
@@ -288,9 +313,44 @@ mod tests {
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
         names.sort();
-        let mut expected = FILES.to_vec();
+        let mut expected: Vec<&str> = FILES.iter().chain(&SPEC_FILES).copied().collect();
         expected.sort();
         assert_eq!(names, expected, "no temporary files left");
+        for (file, text) in SPEC_FILES.iter().zip(spec_texts()) {
+            assert_eq!(fs::read_to_string(dir.join(file)).unwrap(), text, "{file}");
+        }
+    }
+
+    /// The spec files list every table, whose headers are the same whatever
+    /// the flags (overlap or not, a mix or not).
+    #[test]
+    fn spec_files_describe_the_tables_of_every_run() {
+        let mut configs = [
+            GeneratorConfig::new(3, 12),
+            GeneratorConfig::new(4, 12),
+            GeneratorConfig::new(5, 12),
+        ];
+        configs[1].overlap = spendsense_generator::Overlap::parse("1").unwrap();
+        configs[2].mix = spendsense_personas::Mix::parse("control=1,high_utilization=2").unwrap();
+        let package: serde_json::Value = serde_json::from_str(&spec_texts()[0]).unwrap();
+        for config in configs {
+            let (files, _) = run(&Generator::new(&config).unwrap(), 0..12, 1);
+            for (file, resource) in FILES.iter().zip(package["resources"].as_array().unwrap()) {
+                assert_eq!(resource["path"], *file);
+                let header = files[FILES.iter().position(|f| f == file).unwrap()]
+                    .lines()
+                    .next()
+                    .unwrap()
+                    .to_string();
+                let names: Vec<&str> = resource["schema"]["fields"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|f| f["name"].as_str().unwrap())
+                    .collect();
+                assert_eq!(header, names.join(","), "{file}");
+            }
+        }
     }
 
     /// Every file of a run, by name.

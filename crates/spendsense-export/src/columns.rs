@@ -447,13 +447,13 @@ const USERS: [Column; 31] = [
         "expected_assignment",
         Enum(PERSONA_IDS),
         true,
-        "Overlap scenarios only: the persona the pipeline must assign, the highest-priority one of `matched_personas`. Absent otherwise.",
+        "Overlap scenarios only: the persona the pipeline must assign, the highest-priority one of `matched_personas`. `null` otherwise.",
     ),
     column(
         "matched_personas",
         PersonaList,
         true,
-        "Overlap scenarios only: every persona whose criteria the profile meets, in priority order. Absent otherwise (the profile meets exactly `persona`, or none for control).",
+        "Overlap scenarios only: every persona whose criteria the profile meets, in priority order. `null` otherwise (the profile meets exactly `persona`, or none for control).",
     ),
     column(
         "annual_income",

@@ -4,7 +4,8 @@
 //! - [`ledger`]: a profile's transactions and card liabilities as two more CSV tables;
 //! - [`sandbox`]: a profile as a Plaid Sandbox `user_custom` configuration;
 //! - [`stats`]: the per-persona statistics `spendsense report` draws, and its tables: every
-//!   rule test per window, overlap, coverage of the definition ranges, a per-column field profile.
+//!   rule test per window, overlap, coverage of the definition ranges, a per-column field profile;
+//! - [`specs`]: type specs for readers (DuckDB, Spark, a Frictionless Data Package) of the JSON, JSONL and CSV outputs.
 //!
 //! Every view is a pure function of the profiles it is given and writes to
 //! any [`std::io::Write`]; files, directories and atomic replacement belong to
@@ -41,6 +42,7 @@
 pub mod columns;
 pub mod ledger;
 pub mod sandbox;
+pub mod specs;
 pub mod stats;
 pub mod tables;
 

@@ -10,7 +10,7 @@ use spendsense_personas::Personas;
 
 /// Version of the generation algorithm. Bump it whenever a change alters the
 /// bytes generated for some seed, count, mix and definitions.
-pub const ALGORITHM_VERSION: u32 = 5;
+pub const ALGORITHM_VERSION: u32 = 6;
 
 /// 64-bit FNV-1a: tiny, portable and stable, which is all an identifier needs.
 pub(crate) struct Fnv1a(u64);

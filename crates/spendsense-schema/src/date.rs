@@ -233,6 +233,9 @@ impl schemars::JsonSchema for Date {
         schemars::json_schema!({
             "type": "string",
             "description": "A calendar day, `YYYY-MM-DD`.",
+            // RFC 3339 `full-date`: the annotation that tells readers (and the reader
+            // type specs generated from this schema) that the string is a date.
+            "format": "date",
             "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
         })
     }

@@ -79,18 +79,22 @@ impl<'a, const PRETTY: bool> Encoder<'a, PRETTY> {
         self.string(&profile.name);
         key!(self, "persona");
         self.literal(profile.persona.as_str());
-        if let Some(persona) = profile.expected_assignment {
-            key!(self, "expected_assignment");
-            self.literal(persona.as_str());
+        key!(self, "expected_assignment");
+        match profile.expected_assignment {
+            Some(persona) => self.literal(persona.as_str()),
+            None => self.out.extend_from_slice(b"null"),
         }
-        if let Some(personas) = &profile.matched_personas {
-            key!(self, "matched_personas");
-            self.open(b'[');
-            for persona in personas {
-                self.element();
-                self.literal(persona.as_str());
+        key!(self, "matched_personas");
+        match &profile.matched_personas {
+            Some(personas) => {
+                self.open(b'[');
+                for persona in personas {
+                    self.element();
+                    self.literal(persona.as_str());
+                }
+                self.close(b']');
             }
-            self.close(b']');
+            None => self.out.extend_from_slice(b"null"),
         }
         key!(self, "annual_income");
         self.money(&profile.annual_income);

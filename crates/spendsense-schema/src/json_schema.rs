@@ -9,9 +9,10 @@
 //! it, and never more than [`validate_profile`](crate::validate_profile) and the
 //! persona checks require:
 //!
-//! - every key readers require is required, which is every key, nullable ones
-//!   included, but the two keys of overlap scenarios (`expected_assignment`,
-//!   `matched_personas`); no other key is allowed;
+//! - every key is required, nullable ones included, so every profile has the
+//!   same keys; no other key is allowed. (Files of earlier versions left out the
+//!   two keys of overlap scenarios when they were `null`; serde still reads
+//!   them, see [`UserProfile::KEYS_READ_AS_NULL_WHEN_ABSENT`](crate::UserProfile::KEYS_READ_AS_NULL_WHEN_ABSENT).)
 //! - amounts are JSON numbers (never strings), with the fixed ranges
 //!   (`target_credit_utilization` 0–1, `annual_income` within
 //!   [`ANNUAL_INCOME_RANGE`](crate::ANNUAL_INCOME_RANGE), non-negative savings
@@ -282,6 +283,18 @@ pub(crate) fn card_payment_rules(schema: &mut Schema) {
     schema.insert("allOf".into(), Value::Array(rules));
 }
 
+/// `expected_assignment`: a `PersonaId` or `null`, its key always present.
+pub(crate) fn nullable_persona(generator: &mut SchemaGenerator) -> Schema {
+    let persona = generator.subschema_for::<crate::PersonaId>();
+    json_schema!({ "anyOf": [persona, { "type": "null" }] })
+}
+
+/// `matched_personas`: a list of `PersonaId`s or `null`, its key always present.
+pub(crate) fn nullable_personas(generator: &mut SchemaGenerator) -> Schema {
+    let persona = generator.subschema_for::<crate::PersonaId>();
+    json_schema!({ "type": ["array", "null"], "items": persona })
+}
+
 /// `plan.savings_transfers`: a `SavingsTransfers` object or `null`, its key
 /// always present (schemars would make a plain `Option` key optional).
 pub(crate) fn nullable_savings_transfers(generator: &mut SchemaGenerator) -> Schema {
@@ -393,10 +406,15 @@ mod tests {
                     .unwrap()
                     .remove(key);
                 let refused = serde_json::from_value::<UserProfile>(without).is_err();
-                assert_eq!(
+                let read_as_null = pointer.is_empty()
+                    && UserProfile::KEYS_READ_AS_NULL_WHEN_ABSENT.contains(&key.as_str());
+                assert!(
                     required.contains(&json!(key)),
-                    refused,
-                    "{name}.{key}: required in the schema exactly when serde refuses its absence"
+                    "{name}.{key}: every key is required"
+                );
+                assert_eq!(
+                    !read_as_null, refused,
+                    "{name}.{key}: serde refuses its absence unless it is read as null"
                 );
             }
         }
@@ -409,8 +427,28 @@ mod tests {
                     .contains(&json!(key))
             );
         }
-        let root = schema["required"].as_array().unwrap();
-        assert!(!root.contains(&json!("matched_personas")));
+    }
+
+    #[test]
+    fn keys_read_as_null_are_nullable_and_written_as_null() {
+        let schema = schema();
+        let plain = serde_json::to_value(crate::sample::profile()).unwrap();
+        for key in UserProfile::KEYS_READ_AS_NULL_WHEN_ABSENT {
+            assert!(schema["required"].as_array().unwrap().contains(&json!(key)));
+            assert_eq!(plain[key], Value::Null, "{key} is written as null");
+            let property = &schema["properties"][key];
+            let allows_null = property["type"]
+                .as_array()
+                .is_some_and(|t| t.contains(&json!("null")))
+                || property["anyOf"]
+                    .as_array()
+                    .is_some_and(|a| a.contains(&json!({ "type": "null" })));
+            assert!(allows_null, "{key}: {property}");
+            let mut without = plain.clone();
+            without.as_object_mut().unwrap().remove(key);
+            let read: UserProfile = serde_json::from_value(without).unwrap();
+            assert_eq!(read, crate::sample::profile(), "{key} absent reads as null");
+        }
     }
 
     #[test]

@@ -261,13 +261,23 @@ pub struct UserProfile {
     /// The persona the profile was generated for (ground truth).
     pub persona: PersonaId,
     /// Overlap scenarios only: the persona the pipeline must assign, the
-    /// highest-priority one of `matched_personas`. Absent otherwise.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// highest-priority one of `matched_personas`. `null` otherwise.
+    // Always written, `null` or not, so every profile has the same keys. A plain
+    // `Option` reads an absent key as `None`, which keeps files of earlier versions
+    // readable (`KEYS_READ_AS_NULL_WHEN_ABSENT`); the schema still requires it.
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(schema_with = "crate::json_schema::nullable_persona")
+    )]
     pub expected_assignment: Option<PersonaId>,
     /// Overlap scenarios only: every persona whose criteria the profile
-    /// meets, in priority order. Absent otherwise (the profile meets exactly
+    /// meets, in priority order. `null` otherwise (the profile meets exactly
     /// `persona`, or none for control).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    // Like `expected_assignment`: always written, read as `None` when absent.
+    #[cfg_attr(
+        feature = "json-schema",
+        schemars(schema_with = "crate::json_schema::nullable_personas")
+    )]
     pub matched_personas: Option<Vec<PersonaId>>,
     /// Gross annual income in dollars, 20,000 to 200,000 ([`ANNUAL_INCOME_RANGE`]).
     #[serde(with = "crate::money")]
@@ -286,6 +296,14 @@ pub struct UserProfile {
 }
 
 impl UserProfile {
+    /// The keys that are always written (`null` when unset) and required by
+    /// the JSON Schema, but read as `null` when absent: files written before
+    /// SpendSense wrote them for every profile (up to algorithm version 5)
+    /// left them out unless the profile was an overlap scenario, and those
+    /// files stay readable. Every other key must be present.
+    pub const KEYS_READ_AS_NULL_WHEN_ABSENT: [&'static str; 2] =
+        ["expected_assignment", "matched_personas"];
+
     /// Monthly gross income, `annual_income / 12`.
     pub fn monthly_income(&self) -> Decimal {
         self.annual_income / Decimal::from(12)

@@ -3,16 +3,19 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
+use spendsense_export::specs::json;
 use spendsense_sqlite::Dialect;
 
 use crate::Failure;
 use crate::args::{SchemaArgs, SchemaFormat};
 
-/// Prints the JSON Schema of one profile, the same bytes as
-/// `docs/profile.schema.json`, or the DDL of the tables in a SQL dialect.
+/// Prints the JSON Schema of one profile (the same bytes as
+/// `docs/profile.schema.json`) or a reader's type spec derived from it.
 pub fn run(SchemaArgs { format }: SchemaArgs) -> Result<ExitCode, Failure> {
     let text = match format {
         SchemaFormat::JsonSchema => spendsense_schema::json_schema::profile_schema_text(),
+        SchemaFormat::Duckdb => json::duckdb_columns(),
+        SchemaFormat::Spark => json::spark_ddl(),
         SchemaFormat::SqlSqlite => spendsense_sqlite::ddl(Dialect::Sqlite),
         SchemaFormat::SqlPostgres => spendsense_sqlite::ddl(Dialect::Postgres),
     };

@@ -187,7 +187,7 @@ fn overlap_profiles_carry_their_fields_and_validate() {
     let text = fs::read_to_string(dir.path().join("o.jsonl")).unwrap();
     let overlapping = text
         .lines()
-        .filter(|l| l.contains("\"matched_personas\""))
+        .filter(|l| !l.contains("\"matched_personas\":null"))
         .count();
     // 40 users per persona, three personas with partners, half of each.
     assert_eq!(overlapping, 60);

@@ -384,12 +384,20 @@ fn walk(
             // Keywords of objects say nothing about another branch's value
             // (`null` in an `anyOf` with an object).
             "required" | "additionalProperties" if !instance.is_object() => {}
+            // The one documented gap: the schema requires the keys every
+            // profile is written with, and serde reads files of earlier
+            // versions, which left some of them out, as `null`.
             "required" => edits.extend(
                 value
                     .as_array()
                     .unwrap()
                     .iter()
-                    .map(|k| Edit::Remove(k.as_str().unwrap().to_string())),
+                    .map(|k| k.as_str().unwrap())
+                    .filter(|k| {
+                        !(pointer.is_empty()
+                            && UserProfile::KEYS_READ_AS_NULL_WHEN_ABSENT.contains(k))
+                    })
+                    .map(|k| Edit::Remove(k.to_string())),
             ),
             "additionalProperties" => {
                 assert_eq!(value, &json!(false), "{here}: only `false` is walked");
