@@ -72,12 +72,13 @@ pub struct GenerateArgs {
     /// Output layout: `json` is one pretty-printed array, `jsonl` one profile per line,
     /// `csv` five tables (users.csv, accounts.csv, paychecks.csv, recurring.csv, cards.csv)
     /// in the directory given by -o,
+    /// `parquet` the same tables with their ledger's, typed, as .parquet files there,
     /// `plaid-sandbox` one Plaid Sandbox custom-user file per profile there.
     #[arg(short, long, value_enum, default_value_t = DataFormat::Json)]
     pub format: DataFormat,
 
     /// Write here instead of stdout (`-` is stdout). The file is replaced atomically.
-    /// With `--format csv` or `plaid-sandbox`, a directory (created if missing), required.
+    /// With `--format csv`, `parquet` or `plaid-sandbox`, a directory (created if missing), required.
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 
@@ -223,6 +224,8 @@ pub enum DataFormat {
     Csv,
     /// One Plaid Sandbox `user_custom` configuration per profile, <user_id>.json, and index.json, in the -o directory.
     PlaidSandbox,
+    /// Seven typed Parquet tables (users, accounts, paychecks, recurring, cards, transactions, liabilities), in the -o directory.
+    Parquet,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,6 +3,7 @@
 mod args;
 mod commands;
 mod output;
+mod parquet;
 mod sandbox;
 mod tables;
 mod transactions;

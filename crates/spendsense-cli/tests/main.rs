@@ -15,6 +15,7 @@ mod configure;
 mod fuzz;
 mod hostile;
 mod output;
+mod parquet;
 mod terminal;
 mod transactions;
 mod validate;

@@ -124,8 +124,7 @@ impl TableBuilder {
         Ok(())
     }
 
-    /// The rows pushed so far as one batch; the builder starts empty again
-    /// (keeping its buffers' capacity).
+    /// The rows pushed so far as one batch; the builder starts empty again.
     pub fn finish(&mut self) -> RecordBatch {
         let arrays: Vec<ArrayRef> = self.columns.iter_mut().map(ColumnBuilder::finish).collect();
         self.rows = 0;

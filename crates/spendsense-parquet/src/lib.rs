@@ -32,8 +32,9 @@
 //!     }
 //! });
 //! pushed?;
-//! let file = writer.finish()?;
+//! let (file, size) = writer.finish()?;
 //! assert!(file.starts_with(b"PAR1") && file.ends_with(b"PAR1"));
+//! assert_eq!(size, file.len() as u64);
 //! # Ok::<(), spendsense_parquet::Error>(())
 //! ```
 #![deny(missing_docs)]

@@ -89,6 +89,7 @@ impl<W: Write + Send> TableWriter<W> {
         let failed = Arc::new(Mutex::new(None));
         let out = Recording {
             inner: out,
+            written: 0,
             failed: failed.clone(),
         };
         let writer = ArrowWriter::try_new(out, rows.schema().clone(), Some(properties));
@@ -124,17 +125,13 @@ impl<W: Write + Send> TableWriter<W> {
         written.map_err(|err| self.error(err))
     }
 
-    /// Bytes given to `W` so far; after [`TableWriter::finish`], the file's size.
-    pub fn bytes_written(&self) -> u64 {
-        self.writer.bytes_written() as u64
-    }
-
-    /// Writes the last row group and the footer, and returns `W`.
-    pub fn finish(mut self) -> Result<W, Error> {
+    /// Writes the last row group and the footer; returns `W` and the size
+    /// of the file written to it.
+    pub fn finish(mut self) -> Result<(W, u64), Error> {
         self.write_buffered()?;
         let failed = self.failed.clone();
         match self.writer.into_inner() {
-            Ok(out) => Ok(out.inner),
+            Ok(out) => Ok((out.inner, out.written)),
             Err(err) => Err(io_error(&failed).unwrap_or(Error::Parquet(err))),
         }
     }
@@ -161,10 +158,12 @@ fn io_error(failed: &Mutex<Option<io::Error>>) -> Option<Error> {
     failed.take().map(Error::Io)
 }
 
-/// `W`, keeping the first error it returns for [`TableWriter`] to report as
-/// it is, and passing the encoder one of the same kind and text.
+/// `W`, counting the bytes it takes and keeping the first error it returns
+/// for [`TableWriter`] to report as it is (the encoder gets one of the same
+/// kind and text).
 struct Recording<W> {
     inner: W,
+    written: u64,
     failed: Arc<Mutex<Option<io::Error>>>,
 }
 
@@ -179,11 +178,15 @@ impl<W> Recording<W> {
 
 impl<W: Write> Write for Recording<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.inner.write(buf).map_err(|err| self.keep(err))
+        let written = self.inner.write(buf).map_err(|err| self.keep(err))?;
+        self.written += written as u64;
+        Ok(written)
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        self.inner.write_all(buf).map_err(|err| self.keep(err))
+        self.inner.write_all(buf).map_err(|err| self.keep(err))?;
+        self.written += buf.len() as u64;
+        Ok(())
     }
 
     fn flush(&mut self) -> io::Result<()> {

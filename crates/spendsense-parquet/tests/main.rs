@@ -59,5 +59,10 @@ pub fn write_tables(
             |table, values| ledger_writers[table].push(values).unwrap(),
         );
     }
-    writers.into_iter().map(|w| w.finish().unwrap()).collect()
+    let finish = |writer: TableWriter<Vec<u8>>| {
+        let (file, size) = writer.finish().unwrap();
+        assert_eq!(size, file.len() as u64, "the size finish reports");
+        file
+    };
+    writers.into_iter().map(finish).collect()
 }

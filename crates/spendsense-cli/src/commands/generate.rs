@@ -13,7 +13,7 @@ use crate::args::{DataFormat, GenerateArgs};
 use crate::output::{self, Durability, Output};
 use crate::pipeline::{self, Sinks, Stats};
 use crate::{Failure, commands::load_personas};
-use crate::{sandbox, tables};
+use crate::{parquet, sandbox, tables};
 
 /// Passes writes through, hashing them when a manifest is wanted.
 struct Hashing<'a> {
@@ -58,7 +58,7 @@ fn check_outputs(args: &GenerateArgs) -> Result<(), Failure> {
             .map(|p| p.to_path_buf())
     };
     if let Some(transactions) = args.transactions.as_deref() {
-        if let DataFormat::Csv | DataFormat::PlaidSandbox = args.format {
+        if let DataFormat::Csv | DataFormat::PlaidSandbox | DataFormat::Parquet = args.format {
             let format = clap::ValueEnum::to_possible_value(&args.format).expect("a listed format");
             return usage(format!(
                 "--transactions writes JSON Lines next to --format json or jsonl output; it is not available with --format {}",
@@ -145,6 +145,15 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
                 files: tables::file_list(),
                 output_dir: tables::output_dir,
                 write_dir: tables::write_dir,
+            };
+            return write_directory(&generator, range, &args, layout);
+        }
+        DataFormat::Parquet => {
+            let layout = DirectoryLayout {
+                format: "parquet",
+                files: parquet::file_list(),
+                output_dir: parquet::output_dir,
+                write_dir: parquet::write_dir,
             };
             return write_directory(&generator, range, &args, layout);
         }

@@ -58,7 +58,8 @@ fn bytes_do_not_depend_on_batching() {
                 }
                 writer.write(&builder.finish()).unwrap();
             }
-            let batched = writer.finish().unwrap();
+            let (batched, size) = writer.finish().unwrap();
+            assert_eq!(size, batched.len() as u64);
             assert!(
                 &batched == pushed,
                 "{} in batches of {batch_profiles} profiles",
