@@ -25,7 +25,9 @@ the types it got (money, text, dates, integers, booleans, lists), and last
 `N passed, M failed`; exits 1 on any failure.
 """
 
+import contextlib
 import csv
+import io
 import json
 import math
 import os
@@ -86,6 +88,10 @@ class Checks:
         else:
             self.passed += 1
             print(f"ok   {name}", flush=True)
+
+
+def fail(message):
+    raise AssertionError(message)
 
 
 def run(binary, *args):
@@ -174,7 +180,7 @@ class Dataset:
         self.dir = root / f"seed{seed}-n{users}"
         self.dir.mkdir()
         common = ["generate", "-n", users, "--seed", seed, "-q", *extra]
-        run(binary, *common, "--format", "parquet", "-o", self.dir / "parquet")
+        run(binary, *common, "--format", "parquet", "-o", self.dir / "tables")
         run(binary, *common, "--format", "jsonl", "-o", self.dir / "profiles.jsonl", "--transactions", self.dir / "transactions.jsonl")
         run(binary, *common, "--format", "csv", "-o", self.dir / "csv")
         profiles = load_jsonl(self.dir / "profiles.jsonl")
@@ -194,7 +200,7 @@ class Dataset:
             self.rows["liabilities"] = [{k: csv_value(v) for k, v in row.items()} for row in csv.DictReader(f)]
 
     def path(self, table):
-        return str(self.dir / "parquet" / f"{table}.parquet")
+        return str(self.dir / "tables" / f"{table}.parquet")
 
     def kinds(self, table):
         """Each column's kind, from its non-null JSON values: money, text, date, integer, boolean, list or null."""
@@ -472,6 +478,29 @@ def check_leading_zeros_are_there_to_lose(datasets):
         assert zeros > 0, f"no {table}.{column} starts with 0"
 
 
+def doc_snippets(language):
+    """The fenced blocks of docs/parquet.md ("Reading it") in `language`."""
+    text = (ROOT / "docs" / "parquet.md").read_text(encoding="utf-8")
+    return re.findall(rf"```{language}\n(.*?)```", text.split("## Reading it", 1)[1], flags=re.S)
+
+
+def check_doc_python_snippet(data, source):
+    """A snippet runs as it is shown, in a directory holding `tables/` (named
+    absolutely: Spark's JVM started elsewhere and resolves paths from there)."""
+    os.chdir(data.dir)
+    source = source.replace('"tables/', f'"{data.dir}/tables/')
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(source, "docs/parquet.md", "exec"), {})
+
+
+def check_doc_sql_snippet(data, source):
+    """Every statement runs in DuckDB and returns rows."""
+    os.chdir(data.dir)
+    con = duckdb.connect()
+    for statement in filter(str.strip, source.split(";")):
+        assert con.execute(statement).fetchall(), statement
+
+
 def print_types(seen, readers):
     kinds = ["money", "text", "date", "integer", "boolean", "list", "null"]
     print()
@@ -517,6 +546,12 @@ def main():
                     start = time.monotonic()
                     checks.run(f"[{data.name}] {reader.name} reads {table}.parquet", check_reader_reads_table, reader, data, table, seen)
                     took[reader.name] += time.monotonic() - start
+        python, sql = doc_snippets("python"), doc_snippets("sql")
+        checks.run("docs/parquet.md shows Python and SQL snippets", lambda: (len(python) >= 3 and len(sql) >= 1) or fail(f"{len(python)} Python, {len(sql)} SQL"))
+        for number, source in enumerate(python, start=1):
+            checks.run(f"[{datasets[0].name}] docs/parquet.md Python snippet {number}", check_doc_python_snippet, datasets[0], source)
+        for number, source in enumerate(sql, start=1):
+            checks.run(f"[{datasets[0].name}] docs/parquet.md SQL snippet {number}", check_doc_sql_snippet, datasets[0], source)
         print("reading took " + ", ".join(f"{name} {secs:.1f}s" for name, secs in took.items()), file=sys.stderr)
         if spark and any(name.startswith("[") and "pyspark" in name for name in checks.failures):
             print("--- Spark's log (end)\n" + spark.log_tail(), file=sys.stderr)
