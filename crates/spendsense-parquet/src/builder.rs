@@ -28,6 +28,10 @@ const EPOCH: Date = match Date::from_ymd(1970, 1, 1) {
     None => panic!("1970-01-01 exists"),
 };
 
+/// The most columns a table may have: a row's converted values are kept on
+/// the stack while the row is checked.
+pub const MAX_COLUMNS: usize = 64;
+
 /// The rows of one table, column by column, until [`TableBuilder::finish`].
 #[derive(Debug)]
 pub struct TableBuilder {
@@ -67,7 +71,18 @@ enum Cell<'a> {
 
 impl TableBuilder {
     /// An empty builder for `table`.
+    ///
+    /// # Panics
+    ///
+    /// If the table has more than [`MAX_COLUMNS`] columns (none of the
+    /// model's has; a test checks every one).
     pub fn new(table: &'static Table) -> TableBuilder {
+        assert!(
+            table.columns.len() <= MAX_COLUMNS,
+            "table {} has {} columns, more than MAX_COLUMNS",
+            table.name,
+            table.columns.len()
+        );
         let schema = types::schema(table);
         let columns = table.columns.iter().map(ColumnBuilder::new).collect();
         TableBuilder {
@@ -111,14 +126,13 @@ impl TableBuilder {
                 found: values.len(),
             });
         }
-        for (column, value) in columns.iter().zip(values) {
-            cell(self.table, column, value)?;
+        // Converted once, all of them before any is appended.
+        let mut cells = [Cell::Null; MAX_COLUMNS];
+        for (slot, (column, value)) in cells.iter_mut().zip(columns.iter().zip(values)) {
+            *slot = cell(column, value).map_err(|misfit| misfit.error(self.table, column))?;
         }
-        for ((builder, column), value) in self.columns.iter_mut().zip(columns).zip(values) {
-            // Checked above: every conversion succeeds.
-            if let Ok(cell) = cell(self.table, column, value) {
-                builder.append(cell);
-            }
+        for (builder, cell) in self.columns.iter_mut().zip(cells) {
+            builder.append(cell);
         }
         self.rows += 1;
         Ok(())
@@ -198,37 +212,58 @@ impl ColumnBuilder {
     }
 }
 
+/// Why a value does not fit its column; the message is written only then.
+#[derive(Debug, Clone, Copy)]
+enum Misfit {
+    Null,
+    Amount(Decimal),
+    Range(i64),
+    Kind(&'static str),
+}
+
+impl Misfit {
+    #[cold]
+    fn error(self, table: &Table, column: &Column) -> Error {
+        let problem = match self {
+            Misfit::Null => "null in a column that is never null".to_string(),
+            Misfit::Amount(amount) => hundredths(amount)
+                .err()
+                .unwrap_or_else(|| format!("{amount} does not fit")),
+            Misfit::Range(number) => match column.kind {
+                ColumnType::Integer { min, max } => {
+                    format!("{number} is outside the column's range {min}..={max}")
+                }
+                _ => format!("{number} is outside the column's range"),
+            },
+            Misfit::Kind(value) => format!("a {value} value in a column of type {:?}", column.kind),
+        };
+        Error::Value {
+            table: table.name,
+            column: column.name,
+            problem,
+        }
+    }
+}
+
 /// `value` converted for `column`, or why it does not fit there.
-fn cell<'a>(table: &Table, column: &Column, value: &Value<'a>) -> Result<Cell<'a>, Error> {
-    let refuse = |problem: String| Error::Value {
-        table: table.name,
-        column: column.name,
-        problem,
-    };
+fn cell<'a>(column: &Column, value: &Value<'a>) -> Result<Cell<'a>, Misfit> {
     let cell = match (column.kind, *value) {
         (_, Value::Null) if column.nullable => Cell::Null,
-        (_, Value::Null) => return Err(refuse("null in a column that is never null".into())),
+        (_, Value::Null) => return Err(Misfit::Null),
         (ColumnType::Text | ColumnType::Enum(_), Value::Text(text)) => Cell::Text(text),
         (ColumnType::Decimal, Value::Decimal(amount)) => {
-            Cell::Decimal(hundredths(amount).map_err(refuse)?)
+            Cell::Decimal(hundredths(amount).map_err(|_| Misfit::Amount(amount))?)
         }
         (ColumnType::Date, Value::Date(date)) => Cell::Date(EPOCH.days_until(date)),
         (ColumnType::Integer { min, max }, Value::Integer(number)) => {
             if !(min..=max).contains(&number) {
-                return Err(refuse(format!(
-                    "{number} is outside the column's range {min}..={max}"
-                )));
+                return Err(Misfit::Range(number));
             }
             Cell::Integer(number)
         }
         (ColumnType::Boolean, Value::Boolean(flag)) => Cell::Boolean(flag),
         (ColumnType::PersonaList, Value::PersonaList(ids)) => Cell::List(ids),
-        (kind, value) => {
-            return Err(refuse(format!(
-                "a {} value in a column of type {kind:?}",
-                value_kind(&value)
-            )));
-        }
+        (_, value) => return Err(Misfit::Kind(value_kind(&value))),
     };
     Ok(cell)
 }
@@ -306,6 +341,17 @@ mod tests {
         for text in ["10000000000000000", "-10000000000000000.00"] {
             let err = hundredths(dec(text)).unwrap_err();
             assert!(err.contains("16 digits before the point"), "{text}: {err}");
+        }
+    }
+
+    #[test]
+    fn every_table_of_the_model_fits() {
+        for table in spendsense_export::columns::all_tables() {
+            assert!(table.columns.len() <= MAX_COLUMNS, "{}", table.name);
+            assert_eq!(
+                TableBuilder::new(table).finish().num_columns(),
+                table.columns.len()
+            );
         }
     }
 

@@ -46,7 +46,7 @@ mod writer;
 use std::fmt;
 use std::io;
 
-pub use builder::TableBuilder;
+pub use builder::{MAX_COLUMNS, TableBuilder};
 pub use types::{data_type, field, file_name, schema};
 pub use writer::{ROW_GROUP_ROWS, TableWriter, ZSTD_LEVEL};
 
