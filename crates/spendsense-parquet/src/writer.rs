@@ -25,7 +25,8 @@ use crate::{Error, TableBuilder};
 /// Rows per row group, as pyarrow and parquet-rs choose by default: large
 /// enough that a reader's per-group costs vanish, small enough that one
 /// group of the widest table (transactions) stays some tens of megabytes in
-/// memory while it is encoded.
+/// memory while it is encoded. Groups of 131,072 rows (DuckDB's size) made
+/// the files 10% larger for 5% less peak memory at 20,000 profiles.
 pub const ROW_GROUP_ROWS: usize = 1 << 20;
 
 /// The zstd level of every column: level 3 (zstd's own default) gives most of
