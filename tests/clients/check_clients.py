@@ -719,7 +719,7 @@ def check_sandbox_index(export):
         expected.append(entry)
     assert export.index == expected, (export.index[:2], expected[:2])
     names = sorted(p.name for p in export.dir.iterdir())
-    assert names == sorted(["index.json", *(e["file"] for e in expected)]), "exactly one file per profile, no temporary files"
+    assert names == sorted(["index.json", "manifest.json", *(e["file"] for e in expected)]), "exactly one file per profile and the manifest, no temporary files"
 
 
 def check_sandbox_files_valid(export):
@@ -1025,7 +1025,7 @@ def check_sandbox_shard(binary, workdir, full):
 
 
 def check_sandbox_refuses_stdout_and_manifest(binary, workdir):
-    for extra in (["-o", "-"], [], ["-o", workdir / "m", "--manifest", workdir / "m.json"]):
+    for extra in (["-o", "-"], [], ["-o", workdir / "m", "--manifest", workdir / "m" / "x.json"]):
         result = subprocess.run(
             [str(binary), "generate", "-n", "2", "--format", "plaid-sandbox", *map(str, extra)],
             capture_output=True,
@@ -1097,7 +1097,7 @@ def main():
         checks.run("sandbox personas look as docs/plaid-sandbox.md says", check_sandbox_personas_look_right, exports)
         checks.run("docs/plaid-sandbox.md's example is real output", check_sandbox_doc_example, exports[0])
         checks.run("sandbox honours --shard and --num-users", check_sandbox_shard, binary, workdir, exports[-1])
-        checks.run("sandbox refuses stdout and --manifest with one line, exit 2", check_sandbox_refuses_stdout_and_manifest, binary, workdir)
+        checks.run("sandbox refuses stdout and a --manifest inside its directory with one line, exit 2", check_sandbox_refuses_stdout_and_manifest, binary, workdir)
         checks.run("one file per persona is valid against UserCustomPassword, OverrideAccounts and TransactionOverride", check_sandbox_file_per_persona_valid, exports[0])
         config = next(c for p, _, c in exports[0].files() if any(a["type"] == "credit" for a in p["accounts"]))
         for name, change in sandbox_mutations():

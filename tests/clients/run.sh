@@ -18,5 +18,6 @@ fi
 
 cargo build --release --locked -p spendsense-cli
 "$venv/bin/python" tests/clients/check_clients.py "$target_dir/release/spendsense"
+"$venv/bin/python" tests/clients/check_sql.py "$target_dir/release/spendsense"
 command -v java >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y --no-install-recommends openjdk-17-jre-headless; } # pyspark in check_parquet.py
 "$venv/bin/python" tests/clients/check_parquet.py "$target_dir/release/spendsense"

@@ -4,7 +4,7 @@ use anyhow::Result;
 use spendsense_generator::{Generator, GeneratorConfig, generate};
 use spendsense_schema::{ProfileFormat, UserProfile, write_profiles};
 
-use crate::{Mode, ensure_file};
+use crate::{Mode, Tally, ensure_file};
 
 /// `(path, seed, count)` of every canonical dataset file.
 pub const DATASETS: [(&str, u64, u64); 2] = [
@@ -45,18 +45,19 @@ pub fn json_bytes(profiles: &[UserProfile]) -> Vec<u8> {
 pub const SCHEMA_FILE: &str = "docs/profile.schema.json";
 
 /// Regenerates (or checks) every canonical file.
-pub fn generate_all(mode: Mode) -> Result<()> {
+pub fn generate_all(mode: Mode) -> Result<Tally> {
+    let mut tally = Tally::default();
     for (path, seed, count) in DATASETS {
-        ensure_file(path, &json_bytes(&profiles(seed, count)), mode)?;
+        tally += ensure_file(path, &json_bytes(&profiles(seed, count)), mode)?;
     }
     let (_, seed, count) = DATASETS[0];
-    ensure_file(TRANSACTIONS_FILE, &transactions_bytes(seed, count), mode)?;
+    tally += ensure_file(TRANSACTIONS_FILE, &transactions_bytes(seed, count), mode)?;
     let schema = spendsense_schema::json_schema::profile_schema_text();
-    ensure_file(SCHEMA_FILE, schema.as_bytes(), mode)?;
+    tally += ensure_file(SCHEMA_FILE, schema.as_bytes(), mode)?;
     if mode == Mode::Check {
         eprintln!("data/ is fresh");
     }
-    Ok(())
+    Ok(tally)
 }
 
 #[cfg(test)]

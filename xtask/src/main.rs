@@ -103,9 +103,48 @@ fn run(args: Vec<String>) -> Result<()> {
 }
 
 /// Every generated file: the dataset and schema first, since the docs show them.
+/// Each file written is named with its size as it is written; a run that
+/// writes none says so, with how many files it compared.
 fn gen_data(mode: Mode) -> Result<()> {
-    canonical::generate_all(mode)?;
-    docs::generate_all(mode, true)
+    let mut tally = canonical::generate_all(mode)?;
+    tally += docs::generate_all(mode, true)?;
+    if mode == Mode::Write {
+        eprintln!("{}", tally.closing_line());
+    }
+    Ok(())
+}
+
+/// How many generated files a run compared, and how many of them it wrote.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub checked: usize,
+    pub written: usize,
+}
+
+impl std::ops::AddAssign for Tally {
+    fn add_assign(&mut self, other: Tally) {
+        self.checked += other.checked;
+        self.written += other.written;
+    }
+}
+
+impl Tally {
+    /// What `gen-data` prints last.
+    fn closing_line(self) -> String {
+        let files = |n: usize| if n == 1 { "file" } else { "files" };
+        match self.written {
+            0 => format!(
+                "nothing changed ({} {} checked)",
+                self.checked,
+                files(self.checked)
+            ),
+            n => format!(
+                "wrote {n} of {} {} checked",
+                self.checked,
+                files(self.checked)
+            ),
+        }
+    }
 }
 
 /// Whether generated files are written or only compared.
@@ -125,9 +164,10 @@ pub fn project_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Makes `relative` hold exactly `contents`: writes it in [`Mode::Write`], fails
-/// naming the file and the fix in [`Mode::Check`].
-pub fn ensure_file(relative: &str, contents: &[u8], mode: Mode) -> Result<()> {
+/// Makes `relative` hold exactly `contents`: writes it in [`Mode::Write`]
+/// (saying so on stderr, with its size), fails naming the file and the fix
+/// in [`Mode::Check`]. Returns the one file compared, and whether it was written.
+pub fn ensure_file(relative: &str, contents: &[u8], mode: Mode) -> Result<Tally> {
     ensure_file_noting(relative, contents, mode, &[])
 }
 
@@ -138,11 +178,14 @@ pub fn ensure_file_noting(
     contents: &[u8],
     mode: Mode,
     places: &[String],
-) -> Result<()> {
+) -> Result<Tally> {
     let path = project_root().join(relative);
     let current = fs::read(&path).ok();
     if current.as_deref() == Some(contents) {
-        return Ok(());
+        return Ok(Tally {
+            checked: 1,
+            written: 0,
+        });
     }
     match mode {
         Mode::Check => {
@@ -154,8 +197,40 @@ pub fn ensure_file_noting(
                 fs::create_dir_all(parent)?;
             }
             fs::write(&path, contents).with_context(|| format!("cannot write {relative}"))?;
-            eprintln!("updated {relative}");
-            Ok(())
+            // The same binary units as the summaries of `spendsense generate`.
+            let size = indicatif::HumanBytes(contents.len() as u64);
+            eprintln!("wrote {relative} ({size})");
+            Ok(Tally {
+                checked: 1,
+                written: 1,
+            })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fresh_file_is_checked_not_written() {
+        let readme = fs::read(project_root().join("README.md")).unwrap();
+        let tally = ensure_file("README.md", &readme, Mode::Check).unwrap();
+        assert_eq!(
+            tally,
+            Tally {
+                checked: 1,
+                written: 0
+            }
+        );
+        assert!(ensure_file("README.md", b"stale", Mode::Check).is_err());
+    }
+
+    #[test]
+    fn the_closing_line_says_whether_anything_changed() {
+        let tally = |checked, written| Tally { checked, written }.closing_line();
+        assert_eq!(tally(23, 0), "nothing changed (23 files checked)");
+        assert_eq!(tally(1, 0), "nothing changed (1 file checked)");
+        assert_eq!(tally(23, 2), "wrote 2 of 23 files checked");
     }
 }

@@ -25,10 +25,16 @@
 //! threads, against the same floor with pre-realised ledgers, plus one run
 //! to `/dev/null` (the work without the page cache's copy).
 //!
+//! A row of the same table measures `generate --format sqlite`, whose one
+//! file holds every profile and its ledger: transactions/s and the file's
+//! size, on 1 and all threads.
+//!
 //! Environment: `SPENDSENSE_BENCH_USERS` (default 1,000,000; 0 skips the
 //! profile-only and Parquet cases), `SPENDSENSE_BENCH_BIG` (default 10,000,000; 0 skips
 //! the big memory run), `SPENDSENSE_BENCH_TX_USERS` (default 20,000, about
 //! 3.2 million transactions and 1.3 GB; 0 skips the transaction cases),
+//! `SPENDSENSE_BENCH_SQLITE_USERS` (default: the transaction cases' count; 0
+//! skips the SQLite case; a database is about 37 KB a profile),
 //! `SPENDSENSE_BENCH_DIR` (default a fresh directory under the system temp dir).
 
 use std::fs::{self, File};
@@ -320,6 +326,41 @@ fn transaction_rows(
     rows
 }
 
+/// `generate --format sqlite` rows: the database of `users` profiles and
+/// their ledgers, on each thread count; its size is the file's.
+fn sqlite_rows(users: u64, runs: u64, thread_counts: &[usize], dir: &Path) -> Vec<TransactionRow> {
+    let path = dir.join("bench.sqlite");
+    let mut rows = Vec::new();
+    for &threads in thread_counts {
+        let measured = repeat(runs, || {
+            settle(&[&path]);
+            generate(users, "sqlite", threads, &path, &[])
+        });
+        rows.push(TransactionRow {
+            case: "generate sqlite (profiles and ledgers) to file".into(),
+            threads,
+            profiles: users,
+            transactions: sqlite_transactions(&path),
+            runs: measured,
+            floor: None,
+        });
+        eprintln!("done: generate sqlite, {threads} thread(s)");
+    }
+    settle(&[&path]);
+    rows
+}
+
+/// Rows of the `transactions` table of the database at `path`.
+fn sqlite_transactions(path: &Path) -> u64 {
+    let flags = spendsense_sqlite::rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY;
+    let db = spendsense_sqlite::rusqlite::Connection::open_with_flags(path, flags)
+        .expect("open the benchmark database");
+    let count: i64 = db
+        .query_row("SELECT count(*) FROM transactions", [], |row| row.get(0))
+        .expect("count transactions");
+    count as u64
+}
+
 fn print_transaction_rows(rows: &[TransactionRow]) {
     println!();
     println!(
@@ -523,11 +564,15 @@ fn main() {
             floor: None,
         });
     }
-    let transaction_rows = if tx_users > 0 {
+    let mut transaction_rows = if tx_users > 0 {
         transaction_rows(tx_users, runs, &thread_counts, &dir)
     } else {
         Vec::new()
     };
+    let sqlite_users = env_u64("SPENDSENSE_BENCH_SQLITE_USERS", tx_users);
+    if sqlite_users > 0 {
+        transaction_rows.extend(sqlite_rows(sqlite_users, runs, &thread_counts, &dir));
+    }
     fs::remove_dir_all(&dir).ok();
 
     println!(

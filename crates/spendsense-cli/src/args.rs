@@ -17,9 +17,9 @@ pub const MAX_USERS: u64 = 1_000_000_000;
 /// in equal shares, and triggers its own persona's detection criteria and no
 /// other. The same seed always gives the same bytes.
 #[derive(Debug, Parser)]
-#[command(name = "spendsense", version, propagate_version = true)]
+#[command(name = "spendsense", propagate_version = true)]
 #[command(
-    after_help = "Examples:\n  spendsense generate --num-users 1000 --seed 7 -o users.json\n  spendsense generate --num-users 10000000 --format jsonl -o big.jsonl\n  spendsense validate users.json\n  spendsense generate -n 1000 --mix high_utilization=40,control=60 --overlap 0.2 -o mixed.json\n  spendsense report users.json -o report.html\n  spendsense generate -n 20 --format plaid-sandbox -o sandbox/\n  spendsense personas"
+    after_help = "Examples:\n  spendsense generate --num-users 1000 --seed 7 -o users.json\n  spendsense generate --num-users 10000000 --format jsonl -o big.jsonl\n  spendsense validate users.json\n  spendsense generate -n 1000 --mix high_utilization=40,control=60 --overlap 0.2 -o mixed.json\n  spendsense report users.json -o report.html\n  spendsense generate -n 20 --format plaid-sandbox -o sandbox/\n  spendsense personas\n  spendsense completions bash > ~/.local/share/bash-completion/completions/spendsense\n  spendsense man > spendsense.1"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -37,7 +37,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Print the persona definitions and detection criteria.
     Personas(PersonasArgs),
-    /// Print the JSON Schema (Draft 2020-12) of one profile, as in docs/profile.schema.json.
+    /// Print the JSON Schema (Draft 2020-12) of one profile, as in docs/profile.schema.json,
+    /// or the SQL DDL of the tables (`--format sql-sqlite`, `sql-postgres`).
     Schema(SchemaArgs),
     /// Print the fingerprint of the generation algorithm and persona definitions.
     ///
@@ -49,11 +50,61 @@ pub enum Command {
     /// The report is written even when the dataset breaks a rule (it lists the
     /// violations); exit status 2 when the input cannot be read.
     Report(ReportArgs),
+    /// Print a shell completion script on stdout.
+    ///
+    /// For bash, save it as
+    /// ~/.local/share/bash-completion/completions/spendsense; for zsh, as
+    /// _spendsense in a directory of $fpath; for fish, as
+    /// ~/.config/fish/completions/spendsense.fish.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of spendsense, or of one of its commands, on stdout,
+    /// or write them all into a directory.
+    ///
+    /// `spendsense man | man -l -` reads it; `spendsense man generate` is the
+    /// page of `spendsense generate`; `spendsense man -o ~/.local/share/man/man1`
+    /// installs every page.
+    Man(ManArgs),
+}
+
+/// The parser, with the version line filled in at run time.
+///
+/// `--version` names the fingerprint of the default algorithm and persona
+/// definitions (`spendsense 0.1.0 (fingerprint ssg5-…)`), computed by the
+/// generator rather than written down, so it cannot go stale. The man page
+/// and the completion scripts are rendered from this same command.
+pub fn command() -> clap::Command {
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let version = VERSION.get_or_init(|| {
+        let fingerprint =
+            spendsense_generator::fingerprint(&spendsense_personas::Personas::spendsense());
+        format!("{} (fingerprint {fingerprint})", env!("CARGO_PKG_VERSION"))
+    });
+    <Cli as clap::CommandFactory>::command().version(version.as_str())
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print (default: the page of spendsense itself).
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+
+    /// Write every page instead, spendsense.1 and spendsense-COMMAND.1, into
+    /// this directory (created if missing), replacing the pages of an earlier
+    /// run together; other files there stay.
+    #[arg(short, long, value_name = "DIR", conflicts_with = "command")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct FingerprintArgs {
-    /// Fingerprint these persona definitions instead of the defaults.
+    /// Fingerprint these persona definitions instead of the defaults (`-` reads stdin).
     #[arg(long, value_name = "FILE")]
     pub personas: Option<PathBuf>,
 }
@@ -69,11 +120,7 @@ pub struct GenerateArgs {
     #[arg(short, long, value_name = "S", default_value_t = 42, value_parser = parse_seed)]
     pub seed: u64,
 
-    /// Output layout: `json` is one pretty-printed array, `jsonl` one profile per line,
-    /// `csv` five tables (users.csv, accounts.csv, paychecks.csv, recurring.csv, cards.csv)
-    /// in the directory given by -o,
-    /// `parquet` the same tables with their ledger's, typed, as .parquet files there,
-    /// `plaid-sandbox` one Plaid Sandbox custom-user file per profile there.
+    /// Output layout.
     #[arg(short, long, value_enum, default_value_t = DataFormat::Json)]
     pub format: DataFormat,
 
@@ -92,7 +139,7 @@ pub struct GenerateArgs {
     pub shard: Option<Shard>,
 
     /// Load persona definitions from a JSON file (export the defaults with
-    /// `spendsense personas --format json`).
+    /// `spendsense personas --format json`); `-` reads stdin.
     #[arg(long, value_name = "FILE")]
     pub personas: Option<PathBuf>,
 
@@ -114,10 +161,17 @@ pub struct GenerateArgs {
     #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
     pub as_of: Option<AsOf>,
 
-    /// Also write a JSON manifest here: seed, count, mix, fingerprint, tool
-    /// version and the SHA-256 of the output (and of the transactions).
-    #[arg(long, value_name = "PATH")]
+    /// Write the run's manifest here instead of beside the output: seed,
+    /// count, mix, overlap, as_of, fingerprint, version, and the bytes and
+    /// SHA-256 of every file (see docs/manifest.md). By default a file
+    /// `-o users.json` gets `users.json.manifest.json`, a directory output
+    /// `manifest.json` inside it, and stdout none.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_manifest")]
     pub manifest: Option<PathBuf>,
+
+    /// Write no manifest.
+    #[arg(long)]
+    pub no_manifest: bool,
 
     /// Also write every profile's transactions to FILE as JSON Lines (amount
     /// positive = money out of the account, negative = money in).
@@ -144,7 +198,8 @@ pub struct GenerateArgs {
     #[arg(long)]
     pub fsync: bool,
 
-    /// Print no summary on stderr.
+    /// Print nothing on stderr but errors: no summary and no progress bar
+    /// (drawn only when stderr is a terminal).
     #[arg(short, long)]
     pub quiet: bool,
 }
@@ -155,17 +210,33 @@ pub struct DatasetArgs {
     /// The dataset, `.json` (array) or `.jsonl` (one profile per line); `-` reads stdin.
     pub path: PathBuf,
 
-    /// Input layout; `auto` decides by extension, then by the first byte.
+    /// Input layout.
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     pub input_format: InputFormat,
 
-    /// Check against persona definitions from this JSON file instead of the defaults.
+    /// Check against persona definitions from this JSON file instead of the
+    /// defaults (`-` reads stdin, unless the dataset is read from there).
     #[arg(long, value_name = "FILE")]
     pub personas: Option<PathBuf>,
 
-    /// The persona mix the dataset was generated with (default: equal shares); quotas are checked against it.
+    /// The persona mix the dataset was generated with (default: the
+    /// manifest's, else equal shares); quotas are checked against it.
     #[arg(long, value_name = "PERSONA=WEIGHT,...", value_parser = parse_mix)]
     pub mix: Option<Mix>,
+
+    /// Read the run's manifest here instead of beside the dataset
+    /// (`PATH.manifest.json`); see docs/manifest.md.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_manifest")]
+    pub manifest: Option<PathBuf>,
+
+    /// Ignore the dataset's manifest: check against the flags and defaults only.
+    #[arg(long)]
+    pub no_manifest: bool,
+
+    /// Print nothing on stderr but errors: no progress bar (drawn only when
+    /// stderr is a terminal) and no summary.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -201,7 +272,21 @@ pub struct ReportArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct SchemaArgs {}
+pub struct SchemaArgs {
+    /// What to print: the profile's JSON Schema, or the DDL of the tables.
+    #[arg(short, long, value_enum, default_value_t = SchemaFormat::JsonSchema)]
+    pub format: SchemaFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaFormat {
+    /// The JSON Schema of one profile (docs/profile.schema.json).
+    JsonSchema,
+    /// CREATE TABLE statements of the `--format sqlite` database.
+    SqlSqlite,
+    /// CREATE TABLE statements for loading the `--format csv` tables into Postgres (docs/sql.md).
+    SqlPostgres,
+}
 
 #[derive(Debug, Args)]
 pub struct PersonasArgs {
@@ -209,23 +294,28 @@ pub struct PersonasArgs {
     #[arg(short, long, value_enum, default_value_t = PersonasFormat::Table)]
     pub format: PersonasFormat,
 
-    /// Show these persona definitions (checked first) instead of the defaults.
+    /// Show these persona definitions (checked first) instead of the defaults (`-` reads stdin).
     #[arg(long, value_name = "FILE")]
     pub personas: Option<PathBuf>,
 }
 
+/// What `generate --format` writes. Each variant's doc comment is its line
+/// in `--help` (and the man page), so a new format is listed with no other edit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DataFormat {
     /// A pretty-printed JSON array.
     Json,
-    /// JSON Lines: one compact profile per line.
+    /// JSON Lines: one compact profile per line (also accepted as `ndjson`).
+    #[value(alias = "ndjson")]
     Jsonl,
-    /// Five CSV tables joined by user_id (users, accounts, paychecks, recurring, cards), in the -o directory.
+    /// CSV tables joined by user_id (users.csv, accounts.csv, …, transactions.csv), in the -o directory.
     Csv,
     /// One Plaid Sandbox `user_custom` configuration per profile, <user_id>.json, and index.json, in the -o directory.
     PlaidSandbox,
     /// Seven typed Parquet tables (users, accounts, paychecks, recurring, cards, transactions, liabilities), in the -o directory.
     Parquet,
+    /// One SQLite database file (-o FILE): the csv tables and the run's configuration, with keys and CHECK constraints; amounts as integer cents (docs/sql.md).
+    Sqlite,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -242,7 +332,8 @@ pub enum InputFormat {
     Auto,
     /// A JSON array.
     Json,
-    /// One profile per line.
+    /// JSON Lines: one profile per line (also accepted as `ndjson`).
+    #[value(alias = "ndjson")]
     Jsonl,
 }
 

@@ -2,9 +2,11 @@
 
 mod args;
 mod commands;
+mod manifest;
 mod output;
 mod parquet;
 mod sandbox;
+mod sqlite;
 mod tables;
 mod transactions;
 use spendsense_cli::pipeline;
@@ -12,7 +14,7 @@ use spendsense_cli::pipeline;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 use clap::error::ErrorKind;
 
 use args::{Cli, Command};
@@ -34,19 +36,29 @@ impl<E: Into<anyhow::Error>> From<E> for Failure {
 
 fn main() -> ExitCode {
     install_panic_hook();
-    let cli = match Cli::try_parse() {
+    let parsed = args::command()
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(err) => return report_clap_error(err),
     };
     // Unwinding out of a command runs its destructors (a temporary output
     // file is removed); the hook has already reported the panic.
-    if matches!(cli.command, Command::Generate(_) | Command::Report(_)) {
+    if matches!(
+        cli.command,
+        Command::Generate(_) | Command::Report(_) | Command::Man(_)
+    ) {
         output::signals::install();
     }
     // Their data would vanish into the `/dev/null` the runtime put there.
     if matches!(
         cli.command,
-        Command::Personas(_) | Command::Schema(_) | Command::Fingerprint(_)
+        Command::Personas(_)
+            | Command::Schema(_)
+            | Command::Fingerprint(_)
+            | Command::Completions(_)
+            | Command::Man(_)
     ) && output::stdout_is_closed()
     {
         return report(
@@ -61,6 +73,8 @@ fn main() -> ExitCode {
         Command::Schema(args) => commands::schema::run(args),
         Command::Fingerprint(args) => commands::fingerprint::run(args),
         Command::Report(args) => commands::report::run(args),
+        Command::Completions(args) => commands::completions::run(args),
+        Command::Man(args) => commands::man::run(args),
     });
     let Ok(result) = result else {
         return ExitCode::from(1);

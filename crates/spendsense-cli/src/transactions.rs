@@ -30,13 +30,15 @@ use spendsense_schema::codec::MAX_LINE_BYTES;
 
 use crate::Failure;
 use crate::commands::validate::{display_name, open};
+use crate::manifest::Hashing;
 
 /// Longest quoted text (an id, serde's message) an error keeps, in characters.
 const MAX_QUOTED_CHARS: usize = 120;
 
 /// A transactions file being paired with profiles, in order.
 pub struct TransactionsFile {
-    input: Box<dyn BufRead>,
+    /// Counted, and hashed when the dataset's manifest lists the file.
+    input: Hashing<Box<dyn BufRead>>,
     /// How errors name the file (`stdin` for `-`).
     name: String,
     /// How errors name the profile file.
@@ -90,11 +92,16 @@ pub fn check_paths(path: &Path, profiles: &Path) -> Result<(), Failure> {
 
 impl TransactionsFile {
     /// Opens `path` (`-` is stdin) to pair with the profiles of `profiles`.
-    pub fn open(path: &Path, profiles: &Path) -> Result<TransactionsFile, Failure> {
+    /// With `hash`, the bytes read are hashed for [`TransactionsFile::digest`].
+    pub fn open(path: &Path, profiles: &Path, hash: bool) -> Result<TransactionsFile, Failure> {
         check_paths(path, profiles)?;
         let input = open(path).map_err(Failure::Usage)?;
         Ok(TransactionsFile {
-            input,
+            input: if hash {
+                Hashing::new(input)
+            } else {
+                Hashing::off(input)
+            },
             name: display_name(path),
             profiles: display_name(profiles),
             line: Vec::new(),
@@ -201,8 +208,14 @@ impl TransactionsFile {
         self.error(line, what)
     }
 
+    /// Size and SHA-256 of what was read: the whole file after
+    /// [`TransactionsFile::finish`] (the hash empty unless opened with `hash`).
+    pub fn digest(&self) -> (u64, String) {
+        self.input.digest()
+    }
+
     /// Refuses transactions left after the last profile's.
-    pub fn finish(mut self) -> Result<(), Failure> {
+    pub fn finish(&mut self) -> Result<(), Failure> {
         if self.pending.is_none() {
             self.pending = self.next()?;
         }

@@ -12,10 +12,14 @@
 
 mod args;
 mod configure;
+mod conventions;
 mod fuzz;
 mod hostile;
+mod manifest;
 mod output;
 mod parquet;
+mod report;
+mod sqlite;
 mod terminal;
 mod transactions;
 mod validate;

@@ -3,7 +3,8 @@
 //! - [`tables`]: the CSV tables (`users`, `accounts` and the plan's lists), joined by `user_id`;
 //! - [`ledger`]: a profile's transactions and card liabilities as two more CSV tables;
 //! - [`sandbox`]: a profile as a Plaid Sandbox `user_custom` configuration;
-//! - [`stats`]: the per-persona statistics `spendsense report` draws.
+//! - [`stats`]: the per-persona statistics `spendsense report` draws, and its tables: every
+//!   rule test per window, overlap, coverage of the definition ranges, a per-column field profile.
 //!
 //! Every view is a pure function of the profiles it is given and writes to
 //! any [`std::io::Write`]; files, directories and atomic replacement belong to

@@ -6,11 +6,24 @@
 //! bins, recurring merchants by count, money and shares in seven [`Bands`]
 //! around each threshold), and each scatter keeps at most [`SCATTER_CAP`]
 //! points. Values stay `Decimal` (exact) until the report draws them.
+//!
+//! The submodules gather the report's tables: [`rules`] (every threshold test
+//! of every rule, per persona and window), [`overlap`] (the overlap fields),
+//! [`coverage`] (how much of each definition range the data spans) and
+//! [`fields`] (a per-column profile of the CSV tables).
+
+pub mod coverage;
+pub mod fields;
+pub mod overlap;
+pub mod rules;
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use spendsense_personas::{Criteria, Signals, Window};
-use spendsense_schema::{AccountSubtype, PersonaId, UserProfile};
+use spendsense_schema::{AccountSubtype, Date, PersonaId, UserProfile};
+
+use overlap::OverlapStats;
+use rules::RuleStats;
 
 /// Lowest income the histograms bin, in dollars.
 pub const INCOME_FROM: i64 = 20_000;
@@ -74,13 +87,16 @@ pub struct PayPoint {
 }
 
 /// Seven bands of a signal: `0` (or less), then from each lower bound up to
-/// the next, the last one open. Each band includes its lower bound.
+/// the next, the last one open. Each band includes its lower bound, except
+/// the threshold of a strict rule ([`Bands::above`]), which stays below it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bands {
     /// Lower bounds of the bands after the first one.
     bounds: [Decimal; BANDS - 1],
     /// The band the persona threshold starts.
     threshold_index: usize,
+    /// Whether a value equal to the threshold belongs below it (a `>` rule).
+    strict: bool,
 }
 
 impl Bands {
@@ -108,6 +124,40 @@ impl Bands {
                 scaled(10, 1),
             ],
             threshold_index: 3,
+            strict: false,
+        }
+    }
+
+    /// [`Bands::around`] for a rule a signal must exceed (`> t`): a value
+    /// of exactly `t` falls in the band below the threshold.
+    pub fn above(threshold: Decimal) -> Bands {
+        Bands {
+            strict: true,
+            ..Bands::around(threshold)
+        }
+    }
+
+    /// Utilization bands around the Savings Builder ceiling `below` and the
+    /// High Utilization floor `at_least`: 0, under below/2, below/2 to
+    /// below, below to at_least, at_least to halfway to 100%, then to 100%,
+    /// and 100% or more. `band(below)` and `band(at_least)` are the bands
+    /// each line starts; the second is the threshold band.
+    pub fn utilization(below: Decimal, at_least: Decimal) -> Bands {
+        let one = Decimal::ONE;
+        let halfway = at_least
+            .checked_add(one)
+            .map_or(Decimal::MAX, |sum| sum / Decimal::TWO);
+        Bands {
+            bounds: [
+                Decimal::ZERO,
+                below / Decimal::TWO,
+                below,
+                at_least,
+                halfway,
+                one,
+            ],
+            threshold_index: 4,
+            strict: false,
         }
     }
 
@@ -117,6 +167,7 @@ impl Bands {
         Bands {
             bounds: INTEREST_BOUNDS.map(Decimal::from),
             threshold_index: 1,
+            strict: false,
         }
     }
 
@@ -135,10 +186,15 @@ impl Bands {
         if value <= Decimal::ZERO {
             return 0;
         }
-        self.bounds
+        let band = self
+            .bounds
             .iter()
             .rposition(|b| value >= *b)
-            .map_or(0, |i| i + 1)
+            .map_or(0, |i| i + 1);
+        if self.strict && band == self.threshold_index && value == self.bounds[band - 1] {
+            return band - 1;
+        }
+        band
     }
 
     /// A short label with values written by `show`: `0`, `< a`, `a–b`, `≥ z`.
@@ -157,6 +213,12 @@ impl Bands {
 pub struct SignalBands {
     /// Recurring monthly spend, around the Subscription-Heavy spend threshold.
     pub recurring_spend: Bands,
+    /// Checking buffer in months, around the Variable Income buffer threshold.
+    pub buffer: Bands,
+    /// Median pay gap in days, around the Variable Income gap threshold (strict).
+    pub pay_gap: Bands,
+    /// Highest card utilization, around both utilization thresholds.
+    pub utilization: Bands,
     /// Recurring spend share, around the Subscription-Heavy share threshold.
     pub spend_share: Bands,
     /// Savings inflow a month, around the Savings Builder inflow threshold.
@@ -172,6 +234,12 @@ impl SignalBands {
     pub fn new(criteria: &Criteria) -> SignalBands {
         SignalBands {
             recurring_spend: Bands::around(criteria.subscription_heavy_min_monthly_spend),
+            buffer: Bands::around(criteria.variable_income_buffer_below_months),
+            pay_gap: Bands::above(Decimal::from(criteria.variable_income_gap_above_days)),
+            utilization: Bands::utilization(
+                criteria.savings_builder_utilization_below,
+                criteria.high_utilization_min,
+            ),
             spend_share: Bands::around(criteria.subscription_heavy_min_spend_share),
             savings_inflow: Bands::around(criteria.savings_builder_min_inflow),
             savings_growth: Bands::around(criteria.savings_builder_min_growth),
@@ -210,10 +278,16 @@ pub struct Stats {
     pub triggers: PerPersona<[u64; 5]>,
     /// Per window, interest charged by [`SignalBands::interest`].
     pub interest: [Banded; 2],
-    /// Recurring merchants by count ([`MERCHANT_BINS`]), 180-day window.
-    pub merchants: PerPersona<[u64; MERCHANT_BINS]>,
-    /// Recurring monthly spend by band, 180-day window.
-    pub recurring_spend: Banded,
+    /// Per window, recurring merchants by count ([`MERCHANT_BINS`]).
+    pub merchants: [PerPersona<[u64; MERCHANT_BINS]>; 2],
+    /// Per window, recurring monthly spend by band.
+    pub recurring_spend: [Banded; 2],
+    /// Per window, checking buffer (months of expenses) by band.
+    pub buffer: [Banded; 2],
+    /// Per window, median pay gap by band.
+    pub pay_gap: [Banded; 2],
+    /// Per window, highest card utilization by band (profiles with a card only).
+    pub utilization: [Banded; 2],
     /// Per window, recurring spend share by band.
     pub spend_share: [Banded; 2],
     /// Per window, savings inflow a month by band.
@@ -222,6 +296,12 @@ pub struct Stats {
     pub savings_growth: [Banded; 2],
     /// Accounts per persona, by [`ACCOUNT_KINDS`].
     pub accounts: PerPersona<[u64; 4]>,
+    /// Every threshold test of every rule, per window and persona.
+    pub rules: RuleStats,
+    /// The overlap fields.
+    pub overlap: OverlapStats,
+    /// The earliest and latest `plan.as_of` seen.
+    pub as_of: Option<(Date, Date)>,
 }
 
 impl Default for Stats {
@@ -248,12 +328,18 @@ impl Stats {
             matched: [[[0; 5]; 5]; 2],
             triggers: [[0; 5]; 5],
             interest: [[[0; BANDS]; 5]; 2],
-            merchants: [[0; MERCHANT_BINS]; 5],
-            recurring_spend: [[0; BANDS]; 5],
+            merchants: [[[0; MERCHANT_BINS]; 5]; 2],
+            recurring_spend: [[[0; BANDS]; 5]; 2],
+            buffer: [[[0; BANDS]; 5]; 2],
+            pay_gap: [[[0; BANDS]; 5]; 2],
+            utilization: [[[0; BANDS]; 5]; 2],
             spend_share: [[[0; BANDS]; 5]; 2],
             savings_inflow: [[[0; BANDS]; 5]; 2],
             savings_growth: [[[0; BANDS]; 5]; 2],
             accounts: [[0; 4]; 5],
+            rules: RuleStats::new(criteria),
+            overlap: OverlapStats::default(),
+            as_of: None,
         }
     }
 
@@ -277,6 +363,12 @@ impl Stats {
         }
 
         let signals = WINDOWS.map(|w| Signals::in_window(profile, w));
+        self.rules.push(profile, &signals);
+        self.overlap.push(profile, &signals, &self.criteria);
+        let as_of = profile.plan.as_of;
+        self.as_of = Some(self.as_of.map_or((as_of, as_of), |(low, high)| {
+            (low.min(as_of), high.max(as_of))
+        }));
         let long = &signals[1];
         for (w, s) in signals.iter().enumerate() {
             let met = self.criteria.classify(s);
@@ -291,6 +383,14 @@ impl Stats {
             self.savings_inflow[w][p][self.bands.savings_inflow.band(s.savings_inflow_monthly)] +=
                 1;
             self.savings_growth[w][p][self.bands.savings_growth.band(s.savings_growth)] += 1;
+            self.merchants[w][p][usize::from(s.recurring_merchants).min(MERCHANT_BINS - 1)] += 1;
+            let spend = self.bands.recurring_spend.band(s.recurring_monthly_spend);
+            self.recurring_spend[w][p][spend] += 1;
+            self.buffer[w][p][self.bands.buffer.band(s.checking_buffer_months)] += 1;
+            self.pay_gap[w][p][self.bands.pay_gap.band(s.median_pay_gap_days)] += 1;
+            if let Some(utilization) = s.max_card_utilization {
+                self.utilization[w][p][self.bands.utilization.band(utilization)] += 1;
+            }
         }
 
         let triggers = [
@@ -304,11 +404,6 @@ impl Stats {
         for (count, met) in self.triggers[p].iter_mut().zip(triggers) {
             *count += u64::from(met);
         }
-        self.merchants[p][usize::from(long.recurring_merchants).min(MERCHANT_BINS - 1)] += 1;
-        self.recurring_spend[p][self
-            .bands
-            .recurring_spend
-            .band(long.recurring_monthly_spend)] += 1;
 
         if self.pay_points.len() < SCATTER_CAP {
             self.pay_points.push(PayPoint {
@@ -394,6 +489,38 @@ mod tests {
     }
 
     #[test]
+    fn strict_bands_keep_the_threshold_below_the_line() {
+        let bands = Bands::above(Decimal::from(45));
+        assert_eq!(bands.band(Decimal::from(45)), bands.threshold_index() - 1);
+        assert_eq!(bands.band(Decimal::new(455, 1)), bands.threshold_index());
+        assert_eq!(bands.band(Decimal::from(44)), bands.threshold_index() - 1);
+        let inclusive = Bands::around(Decimal::from(45));
+        assert_eq!(
+            inclusive.band(Decimal::from(45)),
+            inclusive.threshold_index()
+        );
+    }
+
+    #[test]
+    fn utilization_bands_start_a_band_at_each_threshold() {
+        let criteria = Criteria::spendsense();
+        let (below, at_least) = (
+            criteria.savings_builder_utilization_below,
+            criteria.high_utilization_min,
+        );
+        let bands = Bands::utilization(below, at_least);
+        assert_eq!(bands.band(at_least), bands.threshold_index());
+        assert_eq!(bands.band(at_least - Decimal::new(1, 4)), bands.band(below));
+        assert_eq!(
+            bands.band(below - Decimal::new(1, 4)) + 1,
+            bands.band(below)
+        );
+        assert_eq!(bands.band(Decimal::ONE), BANDS - 1);
+        let labels: Vec<String> = (0..BANDS).map(|b| bands.label(b, money)).collect();
+        assert_eq!(labels[3], format!("{}–{}", money(below), money(at_least)));
+    }
+
+    #[test]
     fn interest_bands_put_any_interest_past_the_threshold() {
         let bands = Bands::interest();
         assert_eq!(bands.band(Decimal::ZERO), 0);
@@ -442,8 +569,13 @@ mod tests {
                 assert_eq!(stats.matched[w][p][p], stats.counts[p], "window {w}");
             }
         }
-        assert_eq!(total(&stats.recurring_spend), 200);
-        assert_eq!(stats.merchants.iter().flatten().sum::<u64>(), 200);
+        for w in 0..2 {
+            assert_eq!(total(&stats.recurring_spend[w]), 200);
+            assert_eq!(total(&stats.buffer[w]), 200);
+            assert_eq!(total(&stats.pay_gap[w]), 200);
+            assert_eq!(total(&stats.utilization[w]), stats.with_cards);
+            assert_eq!(stats.merchants[w].iter().flatten().sum::<u64>(), 200);
+        }
         assert_eq!(stats.pay_points.len(), 200);
     }
 }

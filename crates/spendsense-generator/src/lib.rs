@@ -210,6 +210,19 @@ impl Generator {
         &self.mix
     }
 
+    /// How many users of each persona ([`PersonaId::ALL`] order) come
+    /// before profile `index`: what a validator of a shard starting there
+    /// counts from. Costs at most one mix period of assignments.
+    pub fn persona_counts_before(&self, index: u64) -> [u64; 5] {
+        let period = self.mix.period();
+        let whole = index / period;
+        let mut counts = PersonaId::ALL.map(|p| whole * self.mix.weight(p));
+        for at in whole * period..index {
+            counts[assign::persona_and_slot(self.seed, &self.mix, at).0.index()] += 1;
+        }
+        counts
+    }
+
     /// The persona configuration in use.
     pub fn personas(&self) -> &Personas {
         &self.personas

@@ -57,8 +57,9 @@ impl Overlap {
         self.ten_thousandths == 0
     }
 
-    /// Whether the `slot`-th user of a persona overlaps.
-    pub(crate) fn selects(&self, slot: u64) -> bool {
+    /// Whether the `slot`-th user (from 0) of a persona that has overlap
+    /// partners overlaps; what a validator of a run's overlap checks.
+    pub fn selects(&self, slot: u64) -> bool {
         let share = u128::from(self.ten_thousandths);
         let before = u128::from(slot) * share / 10_000;
         (u128::from(slot) + 1) * share / 10_000 > before

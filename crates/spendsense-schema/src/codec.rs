@@ -2,21 +2,24 @@
 //! compact profile per line), streaming, over any `std::io` reader or writer.
 //!
 //! The crate never opens files itself; callers bring the reader or writer.
+//! Reading is [`ProfileReader`], an iterator of profiles; [`read_profiles`] and
+//! [`read_located_profiles`] drive it with a callback. [`ProfileFormat::detect`]
+//! tells the two layouts apart by name or content.
 //! Writing is byte-for-byte what `serde_json::to_writer_pretty` gives for a
 //! `Vec<UserProfile>` plus a trailing newline, but one profile at a time, so
 //! output of any size streams in constant memory.
 
 use std::borrow::Cow;
-use std::cell::Cell;
 use std::fmt;
-use std::io::{self, BufRead, Read, Write};
-use std::rc::Rc;
+use std::io::{self, BufRead, ErrorKind, Write};
+use std::path::Path;
 use std::str::FromStr;
 
-use serde::de::{DeserializeSeed, SeqAccess, Visitor};
-use serde_json::value::RawValue;
-
 use crate::{Error, UserProfile};
+
+mod reader;
+
+pub use reader::ProfileReader;
 
 /// On-disk layouts of a profile dataset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -33,6 +36,88 @@ impl ProfileFormat {
         match self {
             ProfileFormat::Json => "json",
             ProfileFormat::Jsonl => "jsonl",
+        }
+    }
+
+    /// The format a file name's extension names: `.json` is [`Json`], `.jsonl`
+    /// and `.ndjson` are [`Jsonl`] (in any ASCII case); `None` otherwise.
+    ///
+    /// [`Json`]: ProfileFormat::Json
+    /// [`Jsonl`]: ProfileFormat::Jsonl
+    ///
+    /// ```
+    /// use spendsense_schema::ProfileFormat;
+    /// use std::path::Path;
+    ///
+    /// assert_eq!(ProfileFormat::from_path(Path::new("users.ndjson")), Some(ProfileFormat::Jsonl));
+    /// assert_eq!(ProfileFormat::from_path(Path::new("USERS.JSON")), Some(ProfileFormat::Json));
+    /// assert_eq!(ProfileFormat::from_path(Path::new("users.csv")), None);
+    /// ```
+    pub fn from_path(path: &Path) -> Option<ProfileFormat> {
+        let extension = path.extension()?.to_str()?;
+        let is = |name: &str| extension.eq_ignore_ascii_case(name);
+        if is("json") {
+            Some(ProfileFormat::Json)
+        } else if is("jsonl") || is("ndjson") {
+            Some(ProfileFormat::Jsonl)
+        } else {
+            None
+        }
+    }
+
+    /// The format of a dataset: the one its `name` names (see
+    /// [`from_path`](ProfileFormat::from_path)), else the one its content
+    /// starts with, `[` for a JSON array and `{` for JSON Lines, after any JSON
+    /// whitespace.
+    ///
+    /// Looking at the content consumes nothing, unless the input's buffer
+    /// holds only whitespace: then that whitespace is consumed to see past it
+    /// (both formats skip it, but a [`ProfileReader`] then counts lines from
+    /// the first one not consumed).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::EmptyInput`] when the input holds nothing but whitespace,
+    /// [`Error::UnknownContent`] when it starts with another byte, and
+    /// [`Error::Io`] when it cannot be read.
+    ///
+    /// ```
+    /// use spendsense_schema::{Error, ProfileFormat};
+    /// use std::path::Path;
+    ///
+    /// let mut jsonl = &b"\n  {\"user_id\": \"user_MASKED_000\"}\n"[..];
+    /// assert_eq!(ProfileFormat::detect(None, &mut jsonl)?, ProfileFormat::Jsonl);
+    /// // The name wins when its extension names a format.
+    /// assert_eq!(ProfileFormat::detect(Some(Path::new("a.json")), &mut jsonl)?, ProfileFormat::Json);
+    /// assert!(matches!(ProfileFormat::detect(None, &mut &b" \t"[..]), Err(Error::EmptyInput)));
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn detect<R: BufRead + ?Sized>(
+        name: Option<&Path>,
+        input: &mut R,
+    ) -> Result<ProfileFormat, Error> {
+        if let Some(format) = name.and_then(ProfileFormat::from_path) {
+            return Ok(format);
+        }
+        loop {
+            let buffer = match input.fill_buf() {
+                Ok(buffer) => buffer,
+                Err(err) if err.kind() == ErrorKind::Interrupted => continue,
+                Err(err) => return Err(Error::Io(err)),
+            };
+            let Some(&first) = buffer.iter().find(|&&b| !reader::is_json_whitespace(b)) else {
+                if buffer.is_empty() {
+                    return Err(Error::EmptyInput);
+                }
+                let skip = buffer.len();
+                input.consume(skip);
+                continue;
+            };
+            return match first {
+                b'[' => Ok(ProfileFormat::Json),
+                b'{' => Ok(ProfileFormat::Jsonl),
+                byte => Err(Error::UnknownContent { byte }),
+            };
         }
     }
 
@@ -71,7 +156,7 @@ impl ProfileFormat {
     }
 }
 
-/// The error of a format name that is not `json` or `jsonl`: always
+/// The error of a format name that is not `json`, `jsonl` or `ndjson`: always
 /// [`Error::UnknownFormat`]. An alias kept for existing callers.
 pub type UnknownFormat = Error;
 
@@ -81,7 +166,7 @@ impl FromStr for ProfileFormat {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "json" => Ok(ProfileFormat::Json),
-            "jsonl" => Ok(ProfileFormat::Jsonl),
+            "jsonl" | "ndjson" => Ok(ProfileFormat::Jsonl),
             other => Err(Error::UnknownFormat(other.to_string())),
         }
     }
@@ -155,7 +240,8 @@ pub fn write_profiles<'a, W: Write>(
 pub struct RecordLocation {
     /// Position among the records, from 0.
     pub index: u64,
-    /// 1-based line where the record starts (JSONL: its line; JSON: where the element starts, when known).
+    /// 1-based line of the record in JSONL; `None` in a JSON array, whose
+    /// records are placed by `index` (syntax errors there name line and column).
     pub line: Option<u64>,
 }
 
@@ -169,6 +255,30 @@ pub struct RecordError {
     /// Serde's description of what is wrong.
     pub message: String,
 }
+
+impl fmt::Display for RecordLocation {
+    /// `line 3` for JSONL, `array element 2 (counting from 0)` for JSON.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "line {line}"),
+            None => write!(f, "array element {} (counting from 0)", self.index),
+        }
+    }
+}
+
+impl fmt::Display for RecordError {
+    /// `line 2 at demographics.age: invalid type: …`; the path and message
+    /// are already escaped.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.location)?;
+        if !self.path.is_empty() {
+            write!(f, " at {}", self.path)?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for RecordError {}
 
 /// Why an input could not be read at all (past the records already
 /// delivered): [`Error::Io`], [`Error::Syntax`], [`Error::LineTooLong`] or
@@ -195,6 +305,9 @@ const MAX_MESSAGE_CHARS: usize = 200;
 /// `Json`), or a line or array element longer than [`MAX_LINE_BYTES`] stops
 /// reading with an [`Error`] (see [`ReadError`]). Returns the number of
 /// records delivered.
+///
+/// This is [`ProfileReader`] driven to the end; the iterator is the simpler
+/// way to stop early or to use `?`.
 pub fn read_profiles<R: BufRead>(
     reader: R,
     format: ProfileFormat,
@@ -209,22 +322,23 @@ pub fn read_profiles<R: BufRead>(
 pub fn read_located_profiles<R: BufRead>(
     reader: R,
     format: ProfileFormat,
-    visit: impl FnMut(RecordLocation, Record),
+    mut visit: impl FnMut(RecordLocation, Record),
 ) -> Result<u64, Error> {
-    match format {
-        ProfileFormat::Jsonl => read_jsonl(reader, visit),
-        ProfileFormat::Json => read_json_array(reader, visit),
+    let mut profiles = ProfileReader::new(reader, format);
+    while let Some((location, record)) = profiles.next_located()? {
+        visit(location, record);
     }
+    Ok(profiles.records())
 }
 
 /// Parses `text`, which must hold one profile and nothing after it.
-fn parse_record(text: &str, location: RecordLocation) -> Record {
+fn parse_record(text: &[u8], location: RecordLocation) -> Record {
     // Tracking the field path slows parsing down, so it is done only for a
     // record that failed, to say where.
-    if let Ok(profile) = serde_json::from_str(text) {
+    if let Ok(profile) = serde_json::from_slice(text) {
         return Ok(profile);
     }
-    let deserializer = &mut serde_json::Deserializer::from_str(text);
+    let deserializer = &mut serde_json::Deserializer::from_slice(text);
     let error = match serde_path_to_error::deserialize::<_, UserProfile>(&mut *deserializer) {
         Err(err) => RecordError {
             location,
@@ -274,216 +388,5 @@ fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(at) => message[..at].to_string(),
         None => message.to_string(),
-    }
-}
-
-fn read_jsonl<R: BufRead>(
-    mut reader: R,
-    mut visit: impl FnMut(RecordLocation, Record),
-) -> Result<u64, Error> {
-    let mut line = Vec::new();
-    let (mut line_number, mut records) = (0u64, 0u64);
-    loop {
-        line.clear();
-        line_number += 1;
-        let read =
-            Read::take(&mut reader, MAX_LINE_BYTES as u64 + 1).read_until(b'\n', &mut line)?;
-        if read == 0 {
-            return Ok(records);
-        }
-        if line.len() > MAX_LINE_BYTES && line.last() != Some(&b'\n') {
-            return Err(Error::LineTooLong {
-                line: line_number,
-                limit: MAX_LINE_BYTES,
-            });
-        }
-        let text = match std::str::from_utf8(&line) {
-            Ok(text) => text.trim(),
-            Err(err) => {
-                return Err(Error::Syntax {
-                    message: format!(
-                        "line {line_number} is not UTF-8 text (invalid byte at column {})",
-                        err.valid_up_to() + 1
-                    ),
-                });
-            }
-        };
-        if text.is_empty() {
-            continue;
-        }
-        if !text.starts_with('{') {
-            let shown: String = crate::text::escape(text).chars().take(30).collect();
-            return Err(Error::Syntax {
-                message: format!(
-                    "line {line_number} does not hold a JSON object (starts with `{shown}`); JSONL needs one profile object per line"
-                ),
-            });
-        }
-        let location = RecordLocation {
-            index: records,
-            line: Some(line_number),
-        };
-        let record = parse_record(text, location);
-        // A line that is not a profile may not be JSON at all, which stops
-        // reading. A profile that parsed is JSON, so only failures pay for
-        // this second look.
-        if record.is_err()
-            && let Err(err) = serde_json::from_str::<serde::de::IgnoredAny>(text)
-        {
-            return Err(Error::Syntax {
-                message: format!("line {line_number}: invalid JSON: {err}"),
-            });
-        }
-        visit(location, record);
-        records += 1;
-    }
-}
-
-fn read_json_array<R: BufRead>(
-    reader: R,
-    visit: impl FnMut(RecordLocation, Record),
-) -> Result<u64, Error> {
-    let budget = Rc::new(Budget::default());
-    let reader = Budgeted::new(reader, Rc::clone(&budget));
-    let mut deserializer = serde_json::Deserializer::from_reader(reader);
-    let mut records = 0u64;
-    let seed = ArrayVisitor {
-        visit,
-        records: &mut records,
-        budget: &budget,
-    };
-    let result = serde::Deserializer::deserialize_seq(&mut deserializer, seed)
-        .and_then(|()| deserializer.end());
-    match result {
-        Ok(()) => Ok(records),
-        Err(err) if err.is_io() && budget.tripped.get() => Err(Error::RecordTooLong {
-            index: records,
-            limit: MAX_LINE_BYTES,
-        }),
-        Err(err) => Err(json_error(err)),
-    }
-}
-
-/// Where an array element starts, shared between the reader and the visitor.
-#[derive(Default)]
-struct Budget {
-    /// Bytes taken from the inner reader so far.
-    filled: Cell<u64>,
-    /// `filled` when the current element started; `None` outside elements.
-    mark: Cell<Option<u64>>,
-    /// Whether reading stopped because an element passed the limit.
-    tripped: Cell<bool>,
-}
-
-/// A buffered reader that fails when one array element passes
-/// [`MAX_LINE_BYTES`], so a huge element is refused before serde_json has
-/// buffered it. The check runs once per buffer refill, off the per-byte path
-/// (serde_json reads one byte at a time); an element is refused within 64 KiB
-/// past the limit and never below it.
-struct Budgeted<R> {
-    inner: R,
-    budget: Rc<Budget>,
-    buffer: Box<[u8]>,
-    start: usize,
-    end: usize,
-}
-
-impl<R: Read> Budgeted<R> {
-    fn new(inner: R, budget: Rc<Budget>) -> Self {
-        Budgeted {
-            inner,
-            budget,
-            buffer: vec![0; 64 << 10].into_boxed_slice(),
-            start: 0,
-            end: 0,
-        }
-    }
-
-    #[cold]
-    fn refill(&mut self) -> io::Result<()> {
-        let filled = self.budget.filled.get();
-        if let Some(mark) = self.budget.mark.get()
-            && filled - mark > MAX_LINE_BYTES as u64
-        {
-            self.budget.tripped.set(true);
-            return Err(io::Error::other("array element longer than the limit"));
-        }
-        self.end = self.inner.read(&mut self.buffer)?;
-        self.start = 0;
-        self.budget.filled.set(filled + self.end as u64);
-        Ok(())
-    }
-}
-
-impl<R: Read> Read for Budgeted<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.start == self.end {
-            self.refill()?;
-        }
-        let len = (self.end - self.start).min(buf.len());
-        // A one-byte copy_from_slice is a memmove call; serde_json asks for one byte at a time.
-        if len == 1 {
-            buf[0] = self.buffer[self.start];
-        } else {
-            buf[..len].copy_from_slice(&self.buffer[self.start..self.start + len]);
-        }
-        self.start += len;
-        Ok(len)
-    }
-}
-
-fn json_error(err: serde_json::Error) -> Error {
-    if err.is_io() {
-        return Error::Io(io::Error::other(err.to_string()));
-    }
-    let message = if err.is_eof() {
-        format!("the JSON ends early, {err}; is the file truncated?")
-    } else if err.to_string().starts_with("invalid type") {
-        format!("expected a JSON array of profiles: {err}")
-    } else {
-        format!("invalid JSON: {err}")
-    };
-    Error::Syntax { message }
-}
-
-struct ArrayVisitor<'r, F> {
-    visit: F,
-    records: &'r mut u64,
-    budget: &'r Budget,
-}
-
-impl<'de, F: FnMut(RecordLocation, Record)> DeserializeSeed<'de> for ArrayVisitor<'_, F> {
-    type Value = ();
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_seq(self)
-    }
-}
-
-impl<'de, F: FnMut(RecordLocation, Record)> Visitor<'de> for ArrayVisitor<'_, F> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON array of profiles")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
-        // Each element is first captured as raw JSON, so a malformed profile
-        // becomes a record error while the array keeps streaming. The budget
-        // covers the element and the separator before it.
-        loop {
-            self.budget.mark.set(Some(self.budget.filled.get()));
-            let Some(raw) = seq.next_element::<Box<RawValue>>()? else {
-                break;
-            };
-            let location = RecordLocation {
-                index: *self.records,
-                line: None,
-            };
-            (self.visit)(location, parse_record(raw.get(), location));
-            *self.records += 1;
-        }
-        self.budget.mark.set(None);
-        Ok(())
     }
 }

@@ -39,6 +39,19 @@ pub enum Error {
         /// The limit in bytes.
         limit: usize,
     },
+    /// A record that is JSON but not a valid profile, from a
+    /// [`ProfileReader`](crate::ProfileReader), which goes on with the next
+    /// record after it. Boxed: it is rare, and keeps every `Result` small.
+    Record(Box<crate::codec::RecordError>),
+    /// An input to [`ProfileFormat::detect`](crate::ProfileFormat::detect)
+    /// that holds nothing but whitespace.
+    EmptyInput,
+    /// An input to [`ProfileFormat::detect`](crate::ProfileFormat::detect)
+    /// whose first byte after whitespace starts neither format.
+    UnknownContent {
+        /// That byte.
+        byte: u8,
+    },
     /// A persona id that is not one of [`PersonaId::ALL`].
     UnknownPersona(String),
     /// A format name that is not `json` or `jsonl`.
@@ -73,6 +86,14 @@ impl fmt::Display for Error {
             Error::RecordTooLong { index, limit } => write!(
                 f,
                 "array element {index} (counting from 0) is longer than {limit} bytes, the per-record limit"
+            ),
+            Error::Record(record) => write!(f, "{record}"),
+            Error::EmptyInput => {
+                f.write_str("the input is empty; expected a JSON array or JSON Lines of profiles")
+            }
+            Error::UnknownContent { byte } => write!(
+                f,
+                "the input starts with byte 0x{byte:02x}, not `[` (JSON array) or `{{` (JSON Lines)"
             ),
             Error::UnknownPersona(found) => {
                 let allowed: Vec<&str> = PersonaId::ALL.iter().map(|p| p.as_str()).collect();
@@ -114,6 +135,12 @@ impl std::error::Error for Error {
     }
 }
 
+impl From<crate::codec::RecordError> for Error {
+    fn from(record: crate::codec::RecordError) -> Self {
+        Error::Record(Box::new(record))
+    }
+}
+
 impl From<io::Error> for Error {
     fn from(err: io::Error) -> Self {
         Error::Io(err)
@@ -149,6 +176,14 @@ mod tests {
                 limit: 16,
             },
             "array element 0 (counting from 0) is longer than 16 bytes, the per-record limit",
+        );
+        check(
+            Error::UnknownContent { byte: b'h' },
+            "the input starts with byte 0x68, not `[` (JSON array) or `{` (JSON Lines)",
+        );
+        check(
+            Error::EmptyInput,
+            "the input is empty; expected a JSON array or JSON Lines of profiles",
         );
         check(
             Error::AmountNotANumber {

@@ -36,7 +36,7 @@ impl fmt::Display for Violation {
     }
 }
 
-/// Whether the JSON Schema ([`crate::json_schema`], feature `json-schema`)
+/// Whether the JSON Schema (module `json_schema`, feature `json-schema`)
 /// states a validation rule as well.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InJsonSchema {

@@ -9,6 +9,7 @@
 //! as a test binary of its own, and this crate keeps one.
 
 mod encoding;
+mod reader;
 #[cfg(feature = "json-schema")]
 mod schema_parity;
 mod validation;

@@ -110,6 +110,10 @@ impl Report {
 pub struct Validator<'p> {
     personas: &'p Personas,
     mix: Mix,
+    /// The index in its run of the first profile pushed: 0, or a shard's start.
+    start: u64,
+    /// Users of each persona in the run before `start`.
+    before: [u64; 5],
     total: u64,
     counts: [u64; 5],
     incomes: [BTreeMap<Decimal, u64>; 5],
@@ -168,6 +172,8 @@ impl<'p> Validator<'p> {
         Validator {
             personas,
             mix,
+            start: 0,
+            before: [0; 5],
             total: 0,
             counts: [0; 5],
             incomes: Default::default(),
@@ -181,6 +187,18 @@ impl<'p> Validator<'p> {
             violation_count: 0,
             violations: Vec::new(),
         }
+    }
+
+    /// A validator for a slice of a run that starts at profile `start` of
+    /// the run (a `--shard`), `before` holding how many users of each persona
+    /// ([`PersonaId::ALL`] order) the run has before it: the quotas are then
+    /// checked at the run's prefixes `start + k`, exactly as for the whole
+    /// run, and income coverage, a property of a run from its first profile,
+    /// only when `start` is 0.
+    pub fn starting_at(mut self, start: u64, before: [u64; 5]) -> Validator<'p> {
+        self.start = start;
+        self.before = before;
+        self
     }
 
     /// Records a violation for the profile at `index`.
@@ -364,9 +382,9 @@ impl<'p> Validator<'p> {
         if self.unreadable > 0 {
             return;
         }
-        let prefix = self.total;
+        let prefix = self.start + self.total;
         for persona in PersonaId::ALL {
-            let count = self.counts[persona.index()];
+            let count = self.before[persona.index()] + self.counts[persona.index()];
             if !self.mix.within_one(persona, count, prefix) && !self.quota_reported[persona.index()]
             {
                 self.quota_reported[persona.index()] = true;
@@ -426,6 +444,7 @@ impl Validator<'_> {
     /// guarantees an income of at most $25K and one of at least $180K).
     fn check_income_coverage(&mut self) {
         let applies = self.total >= COVERAGE_FROM_USERS
+            && self.start == 0
             && self.unreadable == 0
             && *self.personas == Personas::spendsense()
             && self.mix == Mix::equal();

@@ -2,7 +2,7 @@
 //! compares what they print with the `text` block shown after them.
 //!
 //! Timings differ on every run, so they are *masked*: a duration after ` in `
-//! (`in 8.76ms`) and a rate (`(114128 profiles/s)`, `(345760 transactions/s)`)
+//! (`in 8.76ms`) and a rate (`(114,128 profiles/s)`, `(345,760 transactions/s)`)
 //! compare equal whatever their digits, and when a block is rewritten each
 //! line keeps the values the doc already showed (typically from a release
 //! build) instead of the debug build's. A line that is only `…` in the doc
@@ -150,7 +150,12 @@ fn volatile(line: &str) -> Vec<(usize, usize)> {
     let rates = [" profiles/s)", " transactions/s)"];
     for (at, _) in rates.iter().flat_map(|rate| line.match_indices(rate)) {
         let start = line[..at].rfind('(').map_or(at, |open| open + 1);
-        if start < at && line[start..at].bytes().all(|b| b.is_ascii_digit()) {
+        // Rates are shown with thousands separators (`114,128 profiles/s`).
+        if start < at
+            && line[start..at]
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b',')
+        {
             spans.push((start, at));
         }
     }
@@ -221,24 +226,28 @@ mod tests {
     use super::*;
 
     const RUN: &str =
-        "wrote 3 profiles (1 bytes, json) to a.json in 8.76ms (114128 profiles/s); seed 7";
+        "wrote 3 profiles (1.02 KiB, json) to a.json in 8.76ms (114,128 profiles/s); seed 7";
 
     #[test]
     fn durations_and_rates_are_masked() {
         assert_eq!(
             masked(RUN),
-            "wrote 3 profiles (1 bytes, json) to a.json in … (… profiles/s); seed 7"
+            "wrote 3 profiles (1.02 KiB, json) to a.json in … (… profiles/s); seed 7"
         );
         assert_eq!(masked("took 2 in 3 cases"), "took 2 in 3 cases");
         assert_eq!(
-            masked("transactions: 31 (9 bytes, jsonl) to t.jsonl (345760 transactions/s)"),
-            "transactions: 31 (9 bytes, jsonl) to t.jsonl (… transactions/s)"
+            masked("transactions: 31 (9 B, jsonl) to t.jsonl (345760 transactions/s)"),
+            "transactions: 31 (9 B, jsonl) to t.jsonl (… transactions/s)"
         );
+        // A count in parentheses that is not a rate stays.
+        assert_eq!(masked("a (1,000 profiles)"), "a (1,000 profiles)");
     }
 
     #[test]
     fn masked_parts_and_ellipsis_lines_match_anything() {
-        let other = RUN.replace("8.76ms", "59.07ms").replace("114128", "16929");
+        let other = RUN
+            .replace("8.76ms", "59.07ms")
+            .replace("114,128", "16,929");
         assert!(shows(&[RUN], &[other.as_str()]));
         assert!(!shows(&[RUN], &[RUN.replace("seed 7", "seed 8").as_str()]));
         assert!(shows(&["a", "  …", "d"], &["a", "b", "c", "d"]));

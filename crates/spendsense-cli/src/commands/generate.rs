@@ -4,36 +4,17 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressStyle};
-use sha2::{Digest, Sha256};
 use spendsense_generator::{Generator, GeneratorConfig};
 use spendsense_schema::{PersonaId, ProfileFormat};
 
+use crate::Failure;
 use crate::args::{DataFormat, GenerateArgs};
+use crate::commands::progress::{self, Work};
+use crate::commands::{count, load_personas, size};
+use crate::manifest::{self, Hashing, Manifest, OutputKind, Placement, Role};
 use crate::output::{self, Durability, Output};
 use crate::pipeline::{self, Sinks, Stats};
-use crate::{Failure, commands::load_personas};
-use crate::{parquet, sandbox, tables};
-
-/// Passes writes through, hashing them when a manifest is wanted.
-struct Hashing<'a> {
-    inner: &'a mut dyn Write,
-    sha: Option<Sha256>,
-}
-
-impl Write for Hashing<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let written = self.inner.write(buf)?;
-        if let Some(sha) = &mut self.sha {
-            sha.update(&buf[..written]);
-        }
-        Ok(written)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
-}
+use crate::{parquet, sandbox, sqlite, tables};
 
 /// What `--fsync` asks of every file written.
 fn durability(args: &GenerateArgs) -> Durability {
@@ -44,21 +25,20 @@ fn durability(args: &GenerateArgs) -> Durability {
     }
 }
 
-/// Hex of a finished SHA-256.
-fn hex(sha: Sha256) -> String {
-    sha.finalize().iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// Refuses a `--transactions` path, and any pair of outputs landing in one
 /// file, before anything is opened or generated.
-fn check_outputs(args: &GenerateArgs) -> Result<(), Failure> {
+fn check_outputs(args: &GenerateArgs, placement: &Placement) -> Result<(), Failure> {
     let usage = |message: String| Err(Failure::Usage(anyhow::anyhow!(message)));
     let file = |path: Option<&std::path::Path>| {
         path.filter(|p| p.as_os_str() != "-")
             .map(|p| p.to_path_buf())
     };
     if let Some(transactions) = args.transactions.as_deref() {
-        if let DataFormat::Csv | DataFormat::PlaidSandbox | DataFormat::Parquet = args.format {
+        if let DataFormat::Csv
+        | DataFormat::PlaidSandbox
+        | DataFormat::Sqlite
+        | DataFormat::Parquet = args.format
+        {
             let format = clap::ValueEnum::to_possible_value(&args.format).expect("a listed format");
             return usage(format!(
                 "--transactions writes JSON Lines next to --format json or jsonl output; it is not available with --format {}",
@@ -82,10 +62,19 @@ fn check_outputs(args: &GenerateArgs) -> Result<(), Failure> {
             "--manifest - and the profiles would both go to stdout, in one unreadable stream; give -o FILE or --manifest FILE".into(),
         );
     }
+    let manifest = match placement {
+        Placement::File(path) => file(Some(path)),
+        Placement::None | Placement::InDirectory | Placement::TooLong(_) => None,
+    };
+    let manifest_flag = if args.manifest.is_some() {
+        "--manifest"
+    } else {
+        "the manifest"
+    };
     let outputs = [
         ("-o", file(args.output.as_deref())),
         ("--transactions", file(args.transactions.as_deref())),
-        ("--manifest", file(args.manifest.as_deref())),
+        (manifest_flag, manifest),
     ];
     let personas = [("the persona definitions", args.personas.as_deref())];
     for (flag, path) in &outputs {
@@ -116,6 +105,20 @@ const PROGRESS_FROM: u64 = 50_000;
 /// profile's transactions take over ten times as long as the profile.
 const PROGRESS_WITH_TRANSACTIONS_FROM: u64 = 2_000;
 
+/// How `--format` lays its output out, which decides where the manifest goes.
+fn output_kind(format: DataFormat) -> OutputKind {
+    match format {
+        DataFormat::Json | DataFormat::Jsonl | DataFormat::Sqlite => OutputKind::File,
+        DataFormat::Csv | DataFormat::PlaidSandbox | DataFormat::Parquet => OutputKind::Directory,
+    }
+}
+
+/// The `--format` spelling, as the manifest records it.
+fn format_name(format: DataFormat) -> String {
+    let value = clap::ValueEnum::to_possible_value(&format).expect("a listed format");
+    value.get_name().to_string()
+}
+
 pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
     let personas = load_personas(args.personas.as_deref())?;
     let config = GeneratorConfig {
@@ -129,10 +132,33 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
             .map_or(spendsense_generator::DEFAULT_AS_OF, |as_of| as_of.0),
     };
     let generator = Generator::new(&config).map_err(|err| Failure::Usage(err.into()))?;
-    check_outputs(&args)?;
+    let placement = Placement::of(
+        output_kind(args.format),
+        args.output.as_deref(),
+        args.manifest.as_deref(),
+        args.no_manifest,
+    );
+    check_outputs(&args, &placement)?;
+    if let (Placement::TooLong(note), false) = (&placement, args.quiet) {
+        let _ = writeln!(
+            io::stderr(),
+            "note: {}",
+            spendsense_schema::text::escape(note)
+        );
+    }
     let range = args
         .shard
         .map_or(0..args.num_users, |shard| shard.range(args.num_users));
+    let format_text = format_name(args.format);
+    let run = manifest::Run {
+        generator: &generator,
+        seed: args.seed,
+        overlap: config.overlap,
+        as_of: config.as_of,
+        shard: args.shard,
+        range: range.clone(),
+        format: &format_text,
+    };
     let threads = args
         .threads
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
@@ -146,7 +172,7 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
                 output_dir: tables::output_dir,
                 write_dir: tables::write_dir,
             };
-            return write_directory(&generator, range, &args, layout);
+            return write_directory(&run, &args, &placement, layout);
         }
         DataFormat::Parquet => {
             let layout = DirectoryLayout {
@@ -155,7 +181,7 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
                 output_dir: parquet::output_dir,
                 write_dir: parquet::write_dir,
             };
-            return write_directory(&generator, range, &args, layout);
+            return write_directory(&run, &args, &placement, layout);
         }
         DataFormat::PlaidSandbox => {
             let layout = DirectoryLayout {
@@ -166,37 +192,40 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
                     sandbox::write_dir(generator, range, dir, progress)
                 },
             };
-            return write_directory(&generator, range, &args, layout);
+            return write_directory(&run, &args, &placement, layout);
         }
+        DataFormat::Sqlite => return write_sqlite(&run, &config, threads, &args, &placement),
     };
     let durability = durability(&args);
-    let mut out = Output::open_with(args.output.as_deref(), durability).map_err(Failure::Usage)?;
-    let manifest = match args.manifest.as_deref() {
-        Some(path) => Some(Output::open_with(Some(path), durability).map_err(Failure::Usage)?),
-        None => None,
+    let out = Output::open_with(args.output.as_deref(), durability).map_err(Failure::Usage)?;
+    let manifest_out = match &placement {
+        Placement::File(path) => Some(
+            Output::open_as(Some(path), durability, "users.json.manifest.json")
+                .map_err(Failure::Usage)?,
+        ),
+        Placement::None | Placement::InDirectory | Placement::TooLong(_) => None,
     };
-    let mut transactions = match args.transactions.as_deref() {
+    let transactions = match args.transactions.as_deref() {
         Some(path) => Some(
             Output::open_as(Some(path), durability, "transactions.jsonl")
                 .map_err(Failure::Usage)?,
         ),
         None => None,
     };
-    let sha = || manifest.as_ref().map(|_| Sha256::new());
-    let mut hashed = Hashing {
-        inner: &mut out,
-        sha: sha(),
+    let hashing = if manifest_out.is_some() {
+        Hashing::new
+    } else {
+        Hashing::off
     };
-    let mut hashed_transactions = transactions
-        .as_mut()
-        .map(|inner| Hashing { inner, sha: sha() });
+    let mut hashed = hashing(out);
+    let mut hashed_transactions = transactions.map(hashing);
 
     let from = if args.transactions.is_some() {
         PROGRESS_WITH_TRANSACTIONS_FROM
     } else {
         PROGRESS_FROM
     };
-    let bar = progress_bar(range.end - range.start, from, args.quiet);
+    let bar = progress::bar(Work::Profiles(range.end - range.start), from, args.quiet);
     let started = Instant::now();
     let progress = |written: u64| bar.set_position(written);
     let sinks = Sinks {
@@ -204,45 +233,22 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
         transactions: hashed_transactions.as_mut().map(|h| h as &mut dyn Write),
     };
     let stats = pipeline::write_to(&generator, range.clone(), format, threads, sinks, &progress)?;
-    let sha256 = hashed.sha.take().map(hex);
-    let transactions_sha256 = hashed_transactions
-        .and_then(|mut hashed| hashed.sha.take())
-        .map(hex);
+    let shown = |path: Option<&std::path::Path>| {
+        path.map_or_else(|| "-".to_string(), |p| p.display().to_string())
+    };
+    let mut files = vec![hashed.record(shown(args.output.as_deref()), Role::Profiles)];
+    files.extend(
+        hashed_transactions
+            .as_ref()
+            .map(|h| h.record(shown(args.transactions.as_deref()), Role::Transactions)),
+    );
     // Every output is complete before any is put in place, and they are put
     // in place together: a failed manifest replaces no profiles.
-    let mut outputs = vec![out];
-    outputs.extend(transactions);
-    if let (Some(mut manifest), Some(sha256)) = (manifest, sha256) {
-        let mut record = serde_json::json!({
-            "tool": "spendsense",
-            "version": env!("CARGO_PKG_VERSION"),
-            "fingerprint": generator.fingerprint(),
-            "seed": args.seed,
-            // A JSON number past 2^53 is rounded by readers that parse doubles
-            // (JavaScript, jq); the same seed as text reads back exactly.
-            "seed_string": args.seed.to_string(),
-            "count": args.num_users,
-            "mix": generator.mix().to_string(),
-            "overlap": config.overlap.to_string(),
-            "as_of": config.as_of.to_string(),
-            "shard": args.shard.map(|s| s.to_string()),
-            "profiles": { "start": range.start, "end": range.end },
-            "format": format.as_str(),
-            "output": args.output.as_deref().filter(|p| p.as_os_str() != "-").map(|p| p.display().to_string()),
-            "bytes": stats.bytes,
-            "sha256": sha256,
-        });
-        if let (Some(path), Some(sha256)) = (args.transactions.as_deref(), transactions_sha256) {
-            record["transactions"] = serde_json::json!({
-                "output": path.display().to_string(),
-                "count": stats.transactions,
-                "bytes": stats.transaction_bytes,
-                "sha256": sha256,
-            });
-        }
-        serde_json::to_writer_pretty(&mut manifest, &record)?;
-        manifest.write_all(b"\n")?;
-        outputs.push(manifest);
+    let mut outputs = vec![hashed.inner];
+    outputs.extend(hashed_transactions.map(|h| h.inner));
+    if let Some(mut out) = manifest_out {
+        out.write_all(&Manifest::of_run(&run, files).to_bytes())?;
+        outputs.push(out);
     }
     output::commit_all(outputs)?;
     bar.finish_and_clear();
@@ -268,22 +274,6 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A progress bar for long runs; indicatif draws nothing when stderr is not a terminal.
-fn progress_bar(total: u64, from: u64, quiet: bool) -> ProgressBar {
-    if total < from || quiet {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new(total);
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{elapsed_precise} [{bar:40}] {human_pos}/{human_len} profiles ({per_sec}, eta {eta})",
-        )
-        .expect("valid template")
-        .progress_chars("=> "),
-    );
-    bar
-}
-
 /// Writes profiles `range` of a source into a staged directory, reporting progress.
 type WriteDir = fn(
     &Generator,
@@ -305,29 +295,53 @@ struct DirectoryLayout {
 }
 
 fn write_directory(
-    generator: &Generator,
-    range: std::ops::Range<u64>,
+    run: &manifest::Run,
     args: &GenerateArgs,
+    placement: &Placement,
     layout: DirectoryLayout,
 ) -> Result<ExitCode, Failure> {
-    if args.manifest.is_some() {
+    let durability = durability(args);
+    if let (Placement::File(path), Some(dir)) = (placement, args.output.as_deref()) {
         // Checked first: refused, the run must not take the directory's lock or stage anything.
-        if args.output.as_deref().is_some_and(|p| p.as_os_str() != "-") {
+        if resolved(path.parent().unwrap_or(path)) == resolved(dir) {
             return Err(Failure::Usage(anyhow::anyhow!(
-                "--manifest records one output file; it is not available with --format {}",
-                layout.format
+                "--manifest {} is inside the -o directory, which holds its own {}; leave out --manifest or give a path outside {}",
+                path.display(),
+                manifest::DIR_MANIFEST,
+                dir.display()
             )));
         }
     }
-    let staged =
-        (layout.output_dir)(args.output.as_deref(), durability(args)).map_err(Failure::Usage)?;
-    let bar = progress_bar(range.end - range.start, PROGRESS_FROM, args.quiet);
+    let mut staged =
+        (layout.output_dir)(args.output.as_deref(), durability).map_err(Failure::Usage)?;
+    staged.own_manifest();
+    let mut manifest_out = match placement {
+        Placement::File(path) => {
+            Some(Output::open_as(Some(path), durability, "manifest.json").map_err(Failure::Usage)?)
+        }
+        Placement::None | Placement::InDirectory | Placement::TooLong(_) => None,
+    };
+    let range = run.range.clone();
+    let bar = progress::bar(
+        Work::Profiles(range.end - range.start),
+        PROGRESS_FROM,
+        args.quiet,
+    );
     let started = Instant::now();
-    let stats = (layout.write_dir)(generator, range.clone(), args.threads, &staged, &|n| {
+    let stats = (layout.write_dir)(run.generator, range.clone(), args.threads, &staged, &|n| {
         bar.set_position(n)
     })?;
+    let record = || Manifest::of_run(run, staged.files()).to_bytes();
+    if let Some(out) = &mut manifest_out {
+        out.write_all(&record())?;
+    }
+    if *placement == Placement::InDirectory {
+        let mut file = staged.create(manifest::DIR_MANIFEST)?;
+        file.write_all(&record())?;
+        file.finish()?;
+    }
     let dir = staged.path().to_path_buf();
-    staged.commit()?;
+    staged.commit_with(manifest_out.into_iter().collect())?;
     bar.finish_and_clear();
     if !args.quiet {
         let shard = args
@@ -338,8 +352,125 @@ fn write_directory(
         let summary = Summary {
             target: &target,
             transactions: None,
-            seed: args.seed,
+            seed: run.seed,
             format: &layout.format,
+            shard: &shard,
+        };
+        let _ = summary.write(&stats, started.elapsed());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `path` made absolute and resolved as far as it exists (`.`, `..`,
+/// links), so that `-o .` and `--manifest m.json` are seen to be one directory.
+fn resolved(path: &std::path::Path) -> std::path::PathBuf {
+    let path = if path.as_os_str().is_empty() {
+        std::path::Path::new(".")
+    } else {
+        path
+    };
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = std::fs::canonicalize(existing) {
+            return rest.iter().rev().fold(real, |at, name| at.join(name));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            _ => return absolute,
+        }
+    }
+}
+
+/// `--format sqlite`: one database file through the `output` module
+/// ([`crate::sqlite`]), with the run's configuration in its run table.
+fn write_sqlite(
+    manifest_run: &manifest::Run,
+    config: &GeneratorConfig,
+    threads: usize,
+    args: &GenerateArgs,
+    placement: &Placement,
+) -> Result<ExitCode, Failure> {
+    let (generator, range) = (manifest_run.generator, manifest_run.range.clone());
+    sqlite::check_output(args.output.as_deref()).map_err(Failure::Usage)?;
+    let target = args.output.as_deref().expect("checked: a file");
+    let out = Output::open_as(Some(target), durability(args), "profiles.sqlite")
+        .map_err(Failure::Usage)?;
+    let manifest_out = match placement {
+        Placement::File(path) => Some(
+            Output::open_as(
+                Some(path),
+                durability(args),
+                "profiles.sqlite.manifest.json",
+            )
+            .map_err(Failure::Usage)?,
+        ),
+        Placement::None | Placement::InDirectory | Placement::TooLong(_) => None,
+    };
+    let (seed, users) = (args.seed.to_string(), args.num_users.to_string());
+    let (mix, overlap) = (generator.mix().to_string(), config.overlap.to_string());
+    let (fingerprint, as_of) = (generator.fingerprint(), config.as_of.to_string());
+    let (start, end) = (range.start.to_string(), range.end.to_string());
+    let shard = args.shard.map(|s| s.to_string());
+    let mut run = vec![
+        ("tool", "spendsense"),
+        ("version", env!("CARGO_PKG_VERSION")),
+        ("fingerprint", fingerprint.as_str()),
+        ("seed", seed.as_str()),
+        ("count", users.as_str()),
+        ("mix", mix.as_str()),
+        ("overlap", overlap.as_str()),
+        ("as_of", as_of.as_str()),
+        ("profiles_start", start.as_str()),
+        ("profiles_end", end.as_str()),
+    ];
+    run.extend(shard.as_deref().map(|shard| ("shard", shard)));
+    let bar = progress::bar(
+        Work::Profiles(range.end - range.start),
+        PROGRESS_WITH_TRANSACTIONS_FROM,
+        args.quiet,
+    );
+    let started = Instant::now();
+    let stats = sqlite::write(
+        generator,
+        range.clone(),
+        threads,
+        &out,
+        target,
+        &run,
+        &|n| bar.set_position(n),
+    )?;
+    let mut outputs = vec![out];
+    if let Some(mut manifest_out) = manifest_out {
+        // SQLite wrote the staged file itself, so it is hashed once, closed.
+        let staged = outputs[0].staged_path().expect("a file output");
+        let mut hashed = Hashing::new(io::sink());
+        io::copy(&mut std::fs::File::open(staged)?, &mut hashed)?;
+        let file = hashed.record(target.display().to_string(), Role::Profiles);
+        manifest_out.write_all(&Manifest::of_run(manifest_run, vec![file]).to_bytes())?;
+        outputs.push(manifest_out);
+    }
+    output::commit_all(outputs)?;
+    bar.finish_and_clear();
+    if !args.quiet {
+        let shard = args
+            .shard
+            .map(|s| format!(", shard {s} = profiles {}..{}", range.start, range.end))
+            .unwrap_or_default();
+        let target = format!(
+            "{} ({} transactions)",
+            target.display(),
+            count(stats.transactions)
+        );
+        let summary = Summary {
+            target: &target,
+            transactions: None,
+            seed: args.seed,
+            format: &"sqlite",
             shard: &shard,
         };
         let _ = summary.write(&stats, started.elapsed());
@@ -370,12 +501,12 @@ impl Summary<'_> {
         // The targets are paths the user typed; they may hold control characters.
         let target = spendsense_schema::text::escape(self.target);
         let mut err = io::stderr().lock();
-        let per_second = |count: u64| count as f64 / took.as_secs_f64().max(1e-9);
+        let per_second = |n: u64| count((n as f64 / took.as_secs_f64().max(1e-9)).round() as u64);
         writeln!(
             err,
-            "wrote {} profiles ({} bytes, {format}) to {target} in {:.2?} ({:.0} profiles/s); seed {seed}{shard}",
-            stats.profiles,
-            stats.bytes,
+            "wrote {} profiles ({}, {format}) to {target} in {:.2?} ({} profiles/s); seed {seed}{shard}",
+            count(stats.profiles),
+            size(stats.bytes),
             took,
             per_second(stats.profiles)
         )?;
@@ -383,16 +514,16 @@ impl Summary<'_> {
             let path = path.display().to_string();
             writeln!(
                 err,
-                "transactions: {} ({} bytes, jsonl) to {} ({:.0} transactions/s)",
-                stats.transactions,
-                stats.transaction_bytes,
+                "transactions: {} ({}, jsonl) to {} ({} transactions/s)",
+                count(stats.transactions),
+                size(stats.transaction_bytes),
                 spendsense_schema::text::escape(&path),
                 per_second(stats.transactions)
             )?;
         }
         let personas: Vec<String> = PersonaId::ALL
             .iter()
-            .map(|p| format!("{p} {}", stats.per_persona[p.index()]))
+            .map(|p| format!("{p} {}", count(stats.per_persona[p.index()])))
             .collect();
         writeln!(err, "personas: {}", personas.join(", "))?;
         if let Some((low, high)) = stats.income {

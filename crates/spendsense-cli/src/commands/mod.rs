@@ -1,14 +1,17 @@
 //! One module per subcommand.
 
+pub mod completions;
 pub mod fingerprint;
 pub mod generate;
+pub mod man;
 pub mod personas;
+pub mod progress;
 pub mod report;
 pub mod schema;
 pub mod validate;
 
 use std::fs::File;
-use std::io::Read;
+use std::io::{self, Read};
 use std::path::Path;
 
 use anyhow::Context;
@@ -20,22 +23,59 @@ use crate::Failure;
 /// `/dev/zero` or a file of a million entries from filling memory.
 pub const MAX_PERSONAS_BYTES: u64 = 1 << 20;
 
-/// Loads persona definitions from `path`, or the defaults, refusing any problem before work starts.
+/// A byte count as a summary line shows it: `2.31 MiB` (binary units, as
+/// `ls -lh` and `du -h`), or `512 B` below one KiB. Every summary that
+/// prints a size goes through here; manifests keep the exact count.
+pub fn size(bytes: u64) -> String {
+    indicatif::HumanBytes(bytes).to_string()
+}
+
+/// A count as a summary line shows it, with thousands separators: `1,000`.
+pub fn count(n: u64) -> String {
+    indicatif::HumanCount(n).to_string()
+}
+
+/// Refuses a run in which two inputs are both `-`: stdin holds one stream.
+/// `inputs` are (how the error names it, the path given), e.g. `("PATH", …)`.
+pub fn refuse_shared_stdin(inputs: &[(&str, Option<&Path>)]) -> Result<(), Failure> {
+    let mut on_stdin = inputs
+        .iter()
+        .filter(|(_, path)| path.is_some_and(|p| p.as_os_str() == "-"))
+        .map(|(what, _)| *what);
+    if let (Some(first), Some(second)) = (on_stdin.next(), on_stdin.next()) {
+        return Err(Failure::Usage(anyhow::anyhow!(
+            "{first} and {second} cannot both be `-`: stdin holds one stream; give {second} as a file"
+        )));
+    }
+    Ok(())
+}
+
+/// Loads persona definitions from `path` (`-` is stdin), or the defaults,
+/// refusing any problem before work starts.
 pub fn load_personas(path: Option<&Path>) -> Result<Personas, Failure> {
     let Some(path) = path else {
         return Ok(Personas::spendsense());
     };
-    let unreadable = || format!("cannot read persona definitions {}", path.display());
+    let stdin = path.as_os_str() == "-";
+    let shown = if stdin {
+        "from stdin".to_string()
+    } else {
+        path.display().to_string()
+    };
+    let unreadable = || format!("cannot read persona definitions {shown}");
     let mut bytes = Vec::new();
     // One byte past the limit tells a file of exactly the limit from a larger one.
-    File::open(path)
-        .and_then(|file| file.take(MAX_PERSONAS_BYTES + 1).read_to_end(&mut bytes))
-        .with_context(unreadable)
-        .map_err(Failure::Usage)?;
+    let limit = MAX_PERSONAS_BYTES + 1;
+    let read = if stdin {
+        io::stdin().lock().take(limit).read_to_end(&mut bytes)
+    } else {
+        File::open(path).and_then(|file| file.take(limit).read_to_end(&mut bytes))
+    };
+    read.with_context(unreadable).map_err(Failure::Usage)?;
     if bytes.len() as u64 > MAX_PERSONAS_BYTES {
         return Err(Failure::Usage(anyhow::anyhow!(
             "persona definitions {} are larger than {} bytes (1 MiB); a persona file is a few KB",
-            path.display(),
+            shown,
             MAX_PERSONAS_BYTES
         )));
     }
@@ -46,7 +86,7 @@ pub fn load_personas(path: Option<&Path>) -> Result<Personas, Failure> {
     let at_path = |path_in: String, err: serde_json::Error| {
         Failure::Usage(anyhow::anyhow!(
             "persona definitions {} at `{path_in}`: {err}",
-            path.display(),
+            shown,
         ))
     };
     let deserializer = &mut serde_json::Deserializer::from_str(text);
@@ -57,7 +97,7 @@ pub fn load_personas(path: Option<&Path>) -> Result<Personas, Failure> {
     deserializer.end().map_err(|err| {
         Failure::Usage(anyhow::anyhow!(
             "persona definitions {}: {err} after the document; a persona file holds one JSON document",
-            path.display(),
+            shown,
         ))
     })?;
     let problems = personas.problems();
@@ -69,7 +109,7 @@ pub fn load_personas(path: Option<&Path>) -> Result<Personas, Failure> {
         };
         return Err(Failure::Usage(anyhow::anyhow!(
             "persona definitions {} at `{}`: {}{more}",
-            path.display(),
+            shown,
             first.path,
             first.reason
         )));

@@ -6,47 +6,76 @@
 //! too) and written atomically through [`Output`].
 
 mod charts;
+mod coverage;
+mod fields;
 mod html;
+mod overlap;
 mod realism;
+mod rules;
+pub mod run_config;
 
 use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
 use spendsense_generator::realism::Marginals;
+#[cfg(test)]
 use spendsense_personas::Mix;
 use spendsense_personas::Personas;
 use spendsense_schema::codec::{ReadError, Record};
-use spendsense_schema::{ProfileFormat, read_located_profiles};
+use spendsense_schema::{ProfileFormat, UserProfile, read_located_profiles};
 use spendsense_validate::{Report, Validator};
 
 use crate::Failure;
 use crate::args::ReportArgs;
-use crate::commands::validate::Dataset;
+use crate::commands::validate::{Dataset, Input};
 use crate::output::Output;
 use html::Page;
+use run_config::{Known, RunConfig};
 use spendsense_export::stats::Stats;
+use spendsense_export::stats::coverage::Coverage;
+use spendsense_export::stats::fields::FieldProfile;
 
 pub fn run(args: ReportArgs) -> Result<ExitCode, Failure> {
     // Refuse an unusable output path before reading a possibly huge input.
     crate::output::refuse_overwriting_report_inputs(&args)?;
     let mut output = Output::open(Some(&args.output)).map_err(Failure::Usage)?;
-    let (input, dataset) = Dataset::open(&args.dataset)?;
+    let (mut input, dataset) = Dataset::open(&args.dataset)?;
     let (personas, mix, name) = (&dataset.personas, dataset.mix, &dataset.name);
-    let (stats, report, marginals) =
-        gather(input, dataset.format, personas, mix).map_err(|err| dataset.unreadable(err))?;
+    let Gathered {
+        stats,
+        report,
+        marginals,
+        coverage,
+        fields,
+    } = gather_checked(&mut input, &dataset)?;
     dataset.require_profiles(&report)?;
-    let personas_source = match &args.dataset.personas {
-        Some(path) => path.display().to_string(),
-        None => "the built-in".to_string(),
-    };
+    let mut run = RunConfig::from_report(Known {
+        mix_flag: args.dataset.mix,
+        personas,
+        profiles: stats.profiles,
+        as_of: stats.as_of,
+    });
+    if let Some((shown, manifest)) = &dataset.manifest {
+        let recorded = RunConfig::from_manifest(
+            shown,
+            manifest,
+            args.dataset.mix.is_some(),
+            args.dataset.personas.is_some(),
+        );
+        run = run.with(recorded);
+    }
+    let personas_source = &dataset.personas_source;
     let page = html::render(&Page {
         source: name,
         stats: &stats,
         report: &report,
         personas,
-        personas_source: &personas_source,
+        personas_source,
         mix,
         realism: &marginals.realism(),
+        run: &run,
+        coverage: &coverage,
+        fields: &fields,
     })?;
     output.write_all(page.as_bytes())?;
     output.commit()?;
@@ -55,36 +84,113 @@ pub fn run(args: ReportArgs) -> Result<ExitCode, Failure> {
     } else {
         format!("INVALID, {} violation(s)", report.violation_count)
     };
-    let _ = writeln!(
-        io::stderr(),
-        "wrote report of {} profiles ({verdict}; {} bytes) to {}",
-        stats.profiles,
-        page.len(),
-        spendsense_schema::text::escape(&crate::output::display(&args.output))
-    );
+    if !args.dataset.quiet {
+        let _ = writeln!(
+            io::stderr(),
+            "wrote report of {} profiles ({verdict}; {}) to {}",
+            crate::commands::count(stats.profiles),
+            crate::commands::size(page.len() as u64),
+            spendsense_schema::text::escape(&crate::output::display(&args.output))
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Streams `input` once into the validation report, the chart aggregates
-/// and the realism marginals.
+/// Everything one pass over the input gathers; each part's memory is bounded by counts.
+#[derive(Debug)]
+struct Gathered {
+    stats: Stats,
+    report: Report,
+    marginals: Marginals,
+    coverage: Coverage,
+    fields: FieldProfile,
+}
+
+/// [`Gathered`] before its validator is finished, and the records read.
+struct Pass<'p> {
+    stats: Stats,
+    validator: Validator<'p>,
+    marginals: Marginals,
+    coverage: Coverage,
+    fields: FieldProfile,
+    records: u64,
+}
+
+impl Pass<'_> {
+    fn finish(self) -> Gathered {
+        Gathered {
+            stats: self.stats,
+            report: self.validator.finish(),
+            marginals: self.marginals,
+            coverage: self.coverage,
+            fields: self.fields,
+        }
+    }
+}
+
+/// Streams `input` once into `validator`, the chart and table aggregates,
+/// the range coverage, the field profile and the realism marginals;
+/// `check` runs after each profile's validation.
+fn gather_into<'p>(
+    input: impl BufRead,
+    format: ProfileFormat,
+    personas: &Personas,
+    mut validator: Validator<'p>,
+    mut check: impl FnMut(&mut Validator<'p>, u64, &UserProfile),
+) -> Result<Pass<'p>, ReadError> {
+    let mut stats = Stats::new(&personas.criteria);
+    let mut marginals = Marginals::new();
+    let mut coverage = Coverage::new(personas);
+    let mut fields = FieldProfile::default();
+    let records = read_located_profiles(input, format, |at, record: Record| match record {
+        Ok(profile) => {
+            validator.push_at(&profile, at.line);
+            check(&mut validator, at.index, &profile);
+            stats.push(&profile);
+            marginals.push(&profile);
+            coverage.push(&profile);
+            fields.push_profile(&profile);
+        }
+        Err(err) => validator.push_unreadable(err.location.line, &err.path, err.message),
+    })?;
+    Ok(Pass {
+        stats,
+        validator,
+        marginals,
+        coverage,
+        fields,
+        records,
+    })
+}
+
+/// [`gather_into`] with a plain validator of `personas` and `mix`.
+#[cfg(test)]
 fn gather(
     input: impl BufRead,
     format: ProfileFormat,
     personas: &Personas,
     mix: Mix,
-) -> Result<(Stats, Report, Marginals), ReadError> {
-    let mut validator = Validator::with_mix(personas, mix);
-    let mut stats = Stats::new(&personas.criteria);
-    let mut marginals = Marginals::new();
-    read_located_profiles(input, format, |at, record: Record| match record {
-        Ok(profile) => {
-            validator.push_at(&profile, at.line);
-            stats.push(&profile);
-            marginals.push(&profile);
-        }
-        Err(err) => validator.push_unreadable(err.location.line, &err.path, err.message),
-    })?;
-    Ok((stats, validator.finish(), marginals))
+) -> Result<Gathered, ReadError> {
+    let validator = Validator::with_mix(personas, mix);
+    Ok(gather_into(input, format, personas, validator, |_, _, _| {})?.finish())
+}
+
+/// One pass over a dataset as `validate` checks it: its manifest's mix,
+/// definitions, shard start and file checks (see [`Dataset`]).
+fn gather_checked(input: &mut Input, dataset: &Dataset) -> Result<Gathered, Failure> {
+    let check = |validator: &mut Validator, index, profile: &UserProfile| {
+        dataset.check(validator, index, profile)
+    };
+    let mut pass = gather_into(
+        &mut *input,
+        dataset.format,
+        &dataset.personas,
+        dataset.validator(),
+        check,
+    )
+    .map_err(|err| dataset.unreadable(err))?;
+    dataset.finish(input, &mut pass.validator, pass.records)?;
+    Ok(pass.finish())
 }
 
 #[cfg(test)]
@@ -103,13 +209,16 @@ mod tests {
     const SVG_NS: &str = "http://www.w3.org/2000/svg";
 
     /// The `id` of every chart's `<figure>`, in page order.
-    const CHARTS: [&str; 12] = [
+    const CHARTS: [&str; 15] = [
         "persona-counts",
         "income",
         "utilization",
+        "utilization-bands",
         "high-utilization-triggers",
         "interest",
         "pay-gap",
+        "pay-gap-bands",
+        "buffer",
         "recurring-merchants",
         "recurring-spend",
         "spend-share",
@@ -126,22 +235,44 @@ mod tests {
         Generator::new(&config).unwrap().iter().collect()
     }
 
-    /// The page for `profiles`, read back through the JSONL codec as the command does.
-    fn page(profiles: &[UserProfile], mix: Mix) -> String {
+    /// What the command gathers from `profiles`, read back through the JSONL codec.
+    fn gathered(profiles: &[UserProfile], personas: &Personas, mix: Mix) -> Gathered {
         let bytes = write_profiles(Vec::new(), ProfileFormat::Jsonl, profiles).unwrap();
-        let personas = Personas::spendsense();
-        let (stats, report, marginals) =
-            gather(Cursor::new(bytes), ProfileFormat::Jsonl, &personas, mix).unwrap();
+        gather(Cursor::new(bytes), ProfileFormat::Jsonl, personas, mix).unwrap()
+    }
+
+    /// The page of `gathered`, as the command renders it (without a `--mix` flag).
+    fn render(gathered: &Gathered, personas: &Personas, mix: Mix, source: &str) -> String {
+        let run = RunConfig::from_report(Known {
+            mix_flag: None,
+            personas,
+            profiles: gathered.stats.profiles,
+            as_of: gathered.stats.as_of,
+        });
         html::render(&Page {
-            source: "data/<users>&.jsonl",
-            stats: &stats,
-            report: &report,
-            personas: &personas,
+            source,
+            stats: &gathered.stats,
+            report: &gathered.report,
+            personas,
             personas_source: "the built-in",
             mix,
-            realism: &marginals.realism(),
+            realism: &gathered.marginals.realism(),
+            run: &run,
+            coverage: &gathered.coverage,
+            fields: &gathered.fields,
         })
         .unwrap()
+    }
+
+    /// The page for `profiles`, read back through the JSONL codec as the command does.
+    fn page(profiles: &[UserProfile], mix: Mix) -> String {
+        let personas = Personas::spendsense();
+        render(
+            &gathered(profiles, &personas, mix),
+            &personas,
+            mix,
+            "data/<users>&.jsonl",
+        )
     }
 
     /// Every `<svg>…</svg>` block of the page, as text.
@@ -315,8 +446,17 @@ mod tests {
         has("savings-inflow", "Savings Builder: ≥ $200/month");
         has("savings-growth", "Savings Builder: ≥ 2% growth");
         // Signals that differ by window get a panel per window, each with its line.
+        has("buffer", "Variable Income: buffer < 1 month");
+        has("pay-gap-bands", "Variable Income: median pay gap > 45 days");
+        has("utilization-bands", "High Utilization: some card ≥ 50%");
+        has("utilization-bands", "Savings Builder: every card < 30%");
         for id in [
+            "utilization-bands",
+            "pay-gap-bands",
             "interest",
+            "buffer",
+            "recurring-merchants",
+            "recurring-spend",
             "spend-share",
             "savings-inflow",
             "savings-growth",
@@ -326,10 +466,12 @@ mod tests {
                 assert_eq!(texts.iter().filter(|t| *t == title).count(), 1, "{id}");
             }
             let lines = texts.iter().filter(|t| t.contains(": ")).count();
-            assert_eq!(lines, 2, "{id} draws its threshold in both panels");
+            // Utilization carries two rules: High Utilization's and Savings Builder's.
+            let rules = if id == "utilization-bands" { 2 } else { 1 };
+            assert_eq!(lines, 2 * rules, "{id} draws its thresholds in both panels");
         }
         // Every persona is named in the legend of each rule chart.
-        for id in &CHARTS[4..11] {
+        for id in &CHARTS[5..14] {
             let texts = chart_texts(&page, id);
             for persona in PersonaId::ALL {
                 assert!(
@@ -375,6 +517,8 @@ mod tests {
         criteria.subscription_heavy_min_merchants = 4;
         criteria.savings_builder_min_inflow = Decimal::from(300);
         criteria.savings_builder_min_growth = Decimal::new(25, 3);
+        criteria.high_utilization_min = Decimal::new(55, 2);
+        criteria.savings_builder_utilization_below = Decimal::new(25, 2);
         let mut stats = Stats::new(&criteria);
         for profile in profiles(42, 50, Mix::equal()) {
             stats.push(&profile);
@@ -388,6 +532,19 @@ mod tests {
         let pay = texts(charts::pay_gap_scatter(&stats).unwrap());
         assert!(pay.contains(&"Variable Income: median pay gap > 40 days".to_string()));
         assert!(pay.contains(&"Variable Income: buffer < 1.5 months".to_string()));
+        let gap = texts(charts::pay_gap_bands(&stats).unwrap());
+        assert!(gap.contains(&"Variable Income: median pay gap > 40 days".to_string()));
+        assert!(gap.contains(&"40–100".to_string()), "{gap:?}");
+        let utilization = texts(charts::utilization_bands(&stats).unwrap());
+        assert!(utilization.contains(&"High Utilization: some card ≥ 55%".to_string()));
+        assert!(utilization.contains(&"Savings Builder: every card < 25%".to_string()));
+        assert!(
+            utilization.contains(&"25%–55%".to_string()),
+            "{utilization:?}"
+        );
+        let buffer = texts(charts::buffer(&stats).unwrap());
+        assert!(buffer.contains(&"Variable Income: buffer < 1.5 months".to_string()));
+        assert!(buffer.contains(&"1.5–3.75".to_string()), "{buffer:?}");
         let merchants = texts(charts::recurring_merchants(&stats).unwrap());
         assert!(merchants.contains(&"Subscription-Heavy: ≥ 4 merchants".to_string()));
         let inflow = texts(charts::savings_inflow(&stats).unwrap());
@@ -395,6 +552,76 @@ mod tests {
         assert!(inflow.contains(&"$300–$750".to_string()));
         let growth = texts(charts::savings_growth(&stats).unwrap());
         assert!(growth.contains(&"Savings Builder: ≥ 2.5% growth".to_string()));
+    }
+
+    #[test]
+    fn rule_tables_follow_the_criteria_of_the_definitions() {
+        use rust_decimal::Decimal;
+        let mut criteria = spendsense_personas::Criteria::spendsense();
+        criteria.high_utilization_min = Decimal::new(55, 2);
+        criteria.variable_income_gap_above_days = 40;
+        criteria.variable_income_buffer_below_months = Decimal::new(15, 1);
+        criteria.subscription_heavy_min_merchants = 4;
+        criteria.subscription_heavy_min_monthly_spend = Decimal::from(75);
+        criteria.subscription_heavy_min_spend_share = Decimal::new(125, 3);
+        criteria.savings_builder_min_inflow = Decimal::from(300);
+        criteria.savings_builder_min_growth = Decimal::new(25, 3);
+        criteria.savings_builder_utilization_below = Decimal::new(25, 2);
+        for (seed, count) in [(42, 50), (8, 120)] {
+            let mut stats = Stats::new(&criteria);
+            for profile in profiles(seed, count, Mix::equal()) {
+                stats.push(&profile);
+            }
+            let mut out = String::new();
+            rules::section(&mut out, &stats);
+            let headers: Vec<String> = out
+                .split("<th class=\"n\">")
+                .skip(1)
+                .map(|h| h.split("</th>").next().unwrap().to_string())
+                .collect();
+            for expected in [
+                "highest card utilization ≥ 55%",
+                "interest charged &gt; $0",
+                "minimum payments only",
+                "overdue",
+                "median pay gap &gt; 40 days",
+                "checking buffer &lt; 1.5 months",
+                "recurring merchants ≥ 4",
+                "recurring spend a month ≥ $75",
+                "recurring share of spend ≥ 12.5%",
+                "savings inflow a month ≥ $300",
+                "savings growth ≥ 2.5%",
+                "highest card utilization &lt; 25%",
+            ] {
+                assert_eq!(
+                    headers.iter().filter(|h| *h == expected).count(),
+                    1,
+                    "`{expected}` heads one column: {headers:?}"
+                );
+            }
+            // The same tests, with the thresholds the stats carry.
+            for test in &stats.rules.tests {
+                assert_eq!(
+                    *test,
+                    spendsense_export::stats::rules::Test::of(test.kind, &criteria)
+                );
+            }
+            // Each table has a row per persona and window.
+            for persona in PersonaId::ALL.into_iter().take(4) {
+                let id = rules::table_id(persona);
+                let at = out.find(&format!("<table id=\"{id}\">")).unwrap();
+                let table = &out[at..at + out[at..].find("</table>").unwrap()];
+                assert_eq!(table.matches("<tr><td>").count(), 10, "{id}");
+            }
+        }
+    }
+
+    #[test]
+    fn listed_note_says_more_only_when_there_is_more() {
+        assert_eq!(html::listed_note(1, 1), "It is listed below.");
+        assert_eq!(html::listed_note(3, 3), "All 3 are listed.");
+        assert!(html::listed_note(20, 21).contains("prints more"));
+        assert!(html::listed_note(20, 20).starts_with("All 20"));
     }
 
     #[test]
@@ -424,24 +651,15 @@ mod tests {
         let mut bytes = write_profiles(Vec::new(), ProfileFormat::Jsonl, &some).unwrap();
         bytes.extend_from_slice(b"{\"user_id\":\"x\"}\n");
         let personas = Personas::spendsense();
-        let (stats, report, marginals) = gather(
+        let gathered = gather(
             Cursor::new(bytes),
             ProfileFormat::Jsonl,
             &personas,
             Mix::equal(),
         )
         .unwrap();
-        assert_eq!((stats.profiles, report.total), (10, 11));
-        let page = html::render(&Page {
-            source: "x.jsonl",
-            stats: &stats,
-            report: &report,
-            personas: &personas,
-            personas_source: "the built-in",
-            mix: Mix::equal(),
-            realism: &marginals.realism(),
-        })
-        .unwrap();
+        assert_eq!((gathered.stats.profiles, gathered.report.total), (10, 11));
+        let page = render(&gathered, &personas, Mix::equal(), "x.jsonl");
         check(&page);
         assert!(page.contains("<strong>1</strong> unreadable records"));
         assert!(page.contains("0 profiles below $20K and 1 above $200K are not shown"));
@@ -501,47 +719,40 @@ mod tests {
                 transfers.first_transfer = Date::MIN;
             }
         }
-        let mut stats = Stats::default();
-        let mut marginals = Marginals::new();
-        for profile in &hostile {
-            stats.push(profile);
-            marginals.push(profile);
-        }
-        let realism = marginals.realism();
-        // Built without the validator, which is not what this test is about.
         let personas = Personas::spendsense();
-        let report = Validator::new(&personas).finish();
-        let page = html::render(&Page {
-            source: "hostile.json",
-            stats: &stats,
-            report: &report,
-            personas: &personas,
-            personas_source: "the built-in",
-            mix: Mix::equal(),
-            realism: &realism,
-        })
-        .unwrap();
+        // Built without the validator, which is not what this test is about.
+        let without_validation = |profiles: &[UserProfile]| {
+            let mut gathered = Gathered {
+                stats: Stats::default(),
+                report: Validator::new(&personas).finish(),
+                marginals: Marginals::new(),
+                coverage: Coverage::new(&personas),
+                fields: FieldProfile::default(),
+            };
+            for profile in profiles {
+                gathered.stats.push(profile);
+                gathered.marginals.push(profile);
+                gathered.coverage.push(profile);
+                gathered.fields.push_profile(profile);
+            }
+            gathered
+        };
+        let page = render(
+            &without_validation(&hostile),
+            &personas,
+            Mix::equal(),
+            "hostile.json",
+        );
         check(&page);
         assert!(page.contains("5 profiles below $20K and 5 above $200K are not shown"));
         assert!(page.contains("profiles outside the axes are drawn on their edge"));
         // A dataset of nothing but extremes still draws every chart.
-        let mut only_extremes = Stats::default();
-        only_extremes.push(&hostile[0]);
-        check(
-            &html::render(&Page {
-                stats: &only_extremes,
-                ..Page {
-                    source: "one.json",
-                    stats: &stats,
-                    report: &report,
-                    personas: &personas,
-                    personas_source: "the built-in",
-                    mix: Mix::equal(),
-                    realism: &realism,
-                }
-            })
-            .unwrap(),
-        );
+        check(&render(
+            &without_validation(&hostile[..1]),
+            &personas,
+            Mix::equal(),
+            "one.json",
+        ));
     }
 
     /// The rows of the table with `id`, each as its cells' texts.
@@ -634,6 +845,9 @@ mod tests {
                 input_format: InputFormat::Auto,
                 personas: None,
                 mix: None,
+                manifest: None,
+                no_manifest: false,
+                quiet: false,
             },
             output: output.clone(),
         };

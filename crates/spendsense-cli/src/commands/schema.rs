@@ -3,12 +3,19 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use crate::Failure;
-use crate::args::SchemaArgs;
+use spendsense_sqlite::Dialect;
 
-/// Prints the JSON Schema of one profile, the same bytes as `docs/profile.schema.json`.
-pub fn run(SchemaArgs {}: SchemaArgs) -> Result<ExitCode, Failure> {
-    let text = spendsense_schema::json_schema::profile_schema_text();
+use crate::Failure;
+use crate::args::{SchemaArgs, SchemaFormat};
+
+/// Prints the JSON Schema of one profile, the same bytes as
+/// `docs/profile.schema.json`, or the DDL of the tables in a SQL dialect.
+pub fn run(SchemaArgs { format }: SchemaArgs) -> Result<ExitCode, Failure> {
+    let text = match format {
+        SchemaFormat::JsonSchema => spendsense_schema::json_schema::profile_schema_text(),
+        SchemaFormat::SqlSqlite => spendsense_sqlite::ddl(Dialect::Sqlite),
+        SchemaFormat::SqlPostgres => spendsense_sqlite::ddl(Dialect::Postgres),
+    };
     let mut out = io::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()?;

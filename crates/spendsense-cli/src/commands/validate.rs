@@ -8,13 +8,20 @@ use std::process::ExitCode;
 use anyhow::{Context, anyhow};
 use spendsense_personas::{Mix, Personas};
 use spendsense_schema::codec::{ReadError, Record, RecordLocation};
-use spendsense_schema::{ProfileFormat, read_located_profiles};
+use spendsense_schema::{Error as SchemaError, ProfileFormat, UserProfile, read_located_profiles};
 use spendsense_validate::{Report, Validator};
 
 use crate::Failure;
 use crate::args::{DatasetArgs, InputFormat, ReportFormat, ValidateArgs};
-use crate::commands::load_personas;
+use crate::commands::progress::{self, READ_PROGRESS_FROM, Reading, Work};
+use crate::commands::{load_personas, refuse_shared_stdin};
+use crate::manifest::check::{self, RunCheck};
+use crate::manifest::{Hashing, Manifest};
 use crate::transactions::TransactionsFile;
+
+/// A dataset being read: every byte is counted, and hashed when it has a
+/// manifest to compare with.
+pub(crate) type Input = Hashing<Box<dyn BufRead>>;
 
 /// A dataset's layout and name, and the rules to check it against.
 pub(crate) struct Dataset {
@@ -22,30 +29,109 @@ pub(crate) struct Dataset {
     /// How errors name the input (`stdin` for `-`).
     pub(crate) name: String,
     pub(crate) personas: Personas,
+    /// Where the definitions come from, as the report says it: `the
+    /// built-in`, the `--personas` file, or the manifest.
+    pub(crate) personas_source: String,
     pub(crate) mix: Mix,
+    /// What the dataset's manifest adds, when it has one.
+    pub(crate) run: Option<RunCheck>,
+    /// The manifest itself, and the path messages show.
+    pub(crate) manifest: Option<(String, Manifest)>,
 }
 
 impl Dataset {
-    /// Loads the persona definitions, opens the input and decides its layout.
-    pub(crate) fn open(args: &DatasetArgs) -> Result<(Box<dyn BufRead>, Dataset), Failure> {
-        let personas = load_personas(args.personas.as_deref())?;
-        let mut input = open(&args.path).map_err(Failure::Usage)?;
-        let format = match args.input_format {
-            InputFormat::Json => ProfileFormat::Json,
-            InputFormat::Jsonl => ProfileFormat::Jsonl,
-            InputFormat::Auto => detect(&args.path, &mut input).map_err(Failure::Usage)?,
+    /// Finds the manifest, loads the persona definitions, opens the input
+    /// and decides its layout. The flags win over the manifest, with a
+    /// note on stderr when they differ from it.
+    ///
+    /// The input moves a progress bar on stderr as it is read (see
+    /// [`progress`]), cleared when the input is dropped.
+    pub(crate) fn open(args: &DatasetArgs) -> Result<(Input, Dataset), Failure> {
+        refuse_shared_stdin(&[
+            ("PATH", Some(&args.path)),
+            ("--personas", args.personas.as_deref()),
+        ])?;
+        let input = open(&args.path).map_err(Failure::Usage)?;
+        let manifest = check::find(&args.path, args.manifest.as_deref(), args.no_manifest)
+            .map_err(Failure::Usage)?;
+        let (personas, personas_source) = definitions(args, manifest.as_ref())?;
+        let mix = mix(args, manifest.as_ref());
+        let size = (args.path.as_os_str() != "-")
+            .then(|| std::fs::metadata(&args.path).ok())
+            .flatten()
+            .filter(|meta| meta.is_file())
+            .map(|meta| meta.len());
+        let bar = progress::bar(Work::Bytes(size), READ_PROGRESS_FROM, args.quiet);
+        let mut input: Box<dyn BufRead> = Box::new(Reading::new(input, bar));
+        // The manifest knows the layout (`generate -o x.jsonl` writes a JSON
+        // array unless --format jsonl is given); the flag still wins.
+        let recorded = manifest
+            .as_ref()
+            .and_then(|(_, m)| match m.format.as_str() {
+                "json" => Some(ProfileFormat::Json),
+                "jsonl" => Some(ProfileFormat::Jsonl),
+                _ => None,
+            });
+        let format = match (args.input_format, recorded) {
+            (InputFormat::Json, _) => ProfileFormat::Json,
+            (InputFormat::Jsonl, _) => ProfileFormat::Jsonl,
+            (InputFormat::Auto, Some(format)) => format,
+            (InputFormat::Auto, None) => detect(&args.path, &mut input).map_err(Failure::Usage)?,
+        };
+        let run = match &manifest {
+            Some((shown, manifest)) => Some(
+                RunCheck::new(shown.clone(), manifest, &personas, mix).map_err(Failure::Usage)?,
+            ),
+            None => None,
         };
         let name = display_name(&args.path);
-        let mix = args.mix.unwrap_or_default();
         Ok((
-            input,
+            if run.is_some() {
+                Hashing::new(input)
+            } else {
+                Hashing::off(input)
+            },
             Dataset {
                 format,
                 name,
                 personas,
+                personas_source,
                 mix,
+                run,
+                manifest,
             },
         ))
+    }
+
+    /// The validator of this dataset: its mix, and a shard's start in its run.
+    pub(crate) fn validator(&self) -> Validator<'_> {
+        let validator = Validator::with_mix(&self.personas, self.mix);
+        match &self.run {
+            Some(run) => validator.starting_at(run.start, run.before),
+            None => validator,
+        }
+    }
+
+    /// The manifest's checks of one profile, after [`Validator::push_at`].
+    pub(crate) fn check(&self, validator: &mut Validator, index: u64, profile: &UserProfile) {
+        if let Some(run) = &self.run {
+            run.profile(validator, index, profile);
+        }
+    }
+
+    /// After the last profile: the manifest's checks of the whole file.
+    pub(crate) fn finish(
+        &self,
+        input: &mut Input,
+        validator: &mut Validator,
+        profiles: u64,
+    ) -> Result<(), Failure> {
+        match &self.run {
+            Some(run) => run
+                .finish(input, validator, &self.name, profiles)
+                .map_err(|err| self.unreadable(ReadError::Io(err))),
+            None => Ok(()),
+        }
     }
 
     /// The failure for an input that could not be read to the end.
@@ -73,16 +159,90 @@ impl Dataset {
     }
 }
 
+/// A dataset's manifest and the path messages show.
+type Found = (String, Manifest);
+
+/// The persona definitions a dataset is checked against, and where they
+/// come from: `--personas` (with a note when they differ from the
+/// manifest's), the manifest's (checked against its fingerprint), or the
+/// built-in ones.
+fn definitions(
+    args: &DatasetArgs,
+    manifest: Option<&Found>,
+) -> Result<(Personas, String), Failure> {
+    Ok(match (&args.personas, manifest) {
+        (Some(path), found) => {
+            let personas = load_personas(Some(path))?;
+            if let Some((shown, manifest)) = found {
+                let fingerprint = spendsense_generator::fingerprint(&personas);
+                if fingerprint != manifest.fingerprint {
+                    note(
+                        args,
+                        &format!(
+                            "--personas {} (fingerprint {fingerprint}) overrides the definitions of manifest {shown} (fingerprint {})",
+                            path.display(),
+                            manifest.fingerprint
+                        ),
+                    );
+                }
+            }
+            (personas, path.display().to_string())
+        }
+        (None, Some((shown, manifest))) => {
+            let personas = manifest.personas(shown).map_err(Failure::Usage)?;
+            let source = match manifest.personas {
+                Some(_) => shown.clone(),
+                None => "the built-in".to_string(),
+            };
+            (personas, source)
+        }
+        (None, None) => (Personas::spendsense(), "the built-in".to_string()),
+    })
+}
+
+/// The mix a dataset is checked against: `--mix` (with a note when it
+/// differs from the manifest's), the manifest's, or equal shares.
+fn mix(args: &DatasetArgs, manifest: Option<&Found>) -> Mix {
+    match (args.mix, manifest) {
+        (Some(mix), Some((shown, manifest))) => {
+            if mix != manifest.mix {
+                note(
+                    args,
+                    &format!(
+                        "--mix {mix} overrides the mix of manifest {shown} ({})",
+                        manifest.mix
+                    ),
+                );
+            }
+            mix
+        }
+        (Some(mix), None) => mix,
+        (None, Some((_, manifest))) => manifest.mix,
+        (None, None) => Mix::default(),
+    }
+}
+
 pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
     if let Some(path) = args.transactions.as_deref() {
         crate::transactions::check_paths(path, &args.dataset.path)?;
     }
-    let (input, dataset) = Dataset::open(&args.dataset)?;
+    refuse_shared_stdin(&[
+        ("PATH", Some(&args.dataset.path)),
+        ("--transactions", args.transactions.as_deref()),
+        ("--personas", args.dataset.personas.as_deref()),
+    ])?;
+    let (mut input, dataset) = Dataset::open(&args.dataset)?;
     let mut transactions = match args.transactions.as_deref() {
-        Some(path) => Some(TransactionsFile::open(path, &args.dataset.path)?),
+        Some(path) => {
+            let hash = dataset
+                .run
+                .as_ref()
+                .is_some_and(|run| run.transactions.is_some());
+            Some(TransactionsFile::open(path, &args.dataset.path, hash)?)
+        }
         None => None,
     };
-    let mut validator = Validator::with_mix(&dataset.personas, dataset.mix);
+    let mut validator = dataset.validator();
     // The first transactions file that cannot be paired ends the check; the
     // profile reader has no early exit, so later records are skipped.
     let mut failed = None;
@@ -92,9 +252,15 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
             return;
         }
         match (record, transactions.as_mut()) {
-            (Ok(profile), None) => validator.push_at(&profile, at.line),
+            (Ok(profile), None) => {
+                validator.push_at(&profile, at.line);
+                dataset.check(&mut validator, at.index, &profile);
+            }
             (Ok(profile), Some(file)) => match file.take_user(&profile.user_id, &mut owned) {
-                Ok(()) => validator.push_with_transactions(&profile, at.line, &owned),
+                Ok(()) => {
+                    validator.push_with_transactions(&profile, at.line, &owned);
+                    dataset.check(&mut validator, at.index, &profile);
+                }
                 Err(err) => failed = Some(err),
             },
             (Err(err), file) => {
@@ -108,13 +274,18 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
             }
         }
     };
-    read_located_profiles(input, dataset.format, visit).map_err(|err| dataset.unreadable(err))?;
+    let records = read_located_profiles(&mut input, dataset.format, visit)
+        .map_err(|err| dataset.unreadable(err))?;
     if let Some(err) = failed {
         return Err(err);
     }
-    if let Some(file) = transactions {
+    if let Some(mut file) = transactions {
         file.finish()?;
+        if let (Some(run), Some(path)) = (&dataset.run, args.transactions.as_deref()) {
+            run.transactions(file.digest(), &mut validator, &display_name(path), records);
+        }
     }
+    dataset.finish(&mut input, &mut validator, records)?;
     let report = validator.finish();
     dataset.require_profiles(&report)?;
     // A reader that stops early (`| head`) does not change the verdict: the
@@ -156,6 +327,19 @@ pub(crate) fn open(path: &Path) -> anyhow::Result<Box<dyn BufRead>> {
     Ok(Box::new(BufReader::with_capacity(1 << 20, file)))
 }
 
+/// A line on stderr that is not an error: the run goes on.
+/// With `-q`, nothing: `-q` leaves only errors on stderr.
+fn note(args: &DatasetArgs, text: &str) {
+    if args.quiet {
+        return;
+    }
+    let _ = writeln!(
+        io::stderr(),
+        "note: {}",
+        spendsense_schema::text::escape(text)
+    );
+}
+
 /// How errors name the input: `-` is stdin.
 pub(crate) fn display_name(path: &Path) -> String {
     if path.as_os_str() == "-" {
@@ -165,35 +349,17 @@ pub(crate) fn display_name(path: &Path) -> String {
     }
 }
 
-/// By extension first; otherwise `[` means a JSON array and `{` JSON Lines.
+/// [`ProfileFormat::detect`], with errors that name the input and the flag.
 pub(crate) fn detect(path: &Path, input: &mut Box<dyn BufRead>) -> anyhow::Result<ProfileFormat> {
-    match path.extension().and_then(|e| e.to_str()) {
-        Some("json") => return Ok(ProfileFormat::Json),
-        Some("jsonl" | "ndjson") => return Ok(ProfileFormat::Jsonl),
-        _ => {}
-    }
-    loop {
-        let buffer = input
-            .fill_buf()
-            .with_context(|| format!("cannot read {}", display_name(path)))?;
-        let Some(&first) = buffer.iter().find(|b| !b.is_ascii_whitespace()) else {
-            if buffer.is_empty() {
-                return Err(anyhow!(
-                    "{} is empty; expected a JSON array or JSON Lines of profiles",
-                    display_name(path)
-                ));
-            }
-            let skip = buffer.len();
-            input.consume(skip);
-            continue;
-        };
-        return match first {
-            b'[' => Ok(ProfileFormat::Json),
-            b'{' => Ok(ProfileFormat::Jsonl),
-            other => Err(anyhow!(
-                "{} starts with byte 0x{other:02x}, not `[` (JSON array) or `{{` (JSON Lines); pass --input-format to force one",
-                display_name(path)
-            )),
-        };
-    }
+    let name = display_name(path);
+    ProfileFormat::detect(Some(path), input).map_err(|err| match err {
+        SchemaError::Io(err) => anyhow!(err).context(format!("cannot read {name}")),
+        SchemaError::EmptyInput => {
+            anyhow!("{name} is empty; expected a JSON array or JSON Lines of profiles")
+        }
+        SchemaError::UnknownContent { byte } => anyhow!(
+            "{name} starts with byte 0x{byte:02x}, not `[` (JSON array) or `{{` (JSON Lines); pass --input-format to force one"
+        ),
+        other => anyhow!("cannot tell the format of {name}: {other}"),
+    })
 }

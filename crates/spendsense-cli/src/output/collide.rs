@@ -39,9 +39,19 @@ pub fn refuse_overwriting_inputs(
 pub fn refuse_overwriting_report_inputs(
     args: &crate::args::ReportArgs,
 ) -> Result<(), crate::Failure> {
+    let dataset = &args.dataset;
+    // The manifest it may read: `--manifest`, or the sidecar.
+    let manifest = match (&dataset.manifest, dataset.no_manifest) {
+        (_, true) => None,
+        (Some(path), false) => Some(path.clone()),
+        (None, false) => {
+            (dataset.path.as_os_str() != "-").then(|| crate::manifest::sidecar(&dataset.path))
+        }
+    };
     let inputs = [
-        ("the dataset", Some(args.dataset.path.as_path())),
-        ("the persona definitions", args.dataset.personas.as_deref()),
+        ("the dataset", Some(dataset.path.as_path())),
+        ("the persona definitions", dataset.personas.as_deref()),
+        ("the manifest", manifest.as_deref()),
     ];
     refuse_overwriting_inputs(("-o", &args.output), &inputs).map_err(crate::Failure::Usage)
 }

@@ -38,6 +38,9 @@ pub(super) enum Kind {
     /// replaced or removed: nothing else in the directory is touched.
     Dir {
         old: fn(&Path) -> Vec<String>,
+        /// Whether the run manifest, `manifest.json`, is one of the set's
+        /// files (a `generate` output), replaced or removed like the others.
+        manifest: bool,
     },
 }
 
@@ -170,9 +173,9 @@ pub(super) fn commit(staged: Vec<Staged>) -> Result<()> {
                 set_state(&mut slots, output.id, State::Swapped(how));
                 Ok(())
             }
-            Kind::Dir { old } => {
+            Kind::Dir { old, manifest } => {
                 set_state(&mut slots(), output.id, State::Swapped(How::Files));
-                super::journal::commit(&output.temp, &output.target, old)
+                super::journal::commit(&output.temp, &output.target, old, manifest)
             }
         });
         if let Err(err) = swapped {
@@ -281,7 +284,7 @@ fn undo(slot: &mut Slot) {
     let undone = match how {
         How::Created => fs::rename(target, temp),
         How::Exchanged => exchange(temp, target),
-        How::Files => super::journal::roll_back(temp, target).map(|_| ()),
+        How::Files => super::journal::roll_back(temp, target, true).map(|_| ()),
         // The old file is gone; the new one stays.
         How::Replaced => Err(io::Error::other("replaced")),
     };

@@ -1,19 +1,28 @@
 //! Directory outputs: every file of the set is written into a new staging
 //! directory inside the output directory (`DIR/.spendsense-tmp-XXXXXX`),
-//! and the set replaces the old one on [`DirOutput::commit`], all of it or
+//! and the set replaces the old one on [`DirOutput::commit_with`], all of it or
 //! none (see [`super::journal`]).
 //!
-//! Only the format's own files are replaced or removed; anything else in the
+//! Only the format's own files are replaced or removed (those its `old`
+//! function lists, and for a `generate` output, [`DirOutput::own_manifest`],
+//! the run manifest [`crate::manifest::DIR_MANIFEST`]); anything else in the
 //! directory (other datasets, notes, subdirectories) stays as it is, and so
-//! do the directory's permissions. Files are created new inside the staging
+//! do the directory's permissions.
+//!
+//! Every file is counted and hashed (SHA-256) as it is written, so the
+//! manifest lists them without reading anything back. Files are created new inside the staging
 //! directory and moved in by name, so a link planted in the directory under
 //! an output's name is replaced, never written through.
 
 use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result, bail};
+use sha2::{Digest, Sha256};
+
+use crate::manifest::{DIR_MANIFEST, FileRecord, Role};
 
 use super::commit::{self, Kind, Staged};
 use super::{Durability, WRITE_BUFFER, cannot_write, hook};
@@ -24,6 +33,8 @@ pub struct DirOutput {
     staged: Staged,
     /// The directory as the user named it, for messages.
     shown: PathBuf,
+    /// Every finished file's name, size and SHA-256.
+    finished: Arc<Mutex<Vec<FileRecord>>>,
 }
 
 /// One file of a [`DirOutput`].
@@ -35,6 +46,20 @@ pub struct DirFile {
     /// What messages call it: the target directory joined with its name.
     shown: PathBuf,
     durability: Durability,
+    name: String,
+    sha: Sha256,
+    bytes: u64,
+    finished: Arc<Mutex<Vec<FileRecord>>>,
+}
+
+/// The files of a directory format in `dir`: those `old` lists, and with
+/// `manifest` the run manifest when there is one.
+pub(super) fn own_files(dir: &Path, old: fn(&Path) -> Vec<String>, manifest: bool) -> Vec<String> {
+    let mut files = old(dir);
+    if manifest && dir.join(DIR_MANIFEST).exists() && !files.iter().any(|f| f == DIR_MANIFEST) {
+        files.push(DIR_MANIFEST.to_string());
+    }
+    files
 }
 
 impl DirOutput {
@@ -80,12 +105,27 @@ impl DirOutput {
                 staging,
                 target,
                 dir.to_path_buf(),
-                Kind::Dir { old },
+                Kind::Dir {
+                    old,
+                    manifest: false,
+                },
                 durability,
                 lock,
             ),
             shown: dir.to_path_buf(),
+            finished: Arc::default(),
         })
+    }
+
+    /// Makes the run manifest, [`DIR_MANIFEST`], one of the set's own
+    /// files: written with the set when the run writes one, and an old one
+    /// removed when it does not (it would describe files that are gone).
+    /// For `generate`'s outputs; other directories (`spendsense man`) may
+    /// hold a user's `manifest.json`, which stays.
+    pub fn own_manifest(&mut self) {
+        if let Kind::Dir { manifest, .. } = &mut self.staged.kind {
+            *manifest = true;
+        }
     }
 
     /// The directory as the user named it.
@@ -107,19 +147,43 @@ impl DirOutput {
             path,
             shown,
             durability: self.staged.durability,
+            name: name.to_string(),
+            sha: Sha256::new(),
+            bytes: 0,
+            finished: Arc::clone(&self.finished),
         })
+    }
+
+    /// Every file finished so far, by name, with its size and SHA-256.
+    pub fn files(&self) -> Vec<FileRecord> {
+        let mut files = self
+            .finished
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        files.sort_by(|a, b| a.name.cmp(&b.name));
+        files
     }
 
     /// Replaces the target directory with the staged set; every file must be
     /// [`DirFile::finish`]ed first.
     pub fn commit(self) -> Result<()> {
+        self.commit_with(Vec::new())
+    }
+
+    /// Replaces the target directory with the staged set, together with a
+    /// run's other outputs (a `--manifest` file): all are replaced, or none.
+    /// Every file must be [`DirFile::finish`]ed first.
+    pub fn commit_with(self, others: Vec<super::Output>) -> Result<()> {
         let staging = &self.staged.temp;
         if self.staged.durability == Durability::Synced {
             commit::sync_dir(staging)
                 .map_err(|err| cannot_write(&self.shown, err))
                 .context("cannot sync the new directory")?;
         }
-        commit::commit(vec![self.staged])
+        let mut staged = super::flushed(others)?;
+        staged.insert(0, self.staged);
+        commit::commit(staged)
     }
 }
 
@@ -127,6 +191,12 @@ impl DirFile {
     /// Completes the file: flushed, and synced with [`Durability::Synced`].
     pub fn finish(self) -> io::Result<()> {
         let failed = |err: io::Error| cannot_write(&self.shown, err);
+        let record = FileRecord {
+            name: self.name,
+            role: Role::Part,
+            bytes: self.bytes,
+            sha256: crate::manifest::hex(self.sha),
+        };
         let file = self
             .out
             .into_inner()
@@ -134,6 +204,10 @@ impl DirFile {
         if self.durability == Durability::Synced {
             file.sync_all().map_err(failed)?;
         }
+        self.finished
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(record);
         Ok(())
     }
 }
@@ -141,6 +215,8 @@ impl DirFile {
 impl Write for DirFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let written = self.out.write(buf).and_then(|n| {
+            self.sha.update(&buf[..n]);
+            self.bytes += n as u64;
             hook::written(&mut self.out, &self.path)?;
             Ok(n)
         });
@@ -150,7 +226,11 @@ impl Write for DirFile {
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         self.out
             .write_all(buf)
-            .and_then(|()| hook::written(&mut self.out, &self.path))
+            .and_then(|()| {
+                self.sha.update(buf);
+                self.bytes += buf.len() as u64;
+                hook::written(&mut self.out, &self.path)
+            })
             .map_err(|err| cannot_write(&self.shown, err))
     }
 

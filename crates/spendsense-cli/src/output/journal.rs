@@ -36,6 +36,7 @@ pub(super) fn commit(
     staging: &Path,
     target: &Path,
     old: fn(&Path) -> Vec<String>,
+    manifest: bool,
 ) -> io::Result<()> {
     let mut new = Vec::new();
     for entry in fs::read_dir(staging)? {
@@ -43,7 +44,7 @@ pub(super) fn commit(
         new.push(name);
     }
     new.sort();
-    let mut extra: Vec<String> = old(target)
+    let mut extra: Vec<String> = super::dir::own_files(target, old, manifest)
         .into_iter()
         .filter(|name| !new.contains(name) && !name.contains('/'))
         .filter(|name| fs::symlink_metadata(target.join(name)).is_ok_and(|m| !m.is_dir()))
@@ -115,14 +116,16 @@ fn holds(path: &Path, expected: u64) -> bool {
 
 /// Takes back every step of an unfinished commit from `staging` into
 /// `target`, newest first; returns whether there was any step to look at.
-/// A finished commit is left alone.
-pub(super) fn roll_back(staging: &Path, target: &Path) -> io::Result<bool> {
+/// A finished commit is left alone unless `finished_too`: the run itself
+/// takes back a directory it finished when a later output of the same run
+/// fails (a `--manifest` file), but a killed run's finished one stands.
+pub(super) fn roll_back(staging: &Path, target: &Path, finished_too: bool) -> io::Result<bool> {
     let text = match fs::read_to_string(staging.join(JOURNAL)) {
         Ok(text) => text,
         Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(false),
         Err(err) => return Err(err),
     };
-    if text.ends_with("done\n") {
+    if text.ends_with("done\n") && !finished_too {
         return Ok(false);
     }
     let old = staging.join(OLD);

@@ -189,6 +189,20 @@ impl Output {
         })
     }
 
+    /// The staged file of a file output, for a writer that needs a path
+    /// rather than a `Write` (SQLite opens it by name): `None` for stdout
+    /// and devices. It exists, created new by [`Output::open_as`], and the
+    /// writer must have closed it before [`commit_all`], which syncs it
+    /// (through this output's own descriptor of the same file) and puts it
+    /// in place like any other; dropping the output removes it. The writer
+    /// must create nothing beside it: only this name is staged.
+    pub fn staged_path(&self) -> Option<&Path> {
+        match self {
+            Output::File { staged, .. } => Some(&staged.temp),
+            Output::Stdout(_) | Output::Special { .. } => None,
+        }
+    }
+
     /// Makes the output final: flushes stdout, or renames the temporary file
     /// over the target (syncing it first for [`Durability::Synced`]).
     pub fn commit(self) -> Result<()> {
@@ -200,6 +214,11 @@ impl Output {
 /// before the first is put in place, and they replace their targets all or
 /// none (see [`commit`]). Stdout and devices are flushed in order.
 pub fn commit_all(outputs: Vec<Output>) -> Result<()> {
+    commit::commit(flushed(outputs)?)
+}
+
+/// Flushes (and syncs) every output, returning the files to put in place.
+fn flushed(outputs: Vec<Output>) -> Result<Vec<Staged>> {
     let mut staged = Vec::new();
     for output in outputs {
         match output {
@@ -218,7 +237,7 @@ pub fn commit_all(outputs: Vec<Output>) -> Result<()> {
             }
         }
     }
-    commit::commit(staged)
+    Ok(staged)
 }
 
 /// Takes the lock of a target in `place` (its directory, or for a
@@ -244,7 +263,7 @@ fn lock_and_sweep(
         let escaped =
             |path: &Path| spendsense_schema::text::escape(&path.display().to_string()).into_owned();
         if let Some(set) = set
-            && journal::roll_back(&leftover, set).with_context(|| {
+            && journal::roll_back(&leftover, set, false).with_context(|| {
                 format!(
                     "cannot take back the unfinished commit in {}",
                     escaped(&leftover)

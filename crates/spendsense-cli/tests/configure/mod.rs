@@ -139,7 +139,15 @@ fn mixes_are_checked_and_validated_against_the_same_mix() {
         "{}",
         same_mix.stdout
     );
-    let default_mix = run_in(dir.path(), &["validate", "m.json"], Input::Nothing);
+    // The manifest beside m.json carries the mix; without it, the default
+    // equal shares break the quotas.
+    let from_manifest = run_in(dir.path(), &["validate", "m.json"], Input::Nothing);
+    assert_eq!(from_manifest.code, 0, "{}", from_manifest.stdout);
+    let default_mix = run_in(
+        dir.path(),
+        &["validate", "m.json", "--no-manifest"],
+        Input::Nothing,
+    );
     assert_eq!(default_mix.code, 1);
     assert!(
         default_mix.stdout.contains("[quota]"),
@@ -234,8 +242,14 @@ fn the_manifest_records_the_run_and_the_output_hash() {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    assert_eq!(manifest["sha256"], digest.as_str());
-    assert_eq!(manifest["bytes"], data.len());
+    assert_eq!(manifest["files"][0]["name"], "u.json");
+    assert_eq!(manifest["files"][0]["role"], "profiles");
+    assert_eq!(manifest["files"][0]["sha256"], digest.as_str());
+    assert_eq!(manifest["files"][0]["bytes"], data.len());
+    assert!(
+        !dir.path().join("u.json.manifest.json").exists(),
+        "--manifest replaces the sidecar"
+    );
     assert_eq!(manifest["seed"], 3);
     assert_eq!(manifest["count"], 25);
     assert_eq!(

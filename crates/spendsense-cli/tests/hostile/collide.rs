@@ -47,6 +47,65 @@ fn a_failed_manifest_replaces_no_data() {
     }
 }
 
+/// The default manifest, the sidecar `users.json.manifest.json`, is
+/// committed with the profiles: when it cannot be written or put in place,
+/// neither the profiles nor the old sidecar change; `--no-manifest` writes
+/// none and leaves an old sidecar alone (it is not the run's output).
+#[test]
+fn a_failed_sidecar_replaces_no_data() {
+    const SIDECAR: &str = "users.json.manifest.json";
+    let args = ["generate", "-n", "5", "-q", "-o", "users.json"];
+    for (fail, expected) in [
+        (
+            format!("written:{SIDECAR}"),
+            format!("error: cannot write {SIDECAR}: injected failure"),
+        ),
+        (
+            format!("rename:{SIDECAR}"),
+            format!("error: cannot replace {SIDECAR}: injected failure"),
+        ),
+        (
+            "rename:users.json".to_string(),
+            "error: cannot replace users.json: injected failure".to_string(),
+        ),
+    ] {
+        let root = tempfile::tempdir().unwrap();
+        for name in ["users.json", SIDECAR] {
+            fs::write(root.path().join(name), OLD_FILE).unwrap();
+        }
+        let run = run_with(root.path(), &args, &[("SPENDSENSE_TEST_FAIL", &fail)]);
+        assert_run(&args, &run, 1, &expected);
+        for name in ["users.json", SIDECAR] {
+            assert_eq!(
+                fs::read(root.path().join(name)).unwrap(),
+                OLD_FILE,
+                "{fail}: {name}"
+            );
+        }
+        assert_clean(root.path(), &fail);
+    }
+    let root = tempfile::tempdir().unwrap();
+    let run = run_in(root.path(), &args, Input::Nothing);
+    assert_run(&args, &run, 0, "");
+    let sidecar = fs::read(root.path().join(SIDECAR)).unwrap();
+    let no_manifest = [
+        "generate",
+        "-n",
+        "7",
+        "-q",
+        "-o",
+        "users.json",
+        "--no-manifest",
+    ];
+    let run = run_in(root.path(), &no_manifest, Input::Nothing);
+    assert_run(&no_manifest, &run, 0, "");
+    assert_eq!(fs::read(root.path().join(SIDECAR)).unwrap(), sidecar);
+    let fresh = tempfile::tempdir().unwrap();
+    let run = run_in(fresh.path(), &no_manifest, Input::Nothing);
+    assert_run(&no_manifest, &run, 0, "");
+    assert!(!fresh.path().join(SIDECAR).exists());
+}
+
 /// A manifest to a full device (`/dev/full`, a real ENOSPC) fails the run,
 /// naming the device, and replaces no data.
 #[cfg(target_os = "linux")]
@@ -86,6 +145,7 @@ fn report_refuses_to_overwrite_its_own_input() {
         Input::Nothing,
     );
     fs::write(root.path().join("p.json"), &personas.stdout).unwrap();
+    fs::write(root.path().join("q.manifest.json"), &personas.stdout).unwrap();
     #[cfg(unix)]
     std::os::unix::fs::symlink("u.jsonl", root.path().join("link.jsonl")).unwrap();
     let cases: &[(&[&str], &str)] = &[
@@ -107,6 +167,21 @@ fn report_refuses_to_overwrite_its_own_input() {
             "error: -o p.json would overwrite the persona definitions p.json",
         ),
         (
+            &["report", "u.jsonl", "-o", "u.jsonl.manifest.json"],
+            "error: -o u.jsonl.manifest.json would overwrite the manifest u.jsonl.manifest.json",
+        ),
+        (
+            &[
+                "report",
+                "u.jsonl",
+                "--manifest",
+                "p.json",
+                "-o",
+                "./p.json",
+            ],
+            "error: -o ./p.json would overwrite the manifest p.json",
+        ),
+        (
             &[
                 "generate",
                 "-n",
@@ -117,6 +192,30 @@ fn report_refuses_to_overwrite_its_own_input() {
                 "p.json",
             ],
             "error: -o p.json would overwrite the persona definitions p.json",
+        ),
+        (
+            &[
+                "generate",
+                "-n",
+                "3",
+                "--personas",
+                "q.manifest.json",
+                "-o",
+                "q",
+            ],
+            "error: the manifest q.manifest.json would overwrite the persona definitions q.manifest.json",
+        ),
+        (
+            &[
+                "generate",
+                "-n",
+                "3",
+                "-o",
+                "u.jsonl",
+                "--transactions",
+                "u.jsonl.manifest.json",
+            ],
+            "error: --transactions u.jsonl.manifest.json and the manifest u.jsonl.manifest.json are the same file",
         ),
     ];
     for (args, expected) in cases {
@@ -164,5 +263,5 @@ fn the_manifest_and_the_profiles_cannot_both_go_to_stdout() {
     let run = run_in(tempfile::tempdir().unwrap().path(), &args, Input::Nothing);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let manifest: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(manifest["output"], "u.json");
+    assert_eq!(manifest["files"][0]["name"], "u.json");
 }

@@ -74,6 +74,20 @@ fn names_up_to_the_filesystem_limit_work() {
         }
         assert!(root.path().join(&file).is_file());
         assert!(root.path().join(&dir).join("users.csv").is_file());
+        // The sidecar's name would pass the limit: there is none, and the
+        // run says so unless -q.
+        let sidecar = format!("{file}.manifest.json");
+        assert!(!root.path().join(&sidecar).exists());
+        let args = ["generate", "-n", "3", "-o", file.as_str()];
+        let run = run_in(root.path(), &args, Input::Nothing);
+        assert!(
+            run.stderr.starts_with(&format!(
+                "note: no manifest written: {sidecar} would be a file name of"
+            )),
+            "{}",
+            run.stderr
+        );
+        assert!(root.path().join(&dir).join("manifest.json").is_file());
         assert_clean(root.path(), &length.to_string());
     }
 }

@@ -18,6 +18,10 @@ fn a_failed_directory_run_keeps_the_complete_old_set() {
                 format!("error: cannot write out/{midway}: injected failure"),
             ),
             (
+                "written:manifest.json".to_string(),
+                "error: cannot write out/manifest.json: injected failure".to_string(),
+            ),
+            (
                 "rename:out".to_string(),
                 "error: cannot replace out: injected failure".to_string(),
             ),
@@ -61,7 +65,12 @@ fn a_directory_run_leaves_exactly_the_new_set() {
         assert_eq!(new, snapshot(&fresh.path().join("out")), "{format}");
         assert_ne!(new, old);
         if format == "plaid-sandbox" {
-            assert_eq!(new.len(), 5, "index.json and 4 profiles: {:?}", new.keys());
+            assert_eq!(
+                new.len(),
+                6,
+                "index.json, manifest.json and 4 profiles: {:?}",
+                new.keys()
+            );
         }
         assert_clean(root.path(), format);
         #[cfg(unix)]
@@ -71,6 +80,92 @@ fn a_directory_run_leaves_exactly_the_new_set() {
             assert_eq!(mode, 0o750, "{format}");
         }
     }
+}
+
+/// `manifest.json` is one of a directory format's own files: a run with
+/// `--no-manifest` or `--manifest PATH` over an old set removes the old one
+/// (it would describe files that are gone) and nothing else of the user's;
+/// a `--manifest PATH` that cannot be put in place leaves the old set whole.
+#[test]
+fn the_manifest_of_a_directory_goes_with_its_set() {
+    for (format, _, _) in DIRECTORY_FORMATS {
+        let root = tempfile::tempdir().unwrap();
+        let old = old_set(root.path(), format);
+        assert!(
+            old.contains_key("manifest.json"),
+            "{format}: {:?}",
+            old.keys()
+        );
+        let mut elsewhere = generate_dir(format, &NEW);
+        elsewhere.extend(["--manifest", "m.json"]);
+        let run = run_with(
+            root.path(),
+            &elsewhere,
+            &[("SPENDSENSE_TEST_FAIL", "rename:m.json")],
+        );
+        assert_run(
+            &elsewhere,
+            &run,
+            1,
+            "error: cannot replace m.json: injected failure",
+        );
+        assert_eq!(snapshot(&root.path().join("out")), old, "{format}");
+        assert!(!root.path().join("m.json").exists());
+        assert_clean(root.path(), format);
+
+        let run = run_in(root.path(), &elsewhere, Input::Nothing);
+        assert_run(&elsewhere, &run, 0, "");
+        let new = snapshot(&root.path().join("out"));
+        assert!(!new.contains_key("manifest.json"), "{format}");
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&fs::read(root.path().join("m.json")).unwrap()).unwrap();
+        let listed: Vec<&str> = manifest["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|file| file["name"].as_str().unwrap())
+            .collect();
+        let written: Vec<&str> = new.keys().map(String::as_str).collect();
+        assert_eq!(listed, written, "{format}");
+
+        old_set(root.path(), format);
+        let mut none = generate_dir(format, &NEW);
+        none.push("--no-manifest");
+        let run = run_in(root.path(), &none, Input::Nothing);
+        assert_run(&none, &run, 0, "");
+        assert_eq!(snapshot(&root.path().join("out")), new, "{format}");
+        assert_clean(root.path(), format);
+    }
+}
+
+/// A `--manifest` inside the output directory would be one more file among
+/// the set's: refused before anything is written, however it is spelled.
+#[test]
+fn a_manifest_inside_the_output_directory_is_refused() {
+    let root = tempfile::tempdir().unwrap();
+    fs::create_dir(root.path().join("out")).unwrap();
+    for (output, manifest) in [
+        ("out", "out/m.json"),
+        ("./out/", "out/../out/x.json"),
+        (".", "m.json"),
+    ] {
+        let args = [
+            "generate",
+            "--format",
+            "csv",
+            "-q",
+            "-o",
+            output,
+            "--manifest",
+            manifest,
+        ];
+        let run = run_in(root.path(), &args, Input::Nothing);
+        let expected = format!(
+            "error: --manifest {manifest} is inside the -o directory, which holds its own manifest.json; leave out --manifest or give a path outside {output}"
+        );
+        assert_run(&args, &run, 2, &expected);
+    }
+    assert_eq!(fs::read_dir(root.path().join("out")).unwrap().count(), 0);
 }
 
 /// A file size limit (`ulimit -f`, a real EFBIG from the kernel) reached
@@ -194,7 +289,7 @@ fn other_files_in_an_output_directory_stay() {
                 .count()
         };
         if format == "plaid-sandbox" {
-            assert_eq!(ours(&after), 5, "{format}: old extra profiles removed");
+            assert_eq!(ours(&after), 6, "{format}: old extra profiles removed");
         } else {
             assert_eq!(ours(&after), old.len(), "{format}");
         }

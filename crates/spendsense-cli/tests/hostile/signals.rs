@@ -40,11 +40,15 @@ fn every_ending_signal_removes_the_partial_file() {
             assert_no_panic(&stderr, &context);
             assert!(
                 stderr.ends_with(
-                    "interrupted; removed 1 unfinished output file(s), existing files are unchanged\n"
+                    "interrupted; removed 2 unfinished output file(s), existing files are unchanged\n"
                 ),
                 "{context}"
             );
             assert_eq!(fs::read(&target).unwrap(), OLD_FILE, "{context}");
+            assert!(
+                !root.path().join("big.jsonl.manifest.json").exists(),
+                "{context}: the sidecar goes with the file"
+            );
             assert_clean(root.path(), &context);
         }
     }

@@ -154,6 +154,7 @@ fn a_failed_rename_is_one_line_and_leaves_no_temporary_file() {
         "jsonl",
         "-o",
         "out.jsonl",
+        "--no-manifest",
     ];
     let mut held = start_held(dir.path(), &args, "rename");
     assert_eq!(held.at, "rename out.jsonl");
@@ -290,6 +291,7 @@ fn start_run_over_old_file(dir: &Path, point: &str) -> (crate::Held, std::path::
         "jsonl",
         "-o",
         "big.jsonl",
+        "--no-manifest",
     ];
     let held = start_held(dir, &args, point);
     assert_eq!(held.at, format!("{point} big.jsonl"));

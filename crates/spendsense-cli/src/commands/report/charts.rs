@@ -439,6 +439,8 @@ pub struct Histogram<'a> {
     pub rule: String,
     /// Whose rule it is (the line's colour).
     pub persona: PersonaId,
+    /// A second rule on the same signal: the bin it starts, its text, whose it is.
+    pub also: Option<(usize, String, PersonaId)>,
     /// What the x axis counts.
     pub x_desc: &'a str,
 }
@@ -524,6 +526,16 @@ pub fn histogram(h: &Histogram<'_>) -> Result<String> {
                 h.rule.clone(),
                 PERSONA_COLORS[h.persona.index()],
             )?;
+            if let Some((bin, rule, persona)) = &h.also {
+                // Lower, so the two names never overlap.
+                vertical_rule(
+                    &mut chart,
+                    (*bin).min(bins) as f64 - 0.5,
+                    top * 1.05,
+                    rule.clone(),
+                    PERSONA_COLORS[persona.index()],
+                )?;
+            }
         }
         Ok(())
     })
@@ -536,15 +548,23 @@ pub fn band_labels(bands: &Bands, show: fn(Decimal) -> String) -> Vec<String> {
 
 /// The two window panels of a per-window banded signal.
 fn windows(banded: &[Banded; 2]) -> Vec<(Option<&'static str>, [&[u64]; 5])> {
+    window_panels(banded, BANDS)
+}
+
+/// The two window panels of a per-window histogram, its first `bins` bins.
+fn window_panels<const N: usize>(
+    rows: &[[[u64; N]; 5]; 2],
+    bins: usize,
+) -> Vec<(Option<&'static str>, [&[u64]; 5])> {
     WINDOWS
         .iter()
-        .zip(banded)
+        .zip(rows)
         .map(|(window, rows)| {
             let title = match window {
                 Window::Short => "30-day window",
                 Window::Long => "180-day window",
             };
-            (Some(title), rows.each_ref().map(|r| r.as_slice()))
+            (Some(title), rows.each_ref().map(|r| &r[..bins.min(N)]))
         })
         .collect()
 }
@@ -557,6 +577,7 @@ pub fn interest(stats: &Stats) -> Result<String> {
         threshold: stats.bands.interest.threshold_index(),
         rule: "High Utilization: interest > $0".to_string(),
         persona: PersonaId::HighUtilization,
+        also: None,
         x_desc: "interest charged on card statements in the window",
     })
 }
@@ -754,6 +775,7 @@ pub fn recurring_merchants(stats: &Stats) -> Result<String> {
     let last_used = stats
         .merchants
         .iter()
+        .flatten()
         .filter_map(|row| row.iter().rposition(|n| *n > 0))
         .max()
         .unwrap_or(0);
@@ -769,10 +791,11 @@ pub fn recurring_merchants(stats: &Stats) -> Result<String> {
         .collect();
     histogram(&Histogram {
         labels,
-        panels: vec![(None, stats.merchants.each_ref().map(|r| &r[..bins]))],
+        panels: window_panels(&stats.merchants, bins),
         threshold: rule,
         rule: format!("Subscription-Heavy: ≥ {rule} merchants"),
         persona: PersonaId::SubscriptionHeavy,
+        also: None,
         x_desc: "recurring subscription merchants (3+ charges in 90 days)",
     })
 }
@@ -782,14 +805,73 @@ pub fn recurring_spend(stats: &Stats) -> Result<String> {
     let bands = &stats.bands.recurring_spend;
     histogram(&Histogram {
         labels: band_labels(bands, money),
-        panels: vec![(None, stats.recurring_spend.each_ref().map(|r| r.as_slice()))],
+        panels: windows(&stats.recurring_spend),
         threshold: bands.threshold_index(),
         rule: format!(
             "Subscription-Heavy: ≥ {}/month",
             money(stats.criteria.subscription_heavy_min_monthly_spend)
         ),
         persona: PersonaId::SubscriptionHeavy,
+        also: None,
         x_desc: "recurring subscription spend a month",
+    })
+}
+
+/// Highest card utilization per window (profiles with a card), with the
+/// High Utilization floor and the Savings Builder ceiling.
+pub fn utilization_bands(stats: &Stats) -> Result<String> {
+    let bands = &stats.bands.utilization;
+    let criteria = &stats.criteria;
+    histogram(&Histogram {
+        labels: band_labels(bands, percent),
+        panels: windows(&stats.utilization),
+        threshold: bands.threshold_index(),
+        rule: format!(
+            "High Utilization: some card ≥ {}",
+            percent(criteria.high_utilization_min)
+        ),
+        persona: PersonaId::HighUtilization,
+        also: Some((
+            bands.band(criteria.savings_builder_utilization_below),
+            format!(
+                "Savings Builder: every card < {}",
+                percent(criteria.savings_builder_utilization_below)
+            ),
+            PersonaId::SavingsBuilder,
+        )),
+        x_desc: "highest card utilization (current ÷ limit)",
+    })
+}
+
+/// Median pay gap per window, with the Variable Income rule (strictly above).
+pub fn pay_gap_bands(stats: &Stats) -> Result<String> {
+    let bands = &stats.bands.pay_gap;
+    let gap = stats.criteria.variable_income_gap_above_days;
+    histogram(&Histogram {
+        labels: band_labels(bands, |d| d.round_dp(1).normalize().to_string()),
+        panels: windows(&stats.pay_gap),
+        threshold: bands.threshold_index(),
+        rule: format!("Variable Income: median pay gap > {gap} days"),
+        persona: PersonaId::VariableIncome,
+        also: None,
+        x_desc: "median days between paychecks",
+    })
+}
+
+/// Checking buffer in months of expenses, per window, with the Variable Income buffer rule.
+pub fn buffer(stats: &Stats) -> Result<String> {
+    let bands = &stats.bands.buffer;
+    histogram(&Histogram {
+        labels: band_labels(bands, |d| d.round_dp(2).normalize().to_string()),
+        panels: windows(&stats.buffer),
+        threshold: bands.threshold_index(),
+        rule: format!(
+            "Variable Income: buffer < {}",
+            months(stats.criteria.variable_income_buffer_below_months)
+        ),
+        persona: PersonaId::VariableIncome,
+        also: None,
+        x_desc: "checking balance ÷ average monthly expenses, in months",
     })
 }
 
@@ -805,6 +887,7 @@ pub fn spend_share(stats: &Stats) -> Result<String> {
             percent(stats.criteria.subscription_heavy_min_spend_share)
         ),
         persona: PersonaId::SubscriptionHeavy,
+        also: None,
         x_desc: "recurring subscription spend ÷ total spend",
     })
 }
@@ -821,6 +904,7 @@ pub fn savings_inflow(stats: &Stats) -> Result<String> {
             money(stats.criteria.savings_builder_min_inflow)
         ),
         persona: PersonaId::SavingsBuilder,
+        also: None,
         x_desc: "net transfers into savings per 30 days",
     })
 }
@@ -837,6 +921,7 @@ pub fn savings_growth(stats: &Stats) -> Result<String> {
             percent(stats.criteria.savings_builder_min_growth)
         ),
         persona: PersonaId::SavingsBuilder,
+        also: None,
         x_desc: "growth of the savings balance over the window",
     })
 }

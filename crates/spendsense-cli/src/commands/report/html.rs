@@ -12,6 +12,10 @@ use spendsense_personas::Personas;
 use spendsense_schema::PersonaId;
 use spendsense_validate::Report;
 
+use super::run_config::{Origin, RunConfig, Setting};
+use spendsense_export::stats::coverage::Coverage;
+use spendsense_export::stats::fields::FieldProfile;
+
 use super::charts::{
     self, ACCOUNT_COLORS, PERSONA_COLORS, hex, money, months, pay_points_on_edge, percent,
     persona_label, scatter_caption,
@@ -40,6 +44,12 @@ pub struct Page<'a> {
     pub mix: Mix,
     /// The profiles against the US reference tables.
     pub realism: &'a spendsense_generator::realism::Realism,
+    /// How the dataset was made, as far as it is known.
+    pub run: &'a RunConfig,
+    /// How much of each definition range the profiles cover.
+    pub coverage: &'a Coverage,
+    /// The per-column profile of the CSV tables.
+    pub fields: &'a FieldProfile,
 }
 
 const STYLE: &str = "
@@ -48,7 +58,7 @@ main { max-width: 1000px; margin: 0 auto; padding: 24px 20px 40px; }
 h1 { font-size: 26px; margin: 0 0 4px; }
 h2 { font-size: 19px; margin: 0 0 10px; }
 h3 { font-size: 16px; margin: 16px 0 0; }
-section, header { background: #fff; border: 1px solid #dfe1e5; border-radius: 8px; padding: 16px 18px; margin: 0 0 18px; }
+section, header { overflow-x: auto; background: #fff; border: 1px solid #dfe1e5; border-radius: 8px; padding: 16px 18px; margin: 0 0 18px; }
 .file { font-family: ui-monospace, Menlo, Consolas, monospace; color: #555; margin: 0 0 8px; word-break: break-all; }
 .facts { margin: 0; }
 figure { margin: 0; }
@@ -81,7 +91,7 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-fn swatch(color: plotters::style::RGBColor) -> String {
+pub fn swatch(color: plotters::style::RGBColor) -> String {
     format!(
         r#"<span class="swatch" style="background:{}"></span>"#,
         hex(color)
@@ -137,6 +147,7 @@ pub fn render(page: &Page<'_>) -> Result<String> {
         escape(page.personas_source)
     );
 
+    configuration(&mut out, page.run, page.personas_source);
     validation(&mut out, report);
 
     let criteria = &stats.criteria;
@@ -150,6 +161,7 @@ pub fn render(page: &Page<'_>) -> Result<String> {
     out.push_str("</section>\n");
 
     rules_table(&mut out, stats);
+    super::rules::section(&mut out, stats);
 
     out.push_str("<section id=\"income\">\n<h2>Income distribution per persona</h2>\n");
     let outside: u64 = stats.income_below.iter().chain(&stats.income_above).sum();
@@ -190,6 +202,12 @@ pub fn render(page: &Page<'_>) -> Result<String> {
     );
     figure(
         &mut out,
+        "utilization-bands",
+        &charts::utilization_bands(stats)?,
+        "The highest card utilization per window, as a share of each persona's profiles with a card, per band (each band includes its lower bound): High Utilization right of its line, Savings Builder left of its own.",
+    );
+    figure(
+        &mut out,
         "high-utilization-triggers",
         &charts::high_utilization_triggers(stats)?,
         "Profiles of each persona meeting each High Utilization trigger (180-day window unless named; a profile can meet several).",
@@ -225,6 +243,18 @@ pub fn render(page: &Page<'_>) -> Result<String> {
         &charts::pay_gap_scatter(stats)?,
         &caption,
     );
+    figure(
+        &mut out,
+        "pay-gap-bands",
+        &charts::pay_gap_bands(stats)?,
+        "The median pay gap per window, as a share of each persona's profiles per band; the rule is strictly above its threshold, so a gap of exactly the threshold counts left of the line (other bands include their lower bound).",
+    );
+    figure(
+        &mut out,
+        "buffer",
+        &charts::buffer(stats)?,
+        "The checking buffer alone, per window, as a share of each persona's profiles per band (each band includes its lower bound): the rule holds left of the line.",
+    );
     out.push_str("</section>\n");
 
     let _ = write!(
@@ -238,13 +268,13 @@ pub fn render(page: &Page<'_>) -> Result<String> {
         &mut out,
         "recurring-merchants",
         &charts::recurring_merchants(stats)?,
-        "Recurring subscription merchants per profile (housing and bills excluded), as a share of each persona's profiles.",
+        "Recurring subscription merchants per profile (housing and bills excluded) in each window, as a share of each persona's profiles.",
     );
     figure(
         &mut out,
         "recurring-spend",
         &charts::recurring_spend(stats)?,
-        "What those merchants cost a month (a weekly charge × 30 / 7), as a share of each persona's profiles per band (each band includes its lower bound).",
+        "What those merchants cost a month (a weekly charge × 30 / 7) in each window, as a share of each persona's profiles per band (each band includes its lower bound).",
     );
     figure(
         &mut out,
@@ -275,6 +305,8 @@ pub fn render(page: &Page<'_>) -> Result<String> {
     );
     out.push_str("</section>\n");
 
+    super::overlap::section(&mut out, stats);
+
     out.push_str("<section id=\"accounts\">\n<h2>Account mix</h2>\n");
     figure(
         &mut out,
@@ -285,6 +317,8 @@ pub fn render(page: &Page<'_>) -> Result<String> {
     accounts_table(&mut out, stats);
     out.push_str("</section>\n");
 
+    super::coverage::section(&mut out, page.coverage);
+    super::fields::section(&mut out, page.fields);
     super::realism::section(&mut out, page.realism);
 
     let _ = write!(
@@ -304,20 +338,21 @@ fn validation(out: &mut String, report: &Report) {
         return;
     }
     let listed = report.violations.len().min(LISTED);
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<p class=\"verdict invalid\">INVALID: {} violation(s)</p>\n<p>The first {listed} are listed; <code>spendsense validate</code> prints more.</p>\n",
-        report.violation_count
+        "<p class=\"verdict invalid\">INVALID: {} violation(s)</p>\n<p>{}</p>",
+        report.violation_count,
+        listed_note(listed as u64, report.violation_count)
     );
     out.push_str(
-        "<table>\n<thead><tr><th class=\"n\">#</th><th>user</th><th>rule</th><th>path</th><th>message</th></tr></thead>\n<tbody>\n",
+        "<table id=\"violations\">\n<thead><tr><th class=\"n\" title=\"position of the profile in the input, from 1\">#</th><th>user</th><th>rule</th><th>path</th><th>message</th></tr></thead>\n<tbody>\n",
     );
     for v in report.violations.iter().take(LISTED) {
         let line = v.line.map(|l| format!(" (line {l})")).unwrap_or_default();
         let _ = writeln!(
             out,
             "<tr><td class=\"n\">{}</td><td><code>{}</code>{}</td><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
-            v.index,
+            v.index + 1,
             escape(&v.user_id),
             escape(&line),
             escape(&v.rule),
@@ -325,6 +360,71 @@ fn validation(out: &mut String, report: &Report) {
             escape(&v.message)
         );
     }
+    out.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+/// What the page says about the violations it lists: "more" only when
+/// there are more than it lists.
+pub fn listed_note(listed: u64, total: u64) -> String {
+    match (listed, total) {
+        (1, 1) => "It is listed below.".to_string(),
+        (l, t) if l >= t => format!("All {t} are listed."),
+        (l, _) => {
+            format!("The first {l} are listed; <code>spendsense validate</code> prints more.")
+        }
+    }
+}
+
+fn origin(origin: &Origin, personas_source: &str) -> String {
+    match origin {
+        Origin::Flag(flag) => format!("flag <code>{}</code>", escape(flag)),
+        Origin::Definitions => {
+            format!("the {} persona definitions loaded", escape(personas_source))
+        }
+        Origin::Dataset => "read from the profiles".to_string(),
+        Origin::Default => "assumed: the default, no flag given".to_string(),
+        Origin::Manifest(path) => format!("manifest <code>{}</code>", escape(path)),
+        Origin::Unknown => "not recorded in the dataset".to_string(),
+    }
+}
+
+/// The run-configuration section: every setting, its value and its origin.
+fn configuration(out: &mut String, run: &RunConfig, personas_source: &str) {
+    out.push_str("<section id=\"configuration\">\n<h2>Run configuration</h2>\n<p>How the dataset was generated, as far as this report can tell, and where each value comes from.</p>\n<table id=\"run-configuration\">\n<thead><tr><th>setting</th><th>value</th><th>from</th></tr></thead>\n<tbody>\n");
+    fn row<T>(
+        out: &mut String,
+        name: &str,
+        setting: &Setting<T>,
+        show: impl Fn(&T) -> String,
+        personas_source: &str,
+    ) {
+        let value = setting.value.as_ref().map_or("unknown".to_string(), |v| {
+            format!("<code>{}</code>", escape(&show(v)))
+        });
+        let _ = writeln!(
+            out,
+            "<tr><td>{name}</td><td>{value}</td><td>{}</td></tr>",
+            origin(&setting.origin, personas_source)
+        );
+    }
+    row(out, "seed", &run.seed, |v| v.to_string(), personas_source);
+    row(out, "count", &run.count, |v| v.to_string(), personas_source);
+    row(out, "mix", &run.mix, |v| v.to_string(), personas_source);
+    row(
+        out,
+        "overlap",
+        &run.overlap,
+        |v| v.to_string(),
+        personas_source,
+    );
+    row(
+        out,
+        "persona fingerprint",
+        &run.fingerprint,
+        |v| v.clone(),
+        personas_source,
+    );
+    row(out, "as_of", &run.as_of, |v| v.to_string(), personas_source);
     out.push_str("</tbody>\n</table>\n</section>\n");
 }
 

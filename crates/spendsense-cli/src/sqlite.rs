@@ -1,0 +1,173 @@
+//! `--format sqlite`: profiles and their ledgers as the seven tables of
+//! [`spendsense_sqlite`] in one SQLite database file, which the `output`
+//! module stages beside the target and puts in place once complete.
+//!
+//! Workers generate batches of profiles and realise their ledgers; this
+//! thread inserts the batches in order, so the database is the same bytes
+//! on any number of threads. SQLite writes through a path, not a `Write`,
+//! so the connection is opened on the output's staged file
+//! ([`Output::staged_path`]) and closed before the output is committed.
+
+use std::ops::Range;
+use std::path::Path;
+use std::sync::mpsc;
+
+use anyhow::{Context, Result, bail};
+use spendsense_cli::pipeline::Stats;
+use spendsense_generator::Generator;
+use spendsense_generator::ledger::Ledger;
+use spendsense_schema::UserProfile;
+use spendsense_sqlite::Loader;
+use spendsense_sqlite::rusqlite::{Connection, OpenFlags};
+
+use crate::output::Output;
+
+/// Profiles per batch: about 25,000 transactions, as for `--format csv`.
+const BATCH: u64 = 160;
+
+/// One batch's profiles and their ledgers, in index order.
+type Batch = Vec<(UserProfile, Ledger)>;
+
+/// Refuses an `-o` that cannot hold a database before anything is opened:
+/// stdout or a device or pipe, since SQLite writes to a file it can seek in.
+pub fn check_output(path: Option<&Path>) -> Result<()> {
+    let Some(path) = path.filter(|p| p.as_os_str() != "-") else {
+        bail!(
+            "--format sqlite writes a database file, not stdout; give a file with -o FILE, such as -o profiles.sqlite"
+        );
+    };
+    if let Ok(metadata) = std::fs::metadata(path)
+        && !metadata.is_file()
+        && !metadata.is_dir()
+    {
+        bail!(
+            "--format sqlite writes a database file, and {} is a device, pipe or socket; give a file with -o FILE",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
+/// Writes profiles `range` of `generator` and their ledgers into the staged
+/// file of `out` (the output to `target`), with `run` in the run table, on
+/// `threads` workers; the caller commits `out`.
+pub fn write(
+    generator: &Generator,
+    range: Range<u64>,
+    threads: usize,
+    out: &Output,
+    target: &Path,
+    run: &[(&str, &str)],
+    progress: &dyn Fn(u64),
+) -> Result<Stats> {
+    let Some(path) = out.staged_path() else {
+        bail!("--format sqlite writes a database file; the output is not a regular file");
+    };
+    let failed = || format!("cannot write {}", target.display());
+    // The staged file exists (created new by `output`): no CREATE, so a
+    // file that vanished is an error, and no link is followed.
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_NOFOLLOW
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let connection = Connection::open_with_flags(path, flags)
+        .map_err(spendsense_sqlite::Error::from)
+        .with_context(failed)?;
+    let mut stats = Stats::default();
+    {
+        let mut loader = Loader::new(&connection).with_context(failed)?;
+        generate(generator, range, threads, &mut |batch| {
+            for (profile, ledger) in batch {
+                loader.profile(profile)?;
+                loader.ledger(&profile.user_id, &ledger.transactions, &ledger.liabilities)?;
+                stats.add(profile);
+                stats.transactions += ledger.transactions.len() as u64;
+            }
+            progress(stats.profiles);
+            Ok(())
+        })
+        .with_context(failed)?;
+        loader.finish(run).with_context(failed)?;
+    }
+    connection
+        .close()
+        .map_err(|(_, err)| spendsense_sqlite::Error::from(err))
+        .with_context(failed)?;
+    stats.bytes = std::fs::metadata(path).with_context(failed)?.len();
+    Ok(stats)
+}
+
+/// Generates profiles `range` and their ledgers in batches of [`BATCH`] on
+/// `threads` workers and hands each batch to `insert` in order; the first
+/// error `insert` returns stops the run.
+fn generate(
+    generator: &Generator,
+    range: Range<u64>,
+    threads: usize,
+    insert: &mut dyn FnMut(&Batch) -> Result<(), spendsense_sqlite::Error>,
+) -> Result<(), spendsense_sqlite::Error> {
+    let batches = (range.end - range.start).div_ceil(BATCH);
+    let batch = |number: u64| {
+        let start = range.start + number * BATCH;
+        start..(start + BATCH).min(range.end)
+    };
+    if threads <= 1 || batches <= 1 {
+        let mut profiles = Batch::new();
+        for number in 0..batches {
+            fill(generator, batch(number), &mut profiles);
+            insert(&profiles)?;
+        }
+        return Ok(());
+    }
+    let threads = threads.min(batches as usize);
+    std::thread::scope(|scope| {
+        let mut receivers = Vec::with_capacity(threads);
+        let mut recyclers = Vec::with_capacity(threads);
+        for worker in 0..threads {
+            // Two batches in flight per worker; inserted ones come back for reuse.
+            let (sender, receiver) = mpsc::sync_channel::<Batch>(2);
+            let (recycle, recycled) = mpsc::channel::<Batch>();
+            receivers.push(receiver);
+            recyclers.push(recycle);
+            scope.spawn(move || {
+                for number in (worker as u64..batches).step_by(threads) {
+                    let mut profiles = recycled.try_recv().unwrap_or_default();
+                    fill(generator, batch(number), &mut profiles);
+                    // The inserter hung up after an error: stop.
+                    if sender.send(profiles).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        for number in 0..batches {
+            let worker = (number % threads as u64) as usize;
+            let profiles = receivers[worker]
+                .recv()
+                .expect("a worker sends every batch it is given");
+            insert(&profiles)?;
+            // A worker that has finished no longer takes batches back.
+            let _ = recyclers[worker].send(profiles);
+        }
+        Ok(())
+    })
+}
+
+/// Profiles `range` and their ledgers into `batch`, reusing its earlier
+/// profiles and ledgers in place.
+fn fill(generator: &Generator, range: Range<u64>, batch: &mut Batch) {
+    let count = (range.end - range.start) as usize;
+    batch.truncate(count);
+    for (at, index) in range.enumerate() {
+        match batch.get_mut(at) {
+            Some((profile, ledger)) => {
+                generator.profile_into(index, profile);
+                generator.ledger_into(index, profile, ledger);
+            }
+            None => {
+                let profile = generator.profile(index);
+                let ledger = generator.ledger(index, &profile);
+                batch.push((profile, ledger));
+            }
+        }
+    }
+}
