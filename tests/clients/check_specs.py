@@ -16,7 +16,7 @@ them with the specs SpendSense generates, never with type detection:
 - pandas and polars read every CSV table with dtypes taken from the
   directory's `datapackage.json`: postal codes and masks as strings (0 wrong),
   money exact (Decimal objects in pandas, Decimal(18, 2) in polars);
-- pyspark (local mode; Java 17 from Debian is installed first when `java` is
+- pyspark (local mode; run.sh installs Java 17 from Debian when `java` is
   missing) reads the JSONL and the JSON with
   `spendsense schema --format spark` and sums money exactly;
 - frictionless validates the Data Package of overlap and mix runs, every
@@ -300,15 +300,6 @@ def check_same_columns_whatever_the_flags(data):
     assert len(keys) == 1, keys
 
 
-def ensure_java():
-    """Spark needs a JVM (17): Debian's headless JRE, installed when `java` is missing."""
-    if shutil.which("java") is None:
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends",
-                        "openjdk-17-jre-headless"], check=True, env=env)
-
-
 def check_frictionless_validates_the_package(data):
     for flags in (["--overlap", "1"], ["--mix", "control=1,variable_income=2", "--overlap", "0.5"]):
         out = data.root / "package"
@@ -337,7 +328,6 @@ def check_frictionless_validates_the_package(data):
 
 
 def check_spark_json(data):
-    ensure_java()
     from pyspark.sql import SparkSession
     small = data.root / "small.jsonl"
     small_json = data.root / "small.json"

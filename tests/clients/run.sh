@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Checks SpendSense output with real third-party clients (jsonschema, DuckDB,
-# pandas, openapi-schema-validator): installs the pinned versions of
+# pandas, polars, pyarrow, pyspark, frictionless, openapi-schema-validator,
+# sqlite3 and a Postgres server): installs the pinned versions of
 # tests/clients/requirements.txt into target/clients-venv (reused when present),
-# builds the release binary and runs check_clients.py on it. Needs Python 3 with
+# builds the release binary and runs the check_*.py scripts on it. Needs Python 3 with
 # venv and pip, PyPI the first time, and Plaid's schemas in ../shared/plaid.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -16,7 +17,11 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --requirement tests/clients/requirements.txt
 
+# pyspark (check_specs.py, check_parquet.py) needs Java 17.
+command -v java >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-17-jre-headless; }
+
 cargo build --release --locked -p spendsense-cli
 "$venv/bin/python" tests/clients/check_clients.py "$target_dir/release/spendsense"
 "$venv/bin/python" tests/clients/check_sql.py "$target_dir/release/spendsense"
 "$venv/bin/python" tests/clients/check_specs.py "$target_dir/release/spendsense"
+"$venv/bin/python" tests/clients/check_parquet.py "$target_dir/release/spendsense"

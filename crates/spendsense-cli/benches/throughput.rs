@@ -16,6 +16,10 @@
 //! longest (validate, the memory check) is run `SPENDSENSE_BENCH_RUNS` times
 //! (default 7) and reported by its median, with the fastest and slowest run.
 //!
+//! `generate --format parquet` (the seven tables, transactions included, into
+//! a directory) is measured at the same size, on 1 and all threads; its bytes
+//! are the files' total.
+//!
 //! A second table measures `generate --transactions`: transactions/s with
 //! the profiles as JSONL and their transactions as JSONL, on 1 and all
 //! threads, against the same floor with pre-realised ledgers, plus one run
@@ -26,7 +30,7 @@
 //! size, on 1 and all threads.
 //!
 //! Environment: `SPENDSENSE_BENCH_USERS` (default 1,000,000; 0 skips the
-//! profile-only cases), `SPENDSENSE_BENCH_BIG` (default 10,000,000; 0 skips
+//! profile-only and Parquet cases), `SPENDSENSE_BENCH_BIG` (default 10,000,000; 0 skips
 //! the big memory run), `SPENDSENSE_BENCH_TX_USERS` (default 20,000, about
 //! 3.2 million transactions and 1.3 GB; 0 skips the transaction cases),
 //! `SPENDSENSE_BENCH_SQLITE_USERS` (default: the transaction cases' count; 0
@@ -411,6 +415,18 @@ fn generate(count: u64, format: &str, threads: usize, path: &Path, extra: &[&str
     (took, rss, bytes)
 }
 
+/// `generate` of `count` profiles as `format` (a directory format) on
+/// `threads` threads into `dir`: wall time, peak RSS and the bytes of every
+/// file written there.
+fn generate_dir(count: u64, format: &str, threads: usize, dir: &Path) -> Measured {
+    let (took, rss, _) = generate(count, format, threads, dir, &[]);
+    let bytes = fs::read_dir(dir)
+        .expect("the output directory")
+        .map(|entry| entry.and_then(|e| e.metadata()).map_or(0, |m| m.len()))
+        .sum();
+    (took, rss, bytes)
+}
+
 fn main() {
     // `cargo test --benches` runs benchmarks with `--bench`-less args; only measure under `cargo bench`.
     if !std::env::args().any(|a| a == "--bench") {
@@ -513,6 +529,27 @@ fn main() {
             fs::remove_file(&path).ok();
             eprintln!("done: --fsync and overwrite");
         }
+    }
+    if users > 0 {
+        // The seven tables with every profile's ledger: some 160 transactions
+        // a profile, so far more work per profile than the profile-only cases.
+        let out = dir.join("bench-parquet");
+        for &threads in &thread_counts {
+            let measured = repeat(runs, || {
+                fs::remove_dir_all(&out).ok();
+                settle(&[]);
+                generate_dir(users, "parquet", threads, &out)
+            });
+            rows.push(Row {
+                case: "generate parquet (7 tables, with transactions) to directory".into(),
+                threads,
+                profiles: users,
+                runs: measured,
+                floor: None,
+            });
+            eprintln!("done: generate parquet, {threads} thread(s)");
+        }
+        fs::remove_dir_all(&out).ok();
     }
     if big > 0 {
         let path = dir.join("big.jsonl");

@@ -125,7 +125,7 @@ pub struct GenerateArgs {
     pub format: DataFormat,
 
     /// Write here instead of stdout (`-` is stdout). The file is replaced atomically.
-    /// With `--format csv` or `plaid-sandbox`, a directory (created if missing), required.
+    /// With `--format csv`, `parquet` or `plaid-sandbox`, a directory (created if missing), required.
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 
@@ -318,6 +318,8 @@ pub enum DataFormat {
     Csv,
     /// One Plaid Sandbox `user_custom` configuration per profile, <user_id>.json, and index.json, in the -o directory.
     PlaidSandbox,
+    /// Seven typed Parquet tables (users, accounts, paychecks, recurring, cards, transactions, liabilities), in the -o directory.
+    Parquet,
     /// One SQLite database file (-o FILE): the csv tables and the run's configuration, with keys and CHECK constraints; amounts as integer cents (docs/sql.md).
     Sqlite,
 }

@@ -4,6 +4,7 @@ mod args;
 mod commands;
 mod manifest;
 mod output;
+mod parquet;
 mod sandbox;
 mod sqlite;
 mod tables;

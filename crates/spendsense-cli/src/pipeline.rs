@@ -63,7 +63,8 @@ impl Stats {
         });
     }
 
-    fn merge(&mut self, other: &Stats) {
+    /// Adds the counts of `other`, a later part of the same run.
+    pub fn merge(&mut self, other: &Stats) {
         self.profiles += other.profiles;
         self.bytes += other.bytes;
         self.transactions += other.transactions;

@@ -17,6 +17,7 @@ mod fuzz;
 mod hostile;
 mod manifest;
 mod output;
+mod parquet;
 mod report;
 mod sqlite;
 mod terminal;

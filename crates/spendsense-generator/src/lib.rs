@@ -185,6 +185,21 @@ impl Generator {
         self.count
     }
 
+    /// The seed of every draw.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The overlap share in use.
+    pub fn overlap(&self) -> Overlap {
+        self.overlap
+    }
+
+    /// The last day of every profile's plan history.
+    pub fn as_of(&self) -> spendsense_schema::Date {
+        self.as_of
+    }
+
     /// The fingerprint of this generator's algorithm and definitions; see [`fingerprint()`].
     pub fn fingerprint(&self) -> String {
         fingerprint::fingerprint(&self.personas)

@@ -14,7 +14,7 @@ use crate::commands::{count, load_personas, size};
 use crate::manifest::{self, Hashing, Manifest, OutputKind, Placement, Role};
 use crate::output::{self, Durability, Output};
 use crate::pipeline::{self, Sinks, Stats};
-use crate::{sandbox, sqlite, tables};
+use crate::{parquet, sandbox, sqlite, tables};
 
 /// What `--fsync` asks of every file written.
 fn durability(args: &GenerateArgs) -> Durability {
@@ -34,7 +34,11 @@ fn check_outputs(args: &GenerateArgs, placement: &Placement) -> Result<(), Failu
             .map(|p| p.to_path_buf())
     };
     if let Some(transactions) = args.transactions.as_deref() {
-        if let DataFormat::Csv | DataFormat::PlaidSandbox | DataFormat::Sqlite = args.format {
+        if let DataFormat::Csv
+        | DataFormat::PlaidSandbox
+        | DataFormat::Sqlite
+        | DataFormat::Parquet = args.format
+        {
             let format = clap::ValueEnum::to_possible_value(&args.format).expect("a listed format");
             return usage(format!(
                 "--transactions writes JSON Lines next to --format json or jsonl output; it is not available with --format {}",
@@ -105,7 +109,7 @@ const PROGRESS_WITH_TRANSACTIONS_FROM: u64 = 2_000;
 fn output_kind(format: DataFormat) -> OutputKind {
     match format {
         DataFormat::Json | DataFormat::Jsonl | DataFormat::Sqlite => OutputKind::File,
-        DataFormat::Csv | DataFormat::PlaidSandbox => OutputKind::Directory,
+        DataFormat::Csv | DataFormat::PlaidSandbox | DataFormat::Parquet => OutputKind::Directory,
     }
 }
 
@@ -167,6 +171,15 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
                 files: tables::file_list(),
                 output_dir: tables::output_dir,
                 write_dir: tables::write_dir,
+            };
+            return write_directory(&run, &args, &placement, layout);
+        }
+        DataFormat::Parquet => {
+            let layout = DirectoryLayout {
+                format: "parquet",
+                files: parquet::file_list(),
+                output_dir: parquet::output_dir,
+                write_dir: parquet::write_dir,
             };
             return write_directory(&run, &args, &placement, layout);
         }

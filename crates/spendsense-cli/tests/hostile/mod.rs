@@ -114,8 +114,9 @@ fn run_in_shell(dir: &Path, setup: &str, args: &[&str]) -> Run {
 /// The directory formats and, for each, a file written midway through a run
 /// of [`NEW`] profiles, and one put in place midway through its commit
 /// (files are put in place in name order).
-const DIRECTORY_FORMATS: [(&str, &str, &str); 2] = [
+const DIRECTORY_FORMATS: [(&str, &str, &str); 3] = [
     ("csv", "transactions.csv", "liabilities.csv"),
+    ("parquet", "transactions.parquet", "liabilities.parquet"),
     (
         "plaid-sandbox",
         "user_MASKED_002.json",
