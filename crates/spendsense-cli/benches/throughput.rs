@@ -17,8 +17,8 @@
 //! (default 7) and reported by its median, with the fastest and slowest run.
 //!
 //! `generate --format parquet` (the seven tables, transactions included, into
-//! a directory) is measured at the same size, on 1 and all threads; its bytes
-//! are the files' total.
+//! a directory) is measured on 1 and all threads; its bytes are the files'
+//! total.
 //!
 //! A second table measures `generate --transactions`: transactions/s with
 //! the profiles as JSONL and their transactions as JSONL, on 1 and all
@@ -30,12 +30,14 @@
 //! size, on 1 and all threads.
 //!
 //! Environment: `SPENDSENSE_BENCH_USERS` (default 1,000,000; 0 skips the
-//! profile-only and Parquet cases), `SPENDSENSE_BENCH_BIG` (default 10,000,000; 0 skips
+//! profile-only cases), `SPENDSENSE_BENCH_PARQUET_USERS` (default: the
+//! transaction cases' count; 0 skips the Parquet case), `SPENDSENSE_BENCH_BIG` (default 10,000,000; 0 skips
 //! the big memory run), `SPENDSENSE_BENCH_TX_USERS` (default 20,000, about
 //! 3.2 million transactions and 1.3 GB; 0 skips the transaction cases),
 //! `SPENDSENSE_BENCH_SQLITE_USERS` (default: the transaction cases' count; 0
 //! skips the SQLite case; a database is about 37 KB a profile),
-//! `SPENDSENSE_BENCH_DIR` (default a fresh directory under the system temp dir).
+//! `SPENDSENSE_BENCH_THREADS` (default 0: 1 and all cores; else only that
+//! thread count), `SPENDSENSE_BENCH_DIR` (default a fresh directory under the system temp dir).
 
 use std::fs::{self, File};
 use std::io::BufWriter;
@@ -443,7 +445,13 @@ fn main() {
         });
     fs::create_dir_all(&dir).expect("bench dir");
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let thread_counts: Vec<usize> = if cores > 1 { vec![1, cores] } else { vec![1] };
+    // `SPENDSENSE_BENCH_THREADS=2` measures only that count: a 1M-profile
+    // database or Parquet run takes minutes per thread count.
+    let thread_counts: Vec<usize> = match env_u64("SPENDSENSE_BENCH_THREADS", 0) {
+        0 if cores > 1 => vec![1, cores],
+        0 => vec![1],
+        threads => vec![threads as usize],
+    };
 
     let all_threads = *thread_counts.last().expect("one thread count at least");
     let mut rows = Vec::new();
@@ -530,9 +538,11 @@ fn main() {
             eprintln!("done: --fsync and overwrite");
         }
     }
-    if users > 0 {
+    let parquet_users = env_u64("SPENDSENSE_BENCH_PARQUET_USERS", tx_users);
+    if parquet_users > 0 {
         // The seven tables with every profile's ledger: some 160 transactions
         // a profile, so far more work per profile than the profile-only cases.
+        let users = parquet_users;
         let out = dir.join("bench-parquet");
         for &threads in &thread_counts {
             let measured = repeat(runs, || {
