@@ -4,7 +4,7 @@
 //!
 //! Pages go to stdout (`spendsense man generate > spendsense-generate.1`),
 //! or all of them into a directory with `-o DIR`, through the CLI's
-//! [`output`](crate::output) machinery like every other file it writes: the
+//! [`output`] machinery like every other file it writes: the
 //! set of pages replaces an earlier run's together, and a page of a command
 //! that no longer exists is removed.
 
