@@ -126,7 +126,7 @@ pub fn write_dir(
         for (output, piece) in outputs.iter_mut().zip(pieces) {
             output.write_all(piece)?;
         }
-        merge(&mut stats, batch);
+        stats.merge(batch);
         progress(stats.profiles);
         Ok(())
     })?;
@@ -254,18 +254,6 @@ fn encode_batch(
         .and(ledger_tables.finish().map(|_| ()));
     flushed.expect("writing to memory cannot fail");
     stats
-}
-
-/// Adds a batch's counts to the run's.
-fn merge(stats: &mut Stats, batch: &Stats) {
-    stats.profiles += batch.profiles;
-    for (total, count) in stats.per_persona.iter_mut().zip(batch.per_persona) {
-        *total += count;
-    }
-    stats.income = match (stats.income, batch.income) {
-        (Some((low, high)), Some((l, h))) => Some((low.min(l), high.max(h))),
-        (one, other) => one.or(other),
-    };
 }
 
 #[cfg(test)]
