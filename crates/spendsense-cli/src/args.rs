@@ -35,6 +35,18 @@ pub enum Command {
     /// Exit status: 0 when every rule holds, 1 when any is broken, 2 when the
     /// input cannot be read.
     Validate(ValidateArgs),
+    /// Check the shards of a run from their manifests and summaries, without
+    /// reading the data: missing, duplicated, out-of-order or foreign
+    /// shards, and the union's quotas and duplicates.
+    ///
+    /// Validate each shard where it is made first: `spendsense validate
+    /// PART --summary` writes `PART.summary.json`. Exit status: 0 when the
+    /// parts make the whole run and it is valid, 1 when not, 2 when a part
+    /// cannot be read.
+    #[command(
+        after_help = "Example:\n  for k in 1 2 3; do spendsense generate -n 3000 --format jsonl --shard $k/3 -o part-0000$k.jsonl; done\n  for p in part-*.jsonl; do spendsense validate $p --summary -q; done\n  spendsense shards part-*.jsonl"
+    )]
+    Shards(ShardsArgs),
     /// Print the persona definitions and detection criteria.
     Personas(PersonasArgs),
     /// Print the JSON Schema (Draft 2020-12) of one profile, as in docs/profile.schema.json,
@@ -233,6 +245,12 @@ pub struct DatasetArgs {
     #[arg(long)]
     pub no_manifest: bool,
 
+    /// How persona quotas are judged. `auto`: at every prefix when the
+    /// dataset is a generated run in its order (it has a manifest), else
+    /// on the whole dataset, so a sorted or shuffled file is judged fairly.
+    #[arg(long, value_enum, default_value_t = QuotaCheck::Auto)]
+    pub quotas: QuotaCheck,
+
     /// Print nothing on stderr but errors: no progress bar (drawn only when
     /// stderr is a terminal) and no summary.
     #[arg(short, long)]
@@ -259,6 +277,31 @@ pub struct ValidateArgs {
     /// transactions come together, in the order of the profiles.
     #[arg(long, value_name = "FILE")]
     pub transactions: Option<PathBuf>,
+
+    /// Worker threads that parse and check JSON Lines (default: all
+    /// cores). The report never depends on it.
+    #[arg(short = 'j', long, value_name = "N", value_parser = parse_threads)]
+    pub threads: Option<usize>,
+
+    /// Also write a summary that merges with other shards' (counts,
+    /// incomes, quota sums, what the ids show) to FILE, default
+    /// `PATH.summary.json`; `spendsense shards` checks a run from them.
+    #[arg(long, value_name = "FILE", num_args = 0..=1)]
+    #[allow(clippy::option_option)]
+    pub summary: Option<Option<PathBuf>>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShardsArgs {
+    /// The shard files, in the order they would be concatenated; each
+    /// with its manifest (`PART.manifest.json`) and summary
+    /// (`PART.summary.json`) beside it.
+    #[arg(required = true, value_name = "PART")]
+    pub parts: Vec<PathBuf>,
+
+    /// Report layout.
+    #[arg(short, long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
 }
 
 #[derive(Debug, Args)]
@@ -341,6 +384,18 @@ pub enum InputFormat {
     /// JSON Lines: one profile per line (also accepted as `ndjson`).
     #[value(alias = "ndjson")]
     Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum QuotaCheck {
+    /// `prefix` for a dataset with a manifest, else `shares`.
+    Auto,
+    /// Every prefix of the run within one of the mix (a generated run, in order).
+    Prefix,
+    /// The whole dataset within one of the mix (any order).
+    Shares,
+    /// No quota check (a filtered subset).
+    Off,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,10 +3,12 @@
 mod args;
 mod commands;
 mod manifest;
+mod names;
 mod output;
 mod parquet;
 mod sandbox;
 mod sqlite;
+mod summary_file;
 mod tables;
 mod transactions;
 use spendsense_cli::pipeline;
@@ -47,7 +49,7 @@ fn main() -> ExitCode {
     // file is removed); the hook has already reported the panic.
     if matches!(
         cli.command,
-        Command::Generate(_) | Command::Report(_) | Command::Man(_)
+        Command::Generate(_) | Command::Validate(_) | Command::Report(_) | Command::Man(_)
     ) {
         output::signals::install();
     }
@@ -69,6 +71,7 @@ fn main() -> ExitCode {
     let result = std::panic::catch_unwind(move || match cli.command {
         Command::Generate(args) => commands::generate::run(args),
         Command::Validate(args) => commands::validate::run(args),
+        Command::Shards(args) => commands::shards::run(args),
         Command::Personas(args) => commands::personas::run(args),
         Command::Schema(args) => commands::schema::run(args),
         Command::Fingerprint(args) => commands::fingerprint::run(args),

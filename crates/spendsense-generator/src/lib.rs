@@ -50,6 +50,7 @@ pub use build::user_id;
 pub use fingerprint::{ALGORITHM_VERSION, fingerprint};
 // `GeneratorConfig` takes a mix; it is defined with the personas so that checking a
 // dataset's quotas does not need the generator.
+pub use names::NameIndex;
 pub use overlap::Overlap;
 pub use spendsense_personas::{MAX_PERIOD, Mix};
 

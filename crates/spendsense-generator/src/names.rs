@@ -15,7 +15,7 @@
 //! and never repeat within the first N (6,669,526) profiles. Past N, a
 //! generational suffix (`II`, `III`, …) keeps every name unique.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use fake::locales::{Data, EN};
@@ -163,6 +163,146 @@ impl NamePermutation {
     }
 }
 
+/// Which profile of a run bears a name: the inverse of the generator's names.
+///
+/// `spendsense validate` uses it to remember each generated name as one bit
+/// (its profile's index) instead of a hash per name, so duplicate names are
+/// found exactly in a few MiB at 10,000,000 users; and, with the run's seed,
+/// to tell that every name of a shard is its own profile's, which rules out
+/// duplicates across shards without reading them together.
+#[derive(Debug, Clone)]
+pub struct NameIndex {
+    names: NamePermutation,
+    /// `multiplier⁻¹ mod N`.
+    inverse: u64,
+}
+
+/// First name → its index, `(surname, initial)` → its slot.
+struct Lookup {
+    first: HashMap<&'static str, usize>,
+    slots: HashMap<(&'static str, u8), usize>,
+}
+
+fn lookup() -> &'static Lookup {
+    static LOOKUP: OnceLock<Lookup> = OnceLock::new();
+    LOOKUP.get_or_init(|| {
+        let lists = lists();
+        Lookup {
+            first: lists
+                .first
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (*n, i))
+                .collect(),
+            slots: lists
+                .slots
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (*s, i))
+                .collect(),
+        }
+    })
+}
+
+/// `a⁻¹ mod m` for `a` coprime with `m`.
+fn inverse_mod(a: u64, m: u64) -> u64 {
+    let (mut r0, mut r1) = (i128::from(m), i128::from(a));
+    let (mut t0, mut t1) = (0i128, 1i128);
+    while r1 != 0 {
+        let q = r0 / r1;
+        (r0, r1) = (r1, r0 - q * r1);
+        (t0, t1) = (t1, t0 - q * t1);
+    }
+    t0.rem_euclid(i128::from(m)) as u64
+}
+
+impl NameIndex {
+    /// The names of the runs of `seed`.
+    pub fn new(seed: u64) -> NameIndex {
+        let names = NamePermutation::new(seed);
+        NameIndex {
+            inverse: inverse_mod(names.multiplier, names.pairs),
+            names,
+        }
+    }
+
+    /// `Some(i)` exactly when profile `i` of a run of this seed is named
+    /// `name`, byte for byte; `None` for any other text.
+    pub fn index_of(&self, name: &str) -> Option<u64> {
+        // `First M. Last`, then ` II`, ` III`, … past the first N profiles.
+        let (first, rest) = split_initial(name)?;
+        let (initial, rest) = rest;
+        let candidates = [
+            rest.rsplit_once(' ')
+                .and_then(|(last, numeral)| Some((last, parse_roman(numeral)?.checked_sub(1)?)))
+                .filter(|(_, generation)| *generation >= 1),
+            Some((rest, 0)),
+        ];
+        let lookup = lookup();
+        let first = *lookup.first.get(first)?;
+        candidates
+            .into_iter()
+            .flatten()
+            .find_map(|(last, generation)| {
+                let slot = *lookup.slots.get(&(last, initial))?;
+                let index = self.index_of_pair(first, slot, generation)?;
+                let mut rendered = String::with_capacity(name.len());
+                self.names.write_name(index, &mut rendered);
+                (rendered == name).then_some(index)
+            })
+    }
+
+    fn index_of_pair(&self, first: usize, slot: usize, generation: u64) -> Option<u64> {
+        let pairs = self.names.pairs;
+        let k = (first * lists().slots.len() + slot) as u64;
+        let shifted = (k + pairs - self.names.offset) % pairs;
+        let within = (u128::from(self.inverse) * u128::from(shifted) % u128::from(pairs)) as u64;
+        generation.checked_mul(pairs)?.checked_add(within)
+    }
+}
+
+/// `("First", (b'M', "Last…"))` of `First M. Last…`: the first ` X. ` with
+/// `X` an ASCII capital splits the first name from the initial.
+fn split_initial(name: &str) -> Option<(&str, (u8, &str))> {
+    let bytes = name.as_bytes();
+    (1..bytes.len().saturating_sub(3)).find_map(|at| {
+        let initial = bytes[at + 1];
+        (bytes[at] == b' '
+            && initial.is_ascii_uppercase()
+            && bytes[at + 2] == b'.'
+            && bytes[at + 3] == b' ')
+            .then(|| (&name[..at], (initial, &name[at + 4..])))
+    })
+}
+
+/// The value of an uppercase Roman numeral (canonical or not: the caller
+/// re-renders the name, which only canonical numerals survive).
+fn parse_roman(text: &str) -> Option<u64> {
+    // 4 KiB of numeral is generation 4,000,000: 2.7e13 profiles.
+    if text.is_empty() || text.len() > 4_096 {
+        return None;
+    }
+    let value = |c: u8| match c {
+        b'I' => Some(1u64),
+        b'V' => Some(5),
+        b'X' => Some(10),
+        b'L' => Some(50),
+        b'C' => Some(100),
+        b'D' => Some(500),
+        b'M' => Some(1000),
+        _ => None,
+    };
+    let digits: Vec<u64> = text.bytes().map(value).collect::<Option<_>>()?;
+    let mut total = 0i64;
+    for (at, digit) in digits.iter().enumerate() {
+        match digits.get(at + 1) {
+            Some(next) if next > digit => total -= *digit as i64,
+            _ => total += *digit as i64,
+        }
+    }
+    u64::try_from(total).ok()
+}
+
 fn push_roman(out: &mut String, mut n: u64) {
     const DIGITS: [(u64, &str); 13] = [
         (1000, "M"),
@@ -234,6 +374,49 @@ mod tests {
         let mut beyond = HashSet::new();
         for i in n - 1_000..n + 1_000 {
             assert!(beyond.insert(names.name(i)), "name {i} repeats");
+        }
+    }
+
+    /// `index_of` inverts `write_name` for every seed, in and past the first
+    /// N profiles, and refuses any text that is not exactly a name.
+    #[test]
+    fn name_index_inverts_the_names() {
+        for seed in [0, 1, 42, u64::MAX] {
+            let names = NamePermutation::new(seed);
+            let index = NameIndex::new(seed);
+            let n = names.distinct_pairs();
+            let picks = (0..3_000u64).map(|i| i * 2_221).chain(n - 5..n + 5).chain([
+                3 * n + 17,
+                1_993 * n + 5,
+                40_000 * n,
+            ]);
+            for i in picks {
+                let name = names.name(i);
+                assert_eq!(index.index_of(&name), Some(i), "seed {seed}: {name}");
+                for wrong in [
+                    format!("{name} "),
+                    format!(" {name}"),
+                    name.to_lowercase(),
+                    name.replacen(". ", ".  ", 1),
+                    format!("{name} I"),
+                    format!("{name} IIII"),
+                    format!("{name}x"),
+                    name.replacen(' ', "\u{a0}", 1),
+                ] {
+                    assert_eq!(index.index_of(&wrong), None, "seed {seed}: {wrong:?}");
+                }
+                // Under another seed the same text is another profile's name.
+                let other = NameIndex::new(seed ^ 1);
+                if let Some(j) = other.index_of(&name) {
+                    assert_eq!(NamePermutation::new(seed ^ 1).name(j), name);
+                }
+            }
+        }
+        let index = NameIndex::new(3);
+        for text in ["", "A", "A B. C", "Smith", "John X. Smith III", "é M. Ü"] {
+            if let Some(i) = index.index_of(text) {
+                assert_eq!(NamePermutation::new(3).name(i), text);
+            }
         }
     }
 

@@ -9,3 +9,4 @@ mod overlap;
 mod pinned;
 mod properties;
 mod realism;
+mod summaries;

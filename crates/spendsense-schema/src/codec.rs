@@ -19,7 +19,7 @@ use crate::{Error, UserProfile};
 
 mod reader;
 
-pub use reader::ProfileReader;
+pub use reader::{ProfileReader, jsonl_record};
 
 /// On-disk layouts of a profile dataset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -8,6 +8,7 @@ pub mod personas;
 pub mod progress;
 pub mod report;
 pub mod schema;
+pub mod shards;
 pub mod validate;
 
 use std::fs::File;

@@ -22,8 +22,8 @@ use spendsense_generator::realism::Marginals;
 use spendsense_personas::Mix;
 use spendsense_personas::Personas;
 use spendsense_schema::codec::{ReadError, Record};
-use spendsense_schema::{ProfileFormat, UserProfile, read_located_profiles};
-use spendsense_validate::{Report, Validator};
+use spendsense_schema::{ProfileFormat, read_located_profiles};
+use spendsense_validate::{Checked, Report, Validator};
 
 use crate::Failure;
 use crate::args::ReportArgs;
@@ -136,7 +136,7 @@ fn gather_into<'p>(
     format: ProfileFormat,
     personas: &Personas,
     mut validator: Validator<'p>,
-    mut check: impl FnMut(&mut Validator<'p>, u64, &UserProfile),
+    mut check: impl FnMut(&mut Validator<'p>, u64, &Checked),
 ) -> Result<Pass<'p>, ReadError> {
     let mut stats = Stats::new(&personas.criteria);
     let mut marginals = Marginals::new();
@@ -144,8 +144,9 @@ fn gather_into<'p>(
     let mut fields = FieldProfile::default();
     let records = read_located_profiles(input, format, |at, record: Record| match record {
         Ok(profile) => {
-            validator.push_at(&profile, at.line);
-            check(&mut validator, at.index, &profile);
+            let checked = validator.checker().check(&profile, at.line);
+            validator.push_checked(&checked);
+            check(&mut validator, at.index, &checked);
             stats.push(&profile);
             marginals.push(&profile);
             coverage.push(&profile);
@@ -178,7 +179,7 @@ fn gather(
 /// One pass over a dataset as `validate` checks it: its manifest's mix,
 /// definitions, shard start and file checks (see [`Dataset`]).
 fn gather_checked(input: &mut Input, dataset: &Dataset) -> Result<Gathered, Failure> {
-    let check = |validator: &mut Validator, index, profile: &UserProfile| {
+    let check = |validator: &mut Validator, index, profile: &Checked| {
         dataset.check(validator, index, profile)
     };
     let mut pass = gather_into(
@@ -847,6 +848,7 @@ mod tests {
                 mix: None,
                 manifest: None,
                 no_manifest: false,
+                quotas: crate::args::QuotaCheck::Auto,
                 quiet: false,
             },
             output: output.clone(),

@@ -9,8 +9,8 @@ use std::path::Path;
 use anyhow::anyhow;
 use spendsense_generator::{Generator, GeneratorConfig, Overlap};
 use spendsense_personas::{Mix, Personas};
-use spendsense_schema::{Date, UserProfile};
-use spendsense_validate::Validator;
+use spendsense_schema::Date;
+use spendsense_validate::{Checked, Validator};
 
 use super::{DIR_MANIFEST, FileRecord, Hashing, Manifest, Role, sidecar};
 
@@ -121,18 +121,18 @@ impl RunCheck {
     /// `as_of`, and it overlaps exactly when the run's overlap share picks
     /// its slot (`floor(k · share)` of the first `k` users of a persona with
     /// partners overlap).
-    pub fn profile(&self, validator: &mut Validator, index: u64, profile: &UserProfile) {
+    pub fn profile(&self, validator: &mut Validator, index: u64, profile: &Checked) {
         self.overlap(validator, index, profile);
-        if profile.plan.as_of != self.as_of {
+        if profile.as_of != self.as_of {
             let message = format!(
                 "plan.as_of is {}, and manifest {} records as_of {}",
-                profile.plan.as_of, self.shown, self.as_of
+                profile.as_of, self.shown, self.as_of
             );
-            validator.record(index, &profile.user_id, RULE, "plan.as_of", message);
+            validator.record(index, profile.user_id(), RULE, "plan.as_of", message);
         }
     }
 
-    fn overlap(&self, validator: &mut Validator, index: u64, profile: &UserProfile) {
+    fn overlap(&self, validator: &mut Validator, index: u64, profile: &Checked) {
         let Some((mut seen, next)) = self.seen.get() else {
             return;
         };
@@ -140,13 +140,13 @@ impl RunCheck {
             self.seen.set(None);
             return;
         }
-        let persona = profile.persona;
+        let persona = profile.persona();
         let slot = self.before[persona.index()] + seen[persona.index()];
         seen[persona.index()] += 1;
         self.seen.set(Some((seen, next + 1)));
         let expected = !spendsense_personas::overlap_partners(persona).is_empty()
             && self.overlap.selects(slot);
-        let overlaps = profile.matched_personas.is_some();
+        let overlaps = profile.overlaps;
         if overlaps != expected {
             let (carries, picks) = if overlaps {
                 ("carries", "does not pick it")
@@ -159,7 +159,7 @@ impl RunCheck {
                 self.overlap,
                 self.shown
             );
-            validator.record(index, &profile.user_id, RULE, "matched_personas", message);
+            validator.record(index, profile.user_id(), RULE, "matched_personas", message);
         }
     }
 

@@ -260,40 +260,11 @@ impl<R: BufRead> ProfileReader<R> {
                     limit: MAX_LINE_BYTES,
                 });
             }
-            let text = match std::str::from_utf8(&self.buffer) {
-                Ok(text) => text.trim(),
-                Err(err) => {
-                    return Err(Error::Syntax {
-                        message: format!(
-                            "line {line_number} is not UTF-8 text (invalid byte at column {})",
-                            err.valid_up_to() + 1
-                        ),
-                    });
-                }
-            };
-            if text.is_empty() {
-                continue;
+            let location = self.location_here();
+            match jsonl_record(&self.buffer, line_number, location)? {
+                Some(record) => return Ok(Some(record)),
+                None => continue,
             }
-            if !text.starts_with('{') {
-                let shown: String = crate::text::escape(text).chars().take(30).collect();
-                return Err(Error::Syntax {
-                    message: format!(
-                        "line {line_number} does not hold a JSON object (starts with `{shown}`); JSONL needs one profile object per line"
-                    ),
-                });
-            }
-            let record = parse_record(text.as_bytes(), self.location_here());
-            // A line that is not a profile may not be JSON at all, which stops
-            // reading. A profile that parsed is JSON, so only failures pay for
-            // this second look.
-            if record.is_err()
-                && let Err(err) = serde_json::from_str::<IgnoredAny>(text)
-            {
-                return Err(Error::Syntax {
-                    message: format!("line {line_number}: invalid JSON: {err}"),
-                });
-            }
-            return Ok(Some(record));
         }
     }
 
@@ -646,4 +617,54 @@ impl<'de> Visitor<'de> for ArrayExpected {
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("a JSON array of profiles")
     }
+}
+
+/// One line of JSON Lines as [`ProfileReader`] reads it: `Ok(None)` for a
+/// blank line, a [`Record`] for a line holding a JSON object (the profile,
+/// or what is wrong with it, placed at `location`), and an [`Error`] that
+/// ends reading for a line that is not UTF-8, not an object, or not JSON.
+///
+/// `line` is the line's raw bytes (its `\n` included or not) and
+/// `line_number` its 1-based number. Readers that split lines themselves
+/// (to parse them on many threads) get exactly the reader's records and
+/// errors; the reader's limit of [`MAX_LINE_BYTES`] per line is theirs to keep.
+pub fn jsonl_record(
+    line: &[u8],
+    line_number: u64,
+    location: RecordLocation,
+) -> Result<Option<Record>, Error> {
+    let text = match std::str::from_utf8(line) {
+        Ok(text) => text.trim(),
+        Err(err) => {
+            return Err(Error::Syntax {
+                message: format!(
+                    "line {line_number} is not UTF-8 text (invalid byte at column {})",
+                    err.valid_up_to() + 1
+                ),
+            });
+        }
+    };
+    if text.is_empty() {
+        return Ok(None);
+    }
+    if !text.starts_with('{') {
+        let shown: String = crate::text::escape(text).chars().take(30).collect();
+        return Err(Error::Syntax {
+            message: format!(
+                "line {line_number} does not hold a JSON object (starts with `{shown}`); JSONL needs one profile object per line"
+            ),
+        });
+    }
+    let record = parse_record(text.as_bytes(), location);
+    // A line that is not a profile may not be JSON at all, which stops
+    // reading. A profile that parsed is JSON, so only failures pay for
+    // this second look.
+    if record.is_err()
+        && let Err(err) = serde_json::from_str::<IgnoredAny>(text)
+    {
+        return Err(Error::Syntax {
+            message: format!("line {line_number}: invalid JSON: {err}"),
+        });
+    }
+    Ok(Some(record))
 }

@@ -1,5 +1,8 @@
 //! `spendsense validate`.
 
+mod parallel;
+mod spill;
+
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::Path;
@@ -8,16 +11,19 @@ use std::process::ExitCode;
 use anyhow::{Context, anyhow};
 use spendsense_personas::{Mix, Personas};
 use spendsense_schema::codec::{ReadError, Record, RecordLocation};
-use spendsense_schema::{Error as SchemaError, ProfileFormat, UserProfile, read_located_profiles};
-use spendsense_validate::{Report, Validator};
+use spendsense_schema::{Error as SchemaError, ProfileFormat, read_located_profiles};
+use spendsense_validate::{Checked, Quotas, Report, Validator};
 
 use crate::Failure;
-use crate::args::{DatasetArgs, InputFormat, ReportFormat, ValidateArgs};
+use crate::args::{DatasetArgs, InputFormat, QuotaCheck, ReportFormat, ValidateArgs};
 use crate::commands::progress::{self, READ_PROGRESS_FROM, Reading, Work};
 use crate::commands::{load_personas, refuse_shared_stdin};
 use crate::manifest::check::{self, RunCheck};
 use crate::manifest::{Hashing, Manifest};
+use crate::names::RunNames;
+use crate::summary_file::SummaryFile;
 use crate::transactions::TransactionsFile;
+use spill::Spill;
 
 /// A dataset being read: every byte is counted, and hashed when it has a
 /// manifest to compare with.
@@ -37,6 +43,12 @@ pub(crate) struct Dataset {
     pub(crate) run: Option<RunCheck>,
     /// The manifest itself, and the path messages show.
     pub(crate) manifest: Option<(String, Manifest)>,
+    /// How the quotas are judged.
+    pub(crate) quotas: Quotas,
+    /// The generator's names, numbered by the profile of the run that
+    /// bears them (the manifest's seed), for exact duplicate checks in
+    /// one bit per name.
+    pub(crate) names: RunNames,
 }
 
 impl Dataset {
@@ -47,6 +59,15 @@ impl Dataset {
     /// The input moves a progress bar on stderr as it is read (see
     /// [`progress`]), cleared when the input is dropped.
     pub(crate) fn open(args: &DatasetArgs) -> Result<(Input, Dataset), Failure> {
+        Dataset::open_hashing(args, false)
+    }
+
+    /// [`Dataset::open`], hashing the input even without a manifest when
+    /// `hash` (for a summary, which records what it was made from).
+    pub(crate) fn open_hashing(
+        args: &DatasetArgs,
+        hash: bool,
+    ) -> Result<(Input, Dataset), Failure> {
         refuse_shared_stdin(&[
             ("PATH", Some(&args.path)),
             ("--personas", args.personas.as_deref()),
@@ -85,8 +106,15 @@ impl Dataset {
             None => None,
         };
         let name = display_name(&args.path);
+        let quotas = match args.quotas {
+            QuotaCheck::Auto if run.is_some() => Quotas::Prefix,
+            QuotaCheck::Auto | QuotaCheck::Shares => Quotas::Shares,
+            QuotaCheck::Prefix => Quotas::Prefix,
+            QuotaCheck::Off => Quotas::Off,
+        };
+        let names = RunNames::new(manifest.as_ref().map(|(_, m)| m.seed));
         Ok((
-            if run.is_some() {
+            if run.is_some() || hash {
                 Hashing::new(input)
             } else {
                 Hashing::off(input)
@@ -99,13 +127,18 @@ impl Dataset {
                 mix,
                 run,
                 manifest,
+                quotas,
+                names,
             },
         ))
     }
 
-    /// The validator of this dataset: its mix, and a shard's start in its run.
+    /// The validator of this dataset: its mix, quotas and names, and a
+    /// shard's start in its run.
     pub(crate) fn validator(&self) -> Validator<'_> {
-        let validator = Validator::with_mix(&self.personas, self.mix);
+        let validator = Validator::with_mix(&self.personas, self.mix)
+            .with_quotas(self.quotas)
+            .with_names(&self.names);
         match &self.run {
             Some(run) => validator.starting_at(run.start, run.before),
             None => validator,
@@ -113,7 +146,7 @@ impl Dataset {
     }
 
     /// The manifest's checks of one profile, after [`Validator::push_at`].
-    pub(crate) fn check(&self, validator: &mut Validator, index: u64, profile: &UserProfile) {
+    pub(crate) fn check(&self, validator: &mut Validator, index: u64, profile: &Checked) {
         if let Some(run) = &self.run {
             run.profile(validator, index, profile);
         }
@@ -130,7 +163,10 @@ impl Dataset {
             Some(run) => run
                 .finish(input, validator, &self.name, profiles)
                 .map_err(|err| self.unreadable(ReadError::Io(err))),
-            None => Ok(()),
+            // Read to the end all the same, so the digest covers every byte.
+            None => io::copy(input, &mut io::sink())
+                .map(drop)
+                .map_err(|err| self.unreadable(ReadError::Io(err))),
         }
     }
 
@@ -231,7 +267,17 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
         ("--transactions", args.transactions.as_deref()),
         ("--personas", args.dataset.personas.as_deref()),
     ])?;
-    let (mut input, dataset) = Dataset::open(&args.dataset)?;
+    let summary_path = crate::summary_file::path(
+        &args.dataset.path,
+        args.summary.as_ref().map(Option::as_deref),
+    )
+    .map_err(Failure::Usage)?;
+    let (mut input, dataset) = Dataset::open_hashing(&args.dataset, summary_path.is_some())?;
+    // Opened before reading, so a path that cannot be written fails first.
+    let summary_output = match &summary_path {
+        Some(path) => Some(crate::output::Output::open(Some(path)).map_err(Failure::Usage)?),
+        None => None,
+    };
     let mut transactions = match args.transactions.as_deref() {
         Some(path) => {
             let hash = dataset
@@ -242,43 +288,80 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
         }
         None => None,
     };
+    let threads = args
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let mut validator = dataset.validator();
-    // The first transactions file that cannot be paired ends the check; the
-    // profile reader has no early exit, so later records are skipped.
-    let mut failed = None;
-    let mut owned = Vec::new();
-    let visit = |at: RecordLocation, record: Record| {
-        if failed.is_some() {
-            return;
-        }
-        match (record, transactions.as_mut()) {
-            (Ok(profile), None) => {
-                validator.push_at(&profile, at.line);
-                dataset.check(&mut validator, at.index, &profile);
-            }
-            (Ok(profile), Some(file)) => match file.take_user(&profile.user_id, &mut owned) {
-                Ok(()) => {
-                    validator.push_with_transactions(&profile, at.line, &owned);
-                    dataset.check(&mut validator, at.index, &profile);
+    let mut spill = Spill::default();
+    let mut spill_error = None;
+    let records = if transactions.is_none() && dataset.format == ProfileFormat::Jsonl && threads > 1
+    {
+        parallel::validate_lines(
+            &mut input,
+            threads,
+            &mut validator,
+            |validator, at, checked| {
+                if let Some(checked) = checked {
+                    dataset.check(validator, at.index, checked);
                 }
-                Err(err) => failed = Some(err),
+                if let Err(err) = spill.after_push(validator) {
+                    spill_error.get_or_insert(err);
+                }
             },
-            (Err(err), file) => {
-                validator.push_unreadable(err.location.line, &err.path, err.message);
-                // Without the record's user id its transactions cannot be
-                // told from the next user's: pairing stops here (the record
-                // already breaks a rule), as the quota checks do.
-                if file.is_some() {
-                    transactions = None;
-                }
+        )
+        .map_err(|err| dataset.unreadable(err))?
+    } else {
+        // The first transactions file that cannot be paired ends the check; the
+        // profile reader has no early exit, so later records are skipped.
+        let mut failed = None;
+        let mut owned = Vec::new();
+        let checker = validator.checker();
+        let visit = |at: RecordLocation, record: Record| {
+            if failed.is_some() {
+                return;
             }
+            let checked = match (record, transactions.as_mut()) {
+                (Ok(profile), None) => checker.check(&profile, at.line),
+                (Ok(profile), Some(file)) => match file.take_user(&profile.user_id, &mut owned) {
+                    Ok(()) => checker.check_with_transactions(&profile, at.line, &owned),
+                    Err(err) => {
+                        failed = Some(err);
+                        return;
+                    }
+                },
+                (Err(err), file) => {
+                    validator.push_unreadable(err.location.line, &err.path, err.message);
+                    // Without the record's user id its transactions cannot be
+                    // told from the next user's: pairing stops here (the record
+                    // already breaks a rule), as the quota checks do.
+                    if file.is_some() {
+                        transactions = None;
+                    }
+                    return;
+                }
+            };
+            validator.push_checked(&checked);
+            dataset.check(&mut validator, at.index, &checked);
+            if let Err(err) = spill.after_push(&mut validator) {
+                spill_error.get_or_insert(err);
+            }
+        };
+        let records = read_located_profiles(&mut input, dataset.format, visit)
+            .map_err(|err| dataset.unreadable(err))?;
+        if let Some(err) = failed {
+            return Err(err);
         }
+        records
     };
-    let records = read_located_profiles(&mut input, dataset.format, visit)
-        .map_err(|err| dataset.unreadable(err))?;
-    if let Some(err) = failed {
-        return Err(err);
+    let spill_failed = |err: io::Error| {
+        Failure::Usage(anyhow!(err).context(
+            "cannot keep the ids to compare in a temporary file (TMPDIR); free space there or point TMPDIR elsewhere",
+        ))
+    };
+    if let Some(err) = spill_error {
+        return Err(spill_failed(err));
     }
+    spill.confirm(&mut validator).map_err(spill_failed)?;
     if let Some(mut file) = transactions {
         file.finish()?;
         if let (Some(run), Some(path)) = (&dataset.run, args.transactions.as_deref()) {
@@ -286,8 +369,16 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
         }
     }
     dataset.finish(&mut input, &mut validator, records)?;
-    let report = validator.finish();
+    let summary = validator.into_summary();
+    let report = summary.report();
     dataset.require_profiles(&report)?;
+    if let Some(mut output) = summary_output {
+        let file = SummaryFile::new(&dataset, input.digest(), summary);
+        output
+            .write_all(&file.to_bytes())
+            .map_err(|err| Failure::Usage(anyhow!(err).context("cannot write the summary")))?;
+        output.commit().map_err(Failure::Usage)?;
+    }
     // A reader that stops early (`| head`) does not change the verdict: the
     // exit code still says whether every rule holds.
     match write_report(&report, args.format) {
