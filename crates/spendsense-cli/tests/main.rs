@@ -19,6 +19,7 @@ mod manifest;
 mod output;
 mod parquet;
 mod report;
+mod scale;
 mod sqlite;
 mod terminal;
 mod transactions;
