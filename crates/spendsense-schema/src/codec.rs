@@ -331,6 +331,15 @@ pub fn read_located_profiles<R: BufRead>(
     Ok(profiles.records())
 }
 
+/// [`parse_record`] of text already known to be UTF-8, which serde_json
+/// then need not check again string by string.
+fn parse_text_record(text: &str, location: RecordLocation) -> Record {
+    if let Ok(profile) = serde_json::from_str(text) {
+        return Ok(profile);
+    }
+    parse_record(text.as_bytes(), location)
+}
+
 /// Parses `text`, which must hold one profile and nothing after it.
 fn parse_record(text: &[u8], location: RecordLocation) -> Record {
     // Tracking the field path slows parsing down, so it is done only for a

@@ -139,7 +139,13 @@ impl Date {
     /// this one (negative: before).
     pub const fn months_later(self, months: i32, day: u8) -> Date {
         let (year, month, _) = self.ymd();
-        let index = year * 12 + (month as i32 - 1) + months;
+        Date::of_month_index(year * 12 + (month as i32 - 1) + months, day)
+    }
+
+    /// Day `day` (clamped to the month's length) of the month numbered
+    /// `year · 12 + month − 1`: what [`Date::months_later`] steps through,
+    /// for loops over many months that keep the number instead of a date.
+    pub const fn of_month_index(index: i32, day: u8) -> Date {
         let year = index.div_euclid(12);
         let month = (index.rem_euclid(12) + 1) as u8;
         if year < 1 {

@@ -201,7 +201,10 @@ impl RecurringCharge {
         .max(0);
         (skip..)
             .map(move |n: i32| match cadence {
-                Cadence::Monthly => first.months_later(n, billing_day),
+                Cadence::Monthly => Date::of_month_index(
+                    (y0 * 12 + i32::from(m0) - 1).saturating_add(n),
+                    billing_day,
+                ),
                 Cadence::Weekly => first.add_days(n.saturating_mul(7)),
             })
             .skip_while(move |date| *date < from)

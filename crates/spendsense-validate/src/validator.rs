@@ -240,40 +240,23 @@ impl<'p> Validator<'p> {
         self.ids_in_order &= checked.user_index == Some(position);
         self.names_follow_ids &= checked.name_key == Some(position);
         let seen = self.keys.user(id, checked.user_index);
-        let message = format!("user_id `{id}` appears earlier in the dataset");
-        self.duplicate(
-            seen,
-            index,
-            line,
-            id,
-            KeyKind::UserId,
-            id,
-            "user_id",
-            message,
-        );
+        self.duplicate(seen, index, line, id, KeyKind::UserId, id, || {
+            "user_id".into()
+        });
         let name = checked.name.as_str();
         let seen = self.keys.name(name, checked.name_key);
-        let message = format!("name `{name}` appears earlier in the dataset");
-        self.duplicate(seen, index, line, id, KeyKind::Name, name, "name", message);
+        self.duplicate(seen, index, line, id, KeyKind::Name, name, || "name".into());
         for (at, account_id) in checked.account_ids.iter().enumerate() {
             self.accounts_follow_ids &= crate::keys::generated_account_key(account_id)
                 .is_some_and(|(user, _)| user == position);
             let seen = self.keys.account(account_id);
-            let message = format!("account_id `{account_id}` appears earlier in the dataset");
-            let path = format!("accounts[{at}].account_id");
-            self.duplicate(
-                seen,
-                index,
-                line,
-                id,
-                KeyKind::AccountId,
-                account_id,
-                &path,
-                message,
-            );
+            let path = || format!("accounts[{at}].account_id");
+            self.duplicate(seen, index, line, id, KeyKind::AccountId, account_id, path);
         }
     }
 
+    /// Records what `seen` says of key `text` of profile `index`; `path`
+    /// is called only for a duplicate, so the common case formats nothing.
     #[allow(clippy::too_many_arguments)]
     fn duplicate(
         &mut self,
@@ -283,22 +266,22 @@ impl<'p> Validator<'p> {
         user_id: &str,
         kind: KeyKind,
         text: &str,
-        path: &str,
-        message: String,
+        path: impl FnOnce() -> String,
     ) {
-        let rule = match kind {
-            KeyKind::UserId => "duplicate-user-id",
-            KeyKind::Name => "duplicate-name",
-            KeyKind::AccountId => "duplicate-account-id",
+        let (rule, field) = match kind {
+            KeyKind::UserId => ("duplicate-user-id", "user_id"),
+            KeyKind::Name => ("duplicate-name", "name"),
+            KeyKind::AccountId => ("duplicate-account-id", "account_id"),
         };
+        let message = || format!("{field} `{text}` appears earlier in the dataset");
         match seen {
             Seen::New => {}
-            Seen::Duplicate => self.record_at(index, line, user_id, rule, path, message),
+            Seen::Duplicate => self.record_at(index, line, user_id, rule, &path(), message()),
             Seen::Suspect(seq) => self.suspects.push(Suspect {
                 seq,
                 kind,
                 text: text.to_string(),
-                violation: violation(index, line, user_id, rule, path, message),
+                violation: violation(index, line, user_id, rule, &path(), message()),
             }),
         }
     }

@@ -13,7 +13,9 @@ use std::iter::FusedIterator;
 
 use serde::de::{IgnoredAny, Visitor};
 
-use super::{MAX_LINE_BYTES, ProfileFormat, Record, RecordLocation, parse_record};
+use super::{
+    MAX_LINE_BYTES, ProfileFormat, Record, RecordLocation, parse_record, parse_text_record,
+};
 use crate::{Error, UserProfile};
 
 /// Iterates over the profiles of a JSON array or of JSON Lines.
@@ -655,7 +657,7 @@ pub fn jsonl_record(
             ),
         });
     }
-    let record = parse_record(text.as_bytes(), location);
+    let record = parse_text_record(text, location);
     // A line that is not a profile may not be JSON at all, which stops
     // reading. A profile that parsed is JSON, so only failures pay for
     // this second look.
