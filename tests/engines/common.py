@@ -1,0 +1,41 @@
+"""What the engine checks share: the single run to compare with, and the
+comparison itself (every profile's id, persona, name and exact income, in
+run order, and the exact sum of incomes)."""
+
+import json
+import subprocess
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+USERS = 20_000
+SEED = 42
+SHARDS = 8
+
+
+def single_run(binary):
+    """The unsharded run's profiles, money as exact Decimals."""
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "single.jsonl"
+        subprocess.run([binary, "generate", "-n", str(USERS), "--seed", str(SEED),
+                        "--format", "jsonl", "-q", "-o", str(path)], check=True)
+        with path.open() as lines:
+            return [json.loads(line, parse_float=Decimal) for line in lines]
+
+
+def expected_rows(profiles):
+    return [(p["user_id"], p["persona"], p["name"], Decimal(p["annual_income"]))
+            for p in profiles]
+
+
+def compare(engine, rows, profiles):
+    """`rows` (user_id, persona, name, annual_income as Decimal), in run
+    order, must be the single run's."""
+    expected = expected_rows(profiles)
+    assert len(rows) == len(expected), (engine, len(rows), len(expected))
+    for got, want in zip(rows, expected):
+        assert got == want, (engine, got, want)
+    total = sum(row[3] for row in rows)
+    assert total == sum(row[3] for row in expected)
+    assert all(isinstance(row[3], Decimal) for row in rows), engine
+    return total

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs the fan-out recipes of docs/scale.md on real engines: a pyspark job in
+# local mode and a dask.distributed job on a local cluster, each generating a
+# run's shards inside its workers from the binary it ships there, checked
+# against the single run; and the shell recipe's zero-padded shard names.
+# Installs the pinned versions of tests/engines/requirements.txt into
+# target/engines-venv (reused when present) and Java 17 from Debian when
+# `java` is missing.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+target_dir="${CARGO_TARGET_DIR:-target}"
+venv="$target_dir/engines-venv"
+python="${PYTHON:-python3}"
+
+if [ ! -x "$venv/bin/python" ]; then
+  "$python" -m venv "$venv"
+fi
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --requirement tests/engines/requirements.txt
+
+command -v java >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-17-jre-headless; }
+
+cargo build --release --locked -p spendsense-cli
+binary="$(cd "$target_dir/release" && pwd)/spendsense"
+# The engines must find the binary they ship, not one on PATH.
+if command -v spendsense >/dev/null 2>&1; then
+  echo "spendsense is on PATH ($(command -v spendsense)); the engine tests must not find it there" >&2
+  exit 1
+fi
+
+bash tests/engines/check_shell.sh "$binary"
+"$venv/bin/python" tests/engines/check_spark.py "$binary"
+"$venv/bin/python" tests/engines/check_dask.py "$binary"
