@@ -65,7 +65,8 @@ impl Excursion {
     }
 
     /// Whether every prefix is within one of the share, for a stretch
-    /// starting at `offset` ([`offset`]).
+    /// whose running sum starts at `offset` (the `offset` function of this
+    /// module computes it).
     pub fn within_one(self, offset: i64, period: i64) -> bool {
         offset + self.max <= period && offset + self.min >= -period
     }
