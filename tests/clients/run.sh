@@ -9,16 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 target_dir="${CARGO_TARGET_DIR:-target}"
-venv="$target_dir/clients-venv"
-python="${PYTHON:-python3}"
-
-if [ ! -x "$venv/bin/python" ]; then
-  "$python" -m venv "$venv"
-fi
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --requirement tests/clients/requirements.txt
-
-# pyspark (check_specs.py, check_parquet.py) needs Java 17.
-command -v java >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-17-jre-headless; }
+. tests/python-env.sh
+python_venv clients-venv tests/clients/requirements.txt
+need_java   # pyspark
 
 cargo build --release --locked -p spendsense-cli
 "$venv/bin/python" tests/clients/check_clients.py "$target_dir/release/spendsense"
