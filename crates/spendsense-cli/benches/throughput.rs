@@ -497,18 +497,26 @@ fn main() {
                 floor: Some(Times::of(floors)),
             });
             eprintln!("done: generate {name}, {threads} thread(s)");
-            if format == ProfileFormat::Jsonl && threads == 1 {
+            if format == ProfileFormat::Jsonl {
                 settle(&[]);
                 let bytes = fs::metadata(&path).map_or(0, |m| m.len());
-                let (took, rss) = run(&["validate", path.to_str().unwrap(), "-f", "json"]);
+                let jobs = threads.to_string();
+                let (took, rss) = run(&[
+                    "validate",
+                    path.to_str().unwrap(),
+                    "-f",
+                    "json",
+                    "-j",
+                    &jobs,
+                ]);
                 rows.push(Row {
                     case: "validate jsonl".into(),
-                    threads: 1,
+                    threads,
                     profiles: users,
                     runs: Runs::once((took, rss, bytes)),
                     floor: None,
                 });
-                eprintln!("done: validate");
+                eprintln!("done: validate, {threads} thread(s)");
             }
             fs::remove_file(&path).ok();
         }
