@@ -2,5 +2,6 @@
 //!
 //! Not a library API: use `spendsense-generator` and `spendsense-schema`.
 
+pub mod ordered;
 pub mod pipeline;
 pub mod shard;

@@ -1,11 +1,6 @@
-//! Parallel generation: workers generate and serialize batches while one
-//! writer puts them out in order.
-//!
-//! Worker `w` of `T` takes batches `w, w+T, w+2T, …` and hands each finished
-//! batch to the writer through its own channel of capacity 2; the writer
-//! receives round-robin and hands each written buffer back to its worker for
-//! reuse. Output order, and so every byte, is independent of the thread
-//! count, and at most `4·T` batch buffers exist at once.
+//! Parallel generation of JSON and JSON Lines: workers generate and
+//! serialize batches while one writer puts them out in order (see
+//! [`crate::ordered`]), so every byte is independent of the thread count.
 //!
 //! With a transactions output, each worker also realises its profiles'
 //! ledgers and encodes their transactions into a second buffer of the same
@@ -18,12 +13,13 @@
 
 use std::io::{self, Write};
 use std::ops::Range;
-use std::sync::mpsc;
 
 use rust_decimal::Decimal;
 use spendsense_generator::Generator;
 use spendsense_generator::ledger::Ledger;
 use spendsense_schema::{PersonaId, ProfileFormat, Transaction, UserProfile};
+
+use crate::ordered;
 
 /// Profiles per batch: large enough to amortise channel traffic, small enough
 /// to keep memory flat.
@@ -243,12 +239,6 @@ impl Work {
             BATCH
         }
     }
-
-    /// Batch `number` of `range`.
-    fn batch(self, range: &Range<u64>, number: u64) -> Range<u64> {
-        let start = range.start + number * self.batch_size();
-        start..(start + self.batch_size()).min(range.end)
-    }
 }
 
 /// What a worker builds profiles and ledgers in, batch after batch.
@@ -355,60 +345,25 @@ pub fn write_to(
         transactions: sinks.transactions.is_some(),
         first_index: range.start,
     };
-    let batches = (range.end - range.start).div_ceil(work.batch_size());
+    let batches = ordered::batches(&range, work.batch_size());
     let mut stats = Stats::default();
     sinks.profiles.write_all(format.header(empty))?;
-    if threads <= 1 || batches <= 1 {
-        let (mut scratch, mut bytes) = (Scratch::default(), Encoded::default());
-        for number in 0..batches {
-            let batch = work.batch(&range, number);
-            let (full, batch_stats) = encode_batch(generator, work, batch, &mut scratch, bytes);
-            sinks.write(&full)?;
-            bytes = full;
-            stats.merge(&batch_stats);
+    ordered::in_order(
+        batches,
+        threads,
+        Scratch::default,
+        |number, scratch, spare: Option<(Encoded, Stats)>| {
+            let bytes = spare.map(|(bytes, _)| bytes).unwrap_or_default();
+            let batch = ordered::batch(&range, work.batch_size(), number);
+            encode_batch(generator, work, batch, scratch, bytes)
+        },
+        |(bytes, batch_stats)| -> io::Result<()> {
+            sinks.write(bytes)?;
+            stats.merge(batch_stats);
             progress(stats.profiles);
-        }
-    } else {
-        let threads = threads.min(batches as usize);
-        std::thread::scope(|scope| -> io::Result<()> {
-            let mut receivers = Vec::with_capacity(threads);
-            let mut recyclers = Vec::with_capacity(threads);
-            for worker in 0..threads {
-                let (sender, receiver) = mpsc::sync_channel(2);
-                // Written buffers go back to their worker, so batches reuse
-                // memory instead of allocating (and page-faulting) a new one.
-                let (recycler, written) = mpsc::channel::<Encoded>();
-                receivers.push(receiver);
-                recyclers.push(recycler);
-                let range = range.clone();
-                scope.spawn(move || {
-                    let mut scratch = Scratch::default();
-                    for number in (worker as u64..batches).step_by(threads) {
-                        let bytes = written.try_recv().unwrap_or_default();
-                        let batch = work.batch(&range, number);
-                        let encoded = encode_batch(generator, work, batch, &mut scratch, bytes);
-                        // A closed channel means the writer stopped; so do we.
-                        if sender.send(encoded).is_err() {
-                            return;
-                        }
-                    }
-                });
-            }
-            for number in 0..batches as usize {
-                let worker = number % threads;
-                let (bytes, batch_stats) = receivers[worker].recv().expect("worker finished early");
-                if let Err(err) = sinks.write(&bytes) {
-                    drop(receivers);
-                    return Err(err);
-                }
-                // The worker may have finished; then the buffer is simply dropped.
-                let _ = recyclers[worker].send(bytes);
-                stats.merge(&batch_stats);
-                progress(stats.profiles);
-            }
             Ok(())
-        })?;
-    }
+        },
+    )?;
     sinks.profiles.write_all(format.footer(empty))?;
     stats.bytes += (format.header(empty).len() + format.footer(empty).len()) as u64;
     Ok(stats)

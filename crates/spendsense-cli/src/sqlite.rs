@@ -3,16 +3,16 @@
 //! module stages beside the target and puts in place once complete.
 //!
 //! Workers generate batches of profiles and realise their ledgers; this
-//! thread inserts the batches in order, so the database is the same bytes
+//! thread inserts the batches in order ([`ordered::in_order`]), so the database is the same bytes
 //! on any number of threads. SQLite writes through a path, not a `Write`,
 //! so the connection is opened on the output's staged file
 //! ([`Output::staged_path`]) and closed before the output is committed.
 
 use std::ops::Range;
 use std::path::Path;
-use std::sync::mpsc;
 
 use anyhow::{Context, Result, bail};
+use spendsense_cli::ordered;
 use spendsense_cli::pipeline::Stats;
 use spendsense_generator::Generator;
 use spendsense_generator::ledger::Ledger;
@@ -105,51 +105,21 @@ fn generate(
     threads: usize,
     insert: &mut dyn FnMut(&Batch) -> Result<(), spendsense_sqlite::Error>,
 ) -> Result<(), spendsense_sqlite::Error> {
-    let batches = (range.end - range.start).div_ceil(BATCH);
-    let batch = |number: u64| {
-        let start = range.start + number * BATCH;
-        start..(start + BATCH).min(range.end)
-    };
-    if threads <= 1 || batches <= 1 {
-        let mut profiles = Batch::new();
-        for number in 0..batches {
-            fill(generator, batch(number), &mut profiles);
-            insert(&profiles)?;
-        }
-        return Ok(());
-    }
-    let threads = threads.min(batches as usize);
-    std::thread::scope(|scope| {
-        let mut receivers = Vec::with_capacity(threads);
-        let mut recyclers = Vec::with_capacity(threads);
-        for worker in 0..threads {
-            // Two batches in flight per worker; inserted ones come back for reuse.
-            let (sender, receiver) = mpsc::sync_channel::<Batch>(2);
-            let (recycle, recycled) = mpsc::channel::<Batch>();
-            receivers.push(receiver);
-            recyclers.push(recycle);
-            scope.spawn(move || {
-                for number in (worker as u64..batches).step_by(threads) {
-                    let mut profiles = recycled.try_recv().unwrap_or_default();
-                    fill(generator, batch(number), &mut profiles);
-                    // The inserter hung up after an error: stop.
-                    if sender.send(profiles).is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-        for number in 0..batches {
-            let worker = (number % threads as u64) as usize;
-            let profiles = receivers[worker]
-                .recv()
-                .expect("a worker sends every batch it is given");
-            insert(&profiles)?;
-            // A worker that has finished no longer takes batches back.
-            let _ = recyclers[worker].send(profiles);
-        }
-        Ok(())
-    })
+    ordered::in_order(
+        ordered::batches(&range, BATCH),
+        threads,
+        || (),
+        |number, (), spare: Option<Batch>| {
+            let mut profiles = spare.unwrap_or_default();
+            fill(
+                generator,
+                ordered::batch(&range, BATCH, number),
+                &mut profiles,
+            );
+            profiles
+        },
+        insert,
+    )
 }
 
 /// Profiles `range` and their ledgers into `batch`, reusing its earlier

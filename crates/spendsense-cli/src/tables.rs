@@ -8,15 +8,15 @@
 //!
 //! A profile's transactions are over a hundred rows, so the tables are
 //! encoded in batches on worker threads and written in batch order by this
-//! thread, like the JSON pipeline: every batch's bytes are a pure function of
+//! thread ([`ordered::in_order`]): every batch's bytes are a pure function of
 //! its profiles, so the files never depend on the thread count.
 
 use std::io::{self, Write};
 use std::ops::Range;
 use std::path::Path;
-use std::sync::mpsc;
 
 use anyhow::Result;
+use spendsense_cli::ordered;
 use spendsense_cli::pipeline::Stats;
 use spendsense_export::ledger::{self, LedgerTables};
 use spendsense_export::specs::csv_dir;
@@ -101,16 +101,14 @@ pub fn output_dir(path: Option<&Path>, durability: Durability) -> Result<DirOutp
 
 /// Writes profiles `range` of `generator`, and their ledgers, as the tables
 /// of [`FILES`] into `dir`, encoding batches on `threads` workers
-/// (`--threads`; default: all cores); the caller commits `dir`.
+/// (`--threads`); the caller commits `dir`.
 pub fn write_dir(
     generator: &Generator,
     range: Range<u64>,
-    threads: Option<usize>,
+    threads: usize,
     dir: &DirOutput,
     progress: &dyn Fn(u64),
 ) -> Result<Stats> {
-    let threads =
-        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     let mut outputs = Vec::with_capacity(FILES.len());
     for file in FILES {
         outputs.push(Counting {
@@ -164,52 +162,18 @@ fn encode(
     threads: usize,
     write: &mut dyn FnMut(&Pieces, &Stats) -> io::Result<()>,
 ) -> io::Result<()> {
-    let batches = (range.end - range.start).div_ceil(BATCH);
-    let batch = |number: u64| {
-        let start = range.start + number * BATCH;
-        start..(start + BATCH).min(range.end)
-    };
-    if threads <= 1 || batches <= 1 {
-        let (mut scratch, mut pieces) = (None, Pieces::default());
-        for number in 0..batches {
-            let stats = encode_batch(generator, batch(number), &mut scratch, &mut pieces);
-            write(&pieces, &stats)?;
-        }
-        return Ok(());
-    }
-    let threads = threads.min(batches as usize);
-    std::thread::scope(|scope| {
-        let mut receivers = Vec::with_capacity(threads);
-        let mut recyclers = Vec::with_capacity(threads);
-        for worker in 0..threads {
-            // Two batches in flight per worker; written buffers come back for reuse.
-            let (sender, receiver) = mpsc::sync_channel::<(Pieces, Stats)>(2);
-            let (recycle, recycled) = mpsc::channel::<Pieces>();
-            receivers.push(receiver);
-            recyclers.push(recycle);
-            scope.spawn(move || {
-                let mut scratch = None;
-                for number in (worker as u64..batches).step_by(threads) {
-                    let mut pieces = recycled.try_recv().unwrap_or_default();
-                    let stats = encode_batch(generator, batch(number), &mut scratch, &mut pieces);
-                    // The writer hung up after an error: stop.
-                    if sender.send((pieces, stats)).is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-        for number in 0..batches {
-            let worker = (number % threads as u64) as usize;
-            let (pieces, stats) = receivers[worker]
-                .recv()
-                .expect("a worker sends every batch it is given");
-            write(&pieces, &stats)?;
-            // A worker that has finished no longer takes buffers back.
-            let _ = recyclers[worker].send(pieces);
-        }
-        Ok(())
-    })
+    ordered::in_order(
+        ordered::batches(&range, BATCH),
+        threads,
+        || None,
+        |number, scratch, spare: Option<(Pieces, Stats)>| {
+            let mut pieces = spare.map(|(pieces, _)| pieces).unwrap_or_default();
+            let batch = ordered::batch(&range, BATCH, number);
+            let stats = encode_batch(generator, batch, scratch, &mut pieces);
+            (pieces, stats)
+        },
+        |(pieces, stats)| write(pieces, stats),
+    )
 }
 
 /// Profiles `range` and their ledgers as rows of every table (`pieces`,
@@ -284,7 +248,7 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let out = output_dir(Some(&root.path().join("tables")), Durability::Synced).unwrap();
         let generator = Generator::new(&GeneratorConfig::new(5, 30)).unwrap();
-        let stats = write_dir(&generator, 10..30, Some(2), &out, &|_| {}).unwrap();
+        let stats = write_dir(&generator, 10..30, 2, &out, &|_| {}).unwrap();
         out.commit().unwrap();
         let dir = root.path().join("tables");
         assert_eq!(stats.profiles, 20);
@@ -346,7 +310,7 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let dir = root.path().join("out");
         let out = output_dir(Some(&dir), Durability::Atomic).unwrap();
-        let stats = write_dir(generator, range, Some(threads), &out, &|_| {}).unwrap();
+        let stats = write_dir(generator, range, threads, &out, &|_| {}).unwrap();
         out.commit().unwrap();
         let files = FILES
             .iter()
