@@ -225,6 +225,42 @@ impl Manifest {
         }
     }
 
+    /// How the run's rows were made, for the formats that carry it inside
+    /// their own files (the `spendsense.run` metadata of every Parquet
+    /// file, the `spendsense_run` table of a database): every field of the
+    /// manifest but its layout version, format, files and definitions, which
+    /// describe the output rather than the run.
+    pub fn run_configuration(&self) -> serde_json::Map<String, serde_json::Value> {
+        let serde_json::Value::Object(mut fields) =
+            serde_json::to_value(self).expect("a manifest serializes")
+        else {
+            unreachable!("a manifest serializes as an object");
+        };
+        for key in ["manifest_version", "format", "files", "personas"] {
+            fields.remove(key);
+        }
+        fields
+    }
+
+    /// [`Manifest::run_configuration`] as the text rows of a key/value
+    /// table: `profiles` as `profiles_start` and `profiles_end`, `shard`
+    /// only for a sharded run, and the seed once, since rows are text.
+    pub fn run_rows(&self) -> Vec<(String, String)> {
+        let mut rows = Vec::new();
+        for (key, value) in self.run_configuration() {
+            match (key.as_str(), value) {
+                ("seed_string", _) | (_, serde_json::Value::Null) => {}
+                ("profiles", _) => {
+                    rows.push(("profiles_start".into(), self.profiles.start.to_string()));
+                    rows.push(("profiles_end".into(), self.profiles.end.to_string()));
+                }
+                (_, serde_json::Value::String(text)) => rows.push((key, text)),
+                (_, other) => rows.push((key, other.to_string())),
+            }
+        }
+        rows
+    }
+
     /// The manifest as written: pretty JSON and a final newline.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut bytes = serde_json::to_vec_pretty(self).expect("a manifest serializes");

@@ -7,7 +7,8 @@
 //! [`crate::output`]).
 //!
 //! Workers build each batch of profiles into Arrow arrays, one record batch
-//! per table; this thread hands them to the tables' writers in batch order.
+//! per table; this thread hands them in batch order to the tables' writers,
+//! each of which encodes and compresses its file on a thread of its own.
 //! A batch is a pure function of its profiles and the writers cut row groups
 //! by row count alone, so the files never depend on the thread count. Every
 //! file carries the run configuration as JSON under [`RUN_KEY`].
@@ -19,6 +20,7 @@ use std::sync::mpsc;
 
 use anyhow::Result;
 use arrow_array::RecordBatch;
+use spendsense_cli::ordered;
 use spendsense_cli::pipeline::Stats;
 use spendsense_export::columns::{self, LEDGER_TABLES, PROFILE_TABLES};
 use spendsense_generator::Generator;
@@ -75,43 +77,27 @@ pub fn output_dir(path: Option<&Path>, durability: Durability) -> Result<DirOutp
     )
 }
 
-/// The run configuration every file carries under [`RUN_KEY`]: what
-/// regenerates the same profiles (and which of them the files hold).
-pub fn run_configuration(generator: &Generator, range: &Range<u64>) -> serde_json::Value {
-    serde_json::json!({
-        "seed": generator.seed(),
-        // A JSON number past 2^53 is rounded by readers that parse doubles;
-        // the same seed as text reads back exactly.
-        "seed_string": generator.seed().to_string(),
-        "count": generator.count(),
-        "mix": generator.mix().to_string(),
-        "overlap": generator.overlap().to_string(),
-        "fingerprint": generator.fingerprint(),
-        "as_of": generator.as_of().to_string(),
-        "profiles": { "start": range.start, "end": range.end },
-    })
-}
-
 /// Writes profiles `range` of `generator`, and their ledgers, as the tables
-/// of [`FILES`] into `dir`, building batches on `threads` workers
-/// (`--threads`; default: all cores); the caller commits `dir`.
+/// of [`FILES`] into `dir`, each with `run` (the run configuration,
+/// [`crate::manifest::Manifest::run_configuration`] as JSON) under
+/// [`RUN_KEY`], building batches on `threads` workers (`--threads`); the
+/// caller commits `dir`.
 pub fn write_dir(
     generator: &Generator,
     range: Range<u64>,
-    threads: Option<usize>,
+    run: &str,
+    threads: usize,
     dir: &DirOutput,
     progress: &dyn Fn(u64),
 ) -> Result<Stats> {
-    let threads =
-        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let run = run_configuration(generator, &range).to_string();
-    let metadata = [(RUN_KEY, run.as_str())];
+    let metadata = [(RUN_KEY, run)];
+    let root = dir.path().to_path_buf();
     // The writer's own errors already name the file; the encoder's do not.
     let failed = |file: &str, err: spendsense_parquet::Error| match err {
         spendsense_parquet::Error::Io(err) => err,
         other => io::Error::new(
             io::ErrorKind::InvalidData,
-            format!("cannot write {}: {other}", dir.path().join(file).display()),
+            format!("cannot write {}: {other}", root.join(file).display()),
         ),
     };
     let mut writers: Vec<TableWriter<DirFile>> = Vec::with_capacity(TABLES);
@@ -120,19 +106,51 @@ pub fn write_dir(
         writers.push(TableWriter::new(table, out, &metadata).map_err(|err| failed(file, err))?);
     }
     let mut stats = Stats::default();
-    build(generator, range, threads, &mut |batches, batch| {
-        for ((writer, rows), file) in writers.iter_mut().zip(batches).zip(FILES) {
-            writer.write(rows).map_err(|err| failed(file, err))?;
+    std::thread::scope(|scope| {
+        // Each table is encoded, compressed and hashed on a thread of its
+        // own, so the builders never wait for the transactions table, which
+        // is most of the work, and it never waits for the other six.
+        let mut senders = Vec::with_capacity(TABLES);
+        let mut encoders = Vec::with_capacity(TABLES);
+        for (mut writer, file) in writers.into_iter().zip(FILES) {
+            let (sender, batches) = mpsc::sync_channel::<RecordBatch>(2);
+            senders.push(sender);
+            encoders.push(scope.spawn(move || -> io::Result<u64> {
+                for rows in batches {
+                    writer.write(&rows).map_err(|err| failed(file, err))?;
+                }
+                let (out, bytes) = writer.finish().map_err(|err| failed(file, err))?;
+                out.finish()?;
+                Ok(bytes)
+            }));
         }
-        stats.merge(batch);
-        progress(stats.profiles);
-        Ok(())
+        let built = build(generator, range, threads, &mut |batches, batch| {
+            for (sender, rows) in senders.iter().zip(batches) {
+                // Closed: that table's encoder failed, and says why when joined.
+                if sender.send(rows.clone()).is_err() {
+                    return Err(io::Error::other("a table's encoder stopped"));
+                }
+            }
+            stats.merge(batch);
+            progress(stats.profiles);
+            Ok(())
+        });
+        drop(senders);
+        // An encoder's own error is the cause; the builder's is its echo.
+        let mut encoded = Ok(());
+        for encoder in encoders {
+            match encoder.join() {
+                Ok(Ok(bytes)) => stats.bytes += bytes,
+                Ok(Err(err)) => {
+                    if encoded.is_ok() {
+                        encoded = Err(err);
+                    }
+                }
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        encoded.and(built)
     })?;
-    for (writer, file) in writers.into_iter().zip(FILES) {
-        let (out, bytes) = writer.finish().map_err(|err| failed(file, err))?;
-        stats.bytes += bytes;
-        out.finish()?;
-    }
     Ok(stats)
 }
 
@@ -145,44 +163,17 @@ fn build(
     threads: usize,
     write: &mut dyn FnMut(&Batches, &Stats) -> io::Result<()>,
 ) -> io::Result<()> {
-    let batches = (range.end - range.start).div_ceil(BATCH);
-    let batch = |number: u64| {
-        let start = range.start + number * BATCH;
-        start..(start + BATCH).min(range.end)
-    };
-    if threads <= 1 || batches <= 1 {
-        let mut worker = Worker::new();
-        for number in 0..batches {
-            let (built, stats) = worker.build(generator, batch(number));
-            write(&built, &stats)?;
-        }
-        return Ok(());
-    }
-    let threads = threads.min(batches as usize);
-    std::thread::scope(|scope| {
-        let mut receivers = Vec::with_capacity(threads);
-        for first in 0..threads {
-            // Two batches in flight per worker.
-            let (sender, receiver) = mpsc::sync_channel::<(Batches, Stats)>(2);
-            receivers.push(receiver);
-            scope.spawn(move || {
-                let mut worker = Worker::new();
-                for number in (first as u64..batches).step_by(threads) {
-                    // The writer hung up after an error: stop.
-                    if sender.send(worker.build(generator, batch(number))).is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-        for number in 0..batches {
-            let (built, stats) = receivers[(number % threads as u64) as usize]
-                .recv()
-                .expect("a worker sends every batch it is given");
-            write(&built, &stats)?;
-        }
-        Ok(())
-    })
+    ordered::in_order(
+        ordered::batches(&range, BATCH),
+        threads,
+        Worker::new,
+        // Record batches share their arrays with the writer, so they are
+        // not reused; the builders in the worker are.
+        |number, worker, _: Option<(Batches, Stats)>| {
+            worker.build(generator, ordered::batch(&range, BATCH, number))
+        },
+        |(built, stats)| write(built, stats),
+    )
 }
 
 /// What a worker reuses from batch to batch: the table builders and the
@@ -261,7 +252,7 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let dir = root.path().join("out");
         let out = output_dir(Some(&dir), Durability::Atomic).unwrap();
-        let stats = write_dir(generator, range, Some(threads), &out, &|_| {}).unwrap();
+        let stats = write_dir(generator, range, "{}", threads, &out, &|_| {}).unwrap();
         out.commit().unwrap();
         let files = FILES
             .iter()

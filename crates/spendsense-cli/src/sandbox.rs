@@ -6,23 +6,23 @@
 //! The configuration carries the profile's transactions, so this side
 //! realises each profile's ledger (`Generator::ledger`, through
 //! [`ProfileSource::ledger`]) and hands it to the export crate, which never
-//! depends on the generator. A profile outside Plaid's limits stops the run
-//! with the export's error, and the output directory is left as it was.
+//! depends on the generator. Workers encode batches of profiles' files and
+//! this thread writes them in order ([`ordered::in_order`]), so the files
+//! never depend on the thread count. A profile outside Plaid's limits stops
+//! the run with the export's error, and the output directory is left as it was.
 
 use std::io::Write;
 use std::ops::Range;
 use std::path::Path;
 
 use anyhow::{Context, Result};
+use spendsense_cli::ordered;
 use spendsense_cli::pipeline::{ProfileSource, Stats};
 pub use spendsense_export::sandbox::INDEX_FILE;
 use spendsense_export::sandbox::{IndexEntry, file_name, user_custom};
 use spendsense_schema::UserProfile;
 
-use crate::output::{DirFile, DirOutput, Durability};
-
-/// Profiles between progress reports.
-const PROGRESS_EVERY: u64 = 64;
+use crate::output::{DirOutput, Durability};
 
 /// The output directory of `--format plaid-sandbox`, staged inside it;
 /// refused before anything is generated when it is stdout or not a directory.
@@ -64,11 +64,29 @@ fn is_ours(name: &str) -> bool {
             .is_some_and(|user_id| file_name(user_id).is_ok_and(|file| file == name))
 }
 
+/// Profiles per batch: each file carries some 160 transactions, about 90 KB
+/// of pretty JSON, so a batch is about 1.5 MB.
+const BATCH: u64 = 16;
+
+/// One batch's files, in profile order, ready to be written.
+#[derive(Debug, Default)]
+struct Batch {
+    /// Each profile's file name and bytes.
+    files: Vec<(String, Vec<u8>)>,
+    /// The batch's lines of the index, each with the separator before it.
+    index: Vec<u8>,
+    stats: Stats,
+    /// Why the batch stops after its `files`: a profile outside Plaid's limits.
+    failed: Option<anyhow::Error>,
+}
+
 /// Writes profiles `range` of `source` as one configuration file each, then
-/// `index.json`, into `dir`; the caller commits `dir`.
+/// `index.json`, into `dir`, encoding batches on `threads` workers; the
+/// caller commits `dir`.
 pub fn write_dir(
     source: &dyn ProfileSource,
     range: Range<u64>,
+    threads: usize,
     dir: &DirOutput,
     progress: &dyn Fn(u64),
 ) -> Result<Stats> {
@@ -78,27 +96,35 @@ pub fn write_dir(
         bytes: 1,
         ..Stats::default()
     };
-    let mut scratch = None;
-    for number in range {
-        let mut result = Ok(());
-        source.with_profile(number, &mut scratch, &mut |profile| {
-            result = write_profile(
+    ordered::in_order(
+        ordered::batches(&range, BATCH),
+        threads,
+        || None,
+        |number, scratch, spare: Option<Batch>| {
+            let batch = ordered::batch(&range, BATCH, number);
+            encode_batch(
                 source,
-                number,
-                profile,
-                dir,
-                &mut index,
-                stats.profiles == 0,
+                batch,
+                range.start,
+                scratch,
+                spare.unwrap_or_default(),
             )
-            .map(|bytes| stats.bytes += bytes);
-            stats.add(profile);
-        });
-        result?;
-        if stats.profiles.is_multiple_of(PROGRESS_EVERY) {
+        },
+        |batch| -> Result<()> {
+            for (file, bytes) in &batch.files {
+                let mut out = dir.create(file)?;
+                out.write_all(bytes)?;
+                out.finish()?;
+            }
+            if let Some(err) = &batch.failed {
+                return Err(anyhow::anyhow!("{err:#}"));
+            }
+            index.write_all(&batch.index)?;
+            stats.merge(&batch.stats);
             progress(stats.profiles);
-        }
-    }
-    progress(stats.profiles);
+            Ok(())
+        },
+    )?;
     let end: &[u8] = if stats.profiles == 0 {
         b"]\n"
     } else {
@@ -108,6 +134,38 @@ pub fn write_dir(
     stats.bytes += end.len() as u64;
     index.finish()?;
     Ok(stats)
+}
+
+/// The files and index lines of profiles `range` (of a run whose first
+/// profile is `first`), in `batch`, cleared first.
+fn encode_batch(
+    source: &dyn ProfileSource,
+    range: Range<u64>,
+    first: u64,
+    scratch: &mut Option<UserProfile>,
+    mut batch: Batch,
+) -> Batch {
+    batch.files.clear();
+    batch.index.clear();
+    batch.stats = Stats::default();
+    batch.failed = None;
+    for number in range {
+        source.with_profile(number, scratch, &mut |profile| {
+            if batch.failed.is_some() {
+                return;
+            }
+            match encode_profile(source, number, profile, number == first, &mut batch.index) {
+                Ok((file, bytes)) => {
+                    batch.stats.bytes += bytes.len() as u64;
+                    batch.files.push((file, bytes));
+                    batch.stats.add(profile);
+                }
+                Err(err) => batch.failed = Some(err),
+            }
+        });
+    }
+    batch.stats.bytes += batch.index.len() as u64;
+    batch
 }
 
 /// The bytes of profile `number`'s file: its configuration with its
@@ -121,34 +179,25 @@ fn file_bytes(source: &dyn ProfileSource, number: u64, profile: &UserProfile) ->
     Ok(bytes)
 }
 
-/// Writes one profile's file and appends its line to the index; returns the bytes written to both.
-fn write_profile(
+/// One profile's file name and bytes; appends its line to `index`.
+fn encode_profile(
     source: &dyn ProfileSource,
     number: u64,
     profile: &UserProfile,
-    dir: &DirOutput,
-    index: &mut DirFile,
     first: bool,
-) -> Result<u64> {
+    index: &mut Vec<u8>,
+) -> Result<(String, Vec<u8>)> {
     let file = file_name(&profile.user_id)?;
     let bytes = file_bytes(source, number, profile)?;
-    let mut out = dir.create(&file)?;
-    out.write_all(&bytes)?;
-    out.finish()?;
     let entry = IndexEntry {
         user_id: &profile.user_id,
         persona: profile.persona,
-        file,
+        file: file.clone(),
         expected_assignment: profile.expected_assignment,
     };
-    let mut line = if first {
-        b"\n  ".to_vec()
-    } else {
-        b",\n  ".to_vec()
-    };
-    serde_json::to_writer(&mut line, &entry)?;
-    index.write_all(&line)?;
-    Ok((bytes.len() + line.len()) as u64)
+    index.extend_from_slice(if first { b"\n  " } else { b",\n  " });
+    serde_json::to_writer(&mut *index, &entry)?;
+    Ok((file, bytes))
 }
 
 #[cfg(test)]
@@ -172,7 +221,7 @@ mod tests {
             ..GeneratorConfig::new(5, 30)
         };
         let generator = Generator::new(&config).unwrap();
-        let stats = write_dir(&generator, 10..30, &out, &|_| {}).unwrap();
+        let stats = write_dir(&generator, 10..30, 2, &out, &|_| {}).unwrap();
         out.commit().unwrap();
         assert_eq!(stats.profiles, 20);
         let index: Vec<serde_json::Value> =
@@ -184,8 +233,12 @@ mod tests {
             assert_eq!(entry["user_id"], *profile.user_id);
             assert_eq!(entry["persona"], profile.persona.as_str());
             assert_eq!(
-                entry.get("expected_assignment").and_then(|v| v.as_str()),
+                entry["expected_assignment"].as_str(),
                 profile.expected_assignment.map(PersonaId::as_str)
+            );
+            assert!(
+                entry.get("expected_assignment").is_some(),
+                "null, not left out"
             );
             let file = fs::read(dir.join(entry["file"].as_str().unwrap())).unwrap();
             bytes += file.len() as u64;
@@ -197,7 +250,8 @@ mod tests {
             assert_eq!(file, expected);
             assert_eq!(file, file_bytes(&generator, number, &profile).unwrap());
         }
-        assert!(index.iter().any(|e| e.get("expected_assignment").is_some()));
+        assert!(index.iter().any(|e| e["expected_assignment"].is_string()));
+        assert!(index.iter().any(|e| e["expected_assignment"].is_null()));
         let index_bytes = fs::metadata(dir.join(INDEX_FILE)).unwrap().len();
         assert_eq!(
             stats.bytes,
@@ -207,6 +261,42 @@ mod tests {
         let names = fs::read_dir(&dir).unwrap().count();
         assert_eq!(names, 21, "no temporary files left");
         assert_eq!(fs::read_dir(root.path()).unwrap().count(), 1);
+    }
+
+    /// Every file of an export of `range` on `threads` workers, by name.
+    fn export(generator: &Generator, range: Range<u64>, threads: usize) -> Vec<(String, Vec<u8>)> {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("out");
+        let out = output_dir(Some(&dir), Durability::Atomic).unwrap();
+        write_dir(generator, range, threads, &out, &|_| {}).unwrap();
+        out.commit().unwrap();
+        let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|entry| {
+                let entry = entry.unwrap();
+                let name = entry.file_name().into_string().unwrap();
+                (name, fs::read(entry.path()).unwrap())
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    /// The files, the index's order included, are the same on any number
+    /// of threads, for ranges of no batch, part of one and several.
+    #[test]
+    fn same_files_on_any_thread_count() {
+        let generator = Generator::new(&GeneratorConfig::new(13, 200)).unwrap();
+        for range in [0..0, 5..6, 0..BATCH + 1, 7..(7 + 3 * BATCH + 2)] {
+            let one = export(&generator, range.clone(), 1);
+            assert_eq!(one.len() as u64, range.end - range.start + 1, "{range:?}");
+            for threads in [2, 3] {
+                assert!(
+                    one == export(&generator, range.clone(), threads),
+                    "{range:?} on {threads} threads"
+                );
+            }
+        }
     }
 
     /// Generated profiles whose ledgers lose every paycheck of the last
@@ -243,7 +333,7 @@ mod tests {
         fs::write(dir.join(INDEX_FILE), b"old\n").unwrap();
         let source = NoRecentPay(Generator::new(&GeneratorConfig::new(5, 10)).unwrap());
         let out = output_dir(Some(&dir), Durability::Atomic).unwrap();
-        let err = write_dir(&source, 0..10, &out, &|_| {}).unwrap_err();
+        let err = write_dir(&source, 0..10, 2, &out, &|_| {}).unwrap_err();
         drop(out);
         let message = format!("{err:#}");
         assert!(
@@ -269,7 +359,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = output_dir(Some(&dir.path().join("out")), Durability::Atomic).unwrap();
         let profiles = Pregenerated(vec![spendsense_schema::sample::profile()]);
-        let err = write_dir(&profiles, 0..1, &out, &|_| {}).unwrap_err();
+        let err = write_dir(&profiles, 0..1, 1, &out, &|_| {}).unwrap_err();
         assert_eq!(
             format!("{err:#}"),
             "--format plaid-sandbox needs each profile's transactions, and this source has none"
@@ -282,7 +372,7 @@ mod tests {
         let dir = root.path().join("out");
         let out = output_dir(Some(&dir), Durability::Atomic).unwrap();
         let generator = Generator::new(&GeneratorConfig::new(5, 3)).unwrap();
-        write_dir(&generator, 3..3, &out, &|_| {}).unwrap();
+        write_dir(&generator, 3..3, 2, &out, &|_| {}).unwrap();
         out.commit().unwrap();
         assert_eq!(fs::read_to_string(dir.join(INDEX_FILE)).unwrap(), "[]\n");
     }

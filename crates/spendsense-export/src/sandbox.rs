@@ -504,8 +504,8 @@ pub struct IndexEntry<'a> {
     pub persona: PersonaId,
     /// The configuration's file name inside the directory.
     pub file: String,
-    /// Overlap scenarios only: the persona the pipeline should assign.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Overlap scenarios: the persona the pipeline should assign; `null`
+    /// otherwise, written as the profile writes it.
     pub expected_assignment: Option<PersonaId>,
 }
 

@@ -159,9 +159,7 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
         range: range.clone(),
         format: &format_text,
     };
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = spendsense_cli::ordered::default_threads(args.threads);
     let format = match args.format {
         DataFormat::Json => ProfileFormat::Json,
         DataFormat::Jsonl => ProfileFormat::Jsonl,
@@ -170,31 +168,38 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
                 format: "csv",
                 files: tables::file_list(),
                 output_dir: tables::output_dir,
-                write_dir: tables::write_dir,
+                write_dir: |run, threads, dir, progress| {
+                    tables::write_dir(run.generator, run.range.clone(), threads, dir, progress)
+                },
             };
-            return write_directory(&run, &args, &placement, layout);
+            return write_directory(&run, &args, threads, &placement, layout);
         }
         DataFormat::Parquet => {
             let layout = DirectoryLayout {
                 format: "parquet",
                 files: parquet::file_list(),
                 output_dir: parquet::output_dir,
-                write_dir: parquet::write_dir,
+                write_dir: |run, threads, dir, progress| {
+                    let configuration = Manifest::of_run(run, Vec::new()).run_configuration();
+                    let metadata = serde_json::Value::Object(configuration).to_string();
+                    let (generator, range) = (run.generator, run.range.clone());
+                    parquet::write_dir(generator, range, &metadata, threads, dir, progress)
+                },
             };
-            return write_directory(&run, &args, &placement, layout);
+            return write_directory(&run, &args, threads, &placement, layout);
         }
         DataFormat::PlaidSandbox => {
             let layout = DirectoryLayout {
                 format: "plaid-sandbox",
                 files: format!("<user_id>.json, {}", sandbox::INDEX_FILE),
                 output_dir: sandbox::output_dir,
-                write_dir: |generator, range, _, dir, progress| {
-                    sandbox::write_dir(generator, range, dir, progress)
+                write_dir: |run, threads, dir, progress| {
+                    sandbox::write_dir(run.generator, run.range.clone(), threads, dir, progress)
                 },
             };
-            return write_directory(&run, &args, &placement, layout);
+            return write_directory(&run, &args, threads, &placement, layout);
         }
-        DataFormat::Sqlite => return write_sqlite(&run, &config, threads, &args, &placement),
+        DataFormat::Sqlite => return write_sqlite(&run, threads, &args, &placement),
     };
     let durability = durability(&args);
     let out = Output::open_with(args.output.as_deref(), durability).map_err(Failure::Usage)?;
@@ -275,17 +280,12 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
 }
 
 /// Writes profiles `range` of a source into a staged directory, reporting progress.
-type WriteDir = fn(
-    &Generator,
-    std::ops::Range<u64>,
-    Option<usize>,
-    &output::DirOutput,
-    &dyn Fn(u64),
-) -> anyhow::Result<Stats>;
+type WriteDir =
+    fn(&manifest::Run, usize, &output::DirOutput, &dyn Fn(u64)) -> anyhow::Result<Stats>;
 
-/// A format that writes several files into the `-o` directory, one profile at
-/// a time on one thread: `--format csv` ([`crate::tables`]) and
-/// `--format plaid-sandbox` ([`crate::sandbox`]).
+/// A format that writes several files into the `-o` directory:
+/// `--format csv` ([`crate::tables`]), `--format parquet`
+/// ([`crate::parquet`]) and `--format plaid-sandbox` ([`crate::sandbox`]).
 struct DirectoryLayout {
     format: &'static str,
     /// What the summary says was written, e.g. `users.csv, accounts.csv, …`.
@@ -297,6 +297,7 @@ struct DirectoryLayout {
 fn write_directory(
     run: &manifest::Run,
     args: &GenerateArgs,
+    threads: usize,
     placement: &Placement,
     layout: DirectoryLayout,
 ) -> Result<ExitCode, Failure> {
@@ -328,9 +329,7 @@ fn write_directory(
         args.quiet,
     );
     let started = Instant::now();
-    let stats = (layout.write_dir)(run.generator, range.clone(), args.threads, &staged, &|n| {
-        bar.set_position(n)
-    })?;
+    let stats = (layout.write_dir)(run, threads, &staged, &|n| bar.set_position(n))?;
     let record = || Manifest::of_run(run, staged.files()).to_bytes();
     if let Some(out) = &mut manifest_out {
         out.write_all(&record())?;
@@ -390,7 +389,6 @@ fn resolved(path: &std::path::Path) -> std::path::PathBuf {
 /// ([`crate::sqlite`]), with the run's configuration in its run table.
 fn write_sqlite(
     manifest_run: &manifest::Run,
-    config: &GeneratorConfig,
     threads: usize,
     args: &GenerateArgs,
     placement: &Placement,
@@ -411,24 +409,8 @@ fn write_sqlite(
         ),
         Placement::None | Placement::InDirectory | Placement::TooLong(_) => None,
     };
-    let (seed, users) = (args.seed.to_string(), args.num_users.to_string());
-    let (mix, overlap) = (generator.mix().to_string(), config.overlap.to_string());
-    let (fingerprint, as_of) = (generator.fingerprint(), config.as_of.to_string());
-    let (start, end) = (range.start.to_string(), range.end.to_string());
-    let shard = args.shard.map(|s| s.to_string());
-    let mut run = vec![
-        ("tool", "spendsense"),
-        ("version", env!("CARGO_PKG_VERSION")),
-        ("fingerprint", fingerprint.as_str()),
-        ("seed", seed.as_str()),
-        ("count", users.as_str()),
-        ("mix", mix.as_str()),
-        ("overlap", overlap.as_str()),
-        ("as_of", as_of.as_str()),
-        ("profiles_start", start.as_str()),
-        ("profiles_end", end.as_str()),
-    ];
-    run.extend(shard.as_deref().map(|shard| ("shard", shard)));
+    let rows = Manifest::of_run(manifest_run, Vec::new()).run_rows();
+    let run: Vec<(&str, &str)> = rows.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let bar = progress::bar(
         Work::Profiles(range.end - range.start),
         PROGRESS_WITH_TRANSACTIONS_FROM,

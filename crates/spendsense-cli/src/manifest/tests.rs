@@ -1,7 +1,7 @@
 //! The manifest's record against its documentation, its round trip, and
 //! where it goes.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -236,4 +236,58 @@ fn hashing_counts_every_byte_however_it_is_read() {
         writer.write_all(&data).unwrap();
         assert_eq!(writer.digest(), expected, "{size}");
     }
+}
+
+/// The run configuration inside Parquet files and databases is the
+/// manifest's own fields, so the three records cannot drift apart.
+#[test]
+fn the_run_configuration_is_the_manifests_run_fields() {
+    let manifest = sample(u64::MAX, custom());
+    let configuration = manifest.run_configuration();
+    let keys: Vec<&str> = configuration.keys().map(String::as_str).collect();
+    let mut expected = vec![
+        "as_of",
+        "count",
+        "fingerprint",
+        "mix",
+        "overlap",
+        "profiles",
+        "seed",
+        "seed_string",
+        "shard",
+        "tool",
+        "version",
+    ];
+    expected.sort();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(sorted, expected);
+    let whole = serde_json::to_value(&manifest).unwrap();
+    for (key, value) in &configuration {
+        assert_eq!(&whole[key], value, "{key}");
+    }
+    let rows: BTreeMap<String, String> = manifest.run_rows().into_iter().collect();
+    let expected_rows = [
+        ("as_of", "2025-06-30".to_string()),
+        ("count", "1000".to_string()),
+        ("fingerprint", manifest.fingerprint.clone()),
+        ("mix", manifest.mix.to_string()),
+        ("overlap", "0.25".to_string()),
+        ("profiles_end", "666".to_string()),
+        ("profiles_start", "333".to_string()),
+        ("seed", u64::MAX.to_string()),
+        ("shard", "2/3".to_string()),
+        ("tool", "spendsense".to_string()),
+        ("version", env!("CARGO_PKG_VERSION").to_string()),
+    ];
+    let expected_rows: BTreeMap<String, String> = expected_rows
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    assert_eq!(rows, expected_rows);
+    let unsharded = Manifest {
+        shard: None,
+        ..manifest
+    };
+    assert!(!unsharded.run_rows().iter().any(|(key, _)| key == "shard"));
 }
