@@ -29,8 +29,17 @@
 //! file holds every profile and its ledger: transactions/s and the file's
 //! size, on 1 and all threads.
 //!
+//! The 10M-profile JSONL file of the memory check is then validated on
+//! every thread count. `generate --format csv` (the seven tables, with
+//! transactions) is measured on 1 and all threads, and once at the big size
+//! in shards written one after another, since its 30 KB a profile would not
+//! fit on the disk at once. A `cp` of the 1M-profile JSONL file is the
+//! disk's floor for generating it.
+//!
 //! Environment: `SPENDSENSE_BENCH_USERS` (default 1,000,000; 0 skips the
-//! profile-only cases), `SPENDSENSE_BENCH_PARQUET_USERS` (default: the
+//! profile-only cases), `SPENDSENSE_BENCH_CSV_USERS` (default: that count; 0
+//! skips the CSV cases), `SPENDSENSE_BENCH_CSV_BIG` (default: the big run's
+//! count; 0 skips the sharded CSV run), `SPENDSENSE_BENCH_PARQUET_USERS` (default: the
 //! transaction cases' count; 0 skips the Parquet case), `SPENDSENSE_BENCH_BIG` (default 10,000,000; 0 skips
 //! the big memory run), `SPENDSENSE_BENCH_TX_USERS` (default 20,000, about
 //! 3.2 million transactions and 1.3 GB; 0 skips the transaction cases),
@@ -125,8 +134,13 @@ fn peak_rss_kib(pid: u32) -> Option<u64> {
 
 /// Runs the binary, polling its memory high-water mark until it exits.
 fn run(args: &[&str]) -> (Duration, Option<u64>) {
+    run_program(BIN, args)
+}
+
+/// Runs `program`, polling its memory high-water mark until it exits.
+fn run_program(program: &str, args: &[&str]) -> (Duration, Option<u64>) {
     let started = Instant::now();
-    let mut child = Command::new(BIN)
+    let mut child = Command::new(program)
         .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -138,7 +152,7 @@ fn run(args: &[&str]) -> (Duration, Option<u64>) {
             peak = Some(peak.map_or(rss, |p: u64| p.max(rss)));
         }
         if let Some(status) = child.try_wait().expect("wait") {
-            assert!(status.success(), "spendsense {args:?} failed: {status}");
+            assert!(status.success(), "{program} {args:?} failed: {status}");
             return (started.elapsed(), peak);
         }
         std::thread::sleep(Duration::from_millis(5));
@@ -420,13 +434,42 @@ fn generate(count: u64, format: &str, threads: usize, path: &Path, extra: &[&str
 /// `generate` of `count` profiles as `format` (a directory format) on
 /// `threads` threads into `dir`: wall time, peak RSS and the bytes of every
 /// file written there.
-fn generate_dir(count: u64, format: &str, threads: usize, dir: &Path) -> Measured {
-    let (took, rss, _) = generate(count, format, threads, dir, &[]);
+fn generate_dir(count: u64, format: &str, threads: usize, dir: &Path, extra: &[&str]) -> Measured {
+    let (took, rss, _) = generate(count, format, threads, dir, extra);
     let bytes = fs::read_dir(dir)
         .expect("the output directory")
         .map(|entry| entry.and_then(|e| e.metadata()).map_or(0, |m| m.len()))
         .sum();
     (took, rss, bytes)
+}
+
+/// `validate` of the JSONL file at `path` with `threads` workers: wall time and peak RSS.
+fn validate(path: &Path, threads: usize) -> (Duration, Option<u64>) {
+    let jobs = threads.to_string();
+    let path = path.to_str().expect("utf-8 path");
+    run(&["validate", path, "-f", "json", "-j", &jobs])
+}
+
+/// `generate --format csv` of `count` profiles as shards of at most
+/// `per_shard` each, every shard into `dir` and deleted before the next: a
+/// run whose tables (about 30 KB a profile) would not fit on the disk at
+/// once. Wall times and bytes are the shards' sums, peak RSS their largest.
+fn csv_in_shards(count: u64, per_shard: u64, threads: usize, dir: &Path) -> Measured {
+    let shards = count.div_ceil(per_shard);
+    let (mut took, mut peak, mut bytes) = (Duration::ZERO, None, 0);
+    for shard in 1..=shards {
+        fs::remove_dir_all(dir).ok();
+        settle(&[]);
+        let shard = format!("{shard}/{shards}");
+        let (shard_took, rss, shard_bytes) =
+            generate_dir(count, "csv", threads, dir, &["--shard", &shard]);
+        took += shard_took;
+        peak = peak.max(rss);
+        bytes += shard_bytes;
+        eprintln!("done: csv shard {shard}");
+    }
+    fs::remove_dir_all(dir).ok();
+    (took, peak, bytes)
 }
 
 fn main() {
@@ -500,15 +543,7 @@ fn main() {
             if format == ProfileFormat::Jsonl {
                 settle(&[]);
                 let bytes = fs::metadata(&path).map_or(0, |m| m.len());
-                let jobs = threads.to_string();
-                let (took, rss) = run(&[
-                    "validate",
-                    path.to_str().unwrap(),
-                    "-f",
-                    "json",
-                    "-j",
-                    &jobs,
-                ]);
+                let (took, rss) = validate(&path, threads);
                 rows.push(Row {
                     case: "validate jsonl".into(),
                     threads,
@@ -530,9 +565,23 @@ fn main() {
                 // Not settled: the file just written is still being written back.
                 generate(users, name, all_threads, &path, &[])
             });
+            // The disk's floor: the kernel copying the same bytes from the
+            // page cache into a new file, as `generate` writes them.
+            let copy = dir.join("copy.jsonl");
+            let source = path.to_str().expect("utf-8 path");
+            let copied = repeat(runs, || {
+                settle(&[&copy]);
+                let (took, rss) = run_program("cp", &[source, copy.to_str().expect("utf-8 path")]);
+                (took, rss, fs::metadata(&copy).map_or(0, |m| m.len()))
+            });
+            settle(&[&copy]);
             for (case, runs) in [
                 ("generate jsonl to file, `--fsync`", synced),
                 ("generate jsonl over the file just written", over_last),
+                (
+                    "`cp` of the jsonl file just written (the disk's floor)",
+                    copied,
+                ),
             ] {
                 rows.push(Row {
                     case: case.into(),
@@ -556,7 +605,7 @@ fn main() {
             let measured = repeat(runs, || {
                 fs::remove_dir_all(&out).ok();
                 settle(&[]);
-                generate_dir(users, "parquet", threads, &out)
+                generate_dir(users, "parquet", threads, &out, &[])
             });
             rows.push(Row {
                 case: "generate parquet (7 tables, with transactions) to directory".into(),
@@ -573,7 +622,7 @@ fn main() {
         let path = dir.join("big.jsonl");
         settle(&[]);
         let measured = generate(big, "jsonl", all_threads, &path, &[]);
-        fs::remove_file(&path).ok();
+        let bytes = measured.2;
         rows.push(Row {
             case: "generate jsonl to file (memory check)".into(),
             threads: all_threads,
@@ -581,6 +630,54 @@ fn main() {
             runs: Runs::once(measured),
             floor: None,
         });
+        eprintln!("done: generate {big} profiles");
+        for &threads in &thread_counts {
+            settle(&[]);
+            let (took, rss) = validate(&path, threads);
+            rows.push(Row {
+                case: "validate jsonl".into(),
+                threads,
+                profiles: big,
+                runs: Runs::once((took, rss, bytes)),
+                floor: None,
+            });
+            eprintln!("done: validate {big} profiles, {threads} thread(s)");
+        }
+        settle(&[&path]);
+    }
+    let csv_users = env_u64("SPENDSENSE_BENCH_CSV_USERS", users);
+    if csv_users > 0 {
+        let out = dir.join("bench-csv");
+        for &threads in &thread_counts {
+            let measured = repeat(runs.min(3), || {
+                fs::remove_dir_all(&out).ok();
+                settle(&[]);
+                generate_dir(csv_users, "csv", threads, &out, &[])
+            });
+            rows.push(Row {
+                case: "generate csv (7 tables, with transactions) to directory".into(),
+                threads,
+                profiles: csv_users,
+                runs: measured,
+                floor: None,
+            });
+            eprintln!("done: generate csv, {threads} thread(s)");
+        }
+        fs::remove_dir_all(&out).ok();
+        let csv_big = env_u64("SPENDSENSE_BENCH_CSV_BIG", big);
+        if csv_big > 0 {
+            rows.push(Row {
+                case: format!(
+                    "generate csv as {} shards of at most {csv_users} profiles, one after another",
+                    csv_big.div_ceil(csv_users)
+                ),
+                threads: all_threads,
+                profiles: csv_big,
+                runs: Runs::once(csv_in_shards(csv_big, csv_users, all_threads, &out)),
+                floor: None,
+            });
+            eprintln!("done: generate csv in shards");
+        }
     }
     let mut transaction_rows = if tx_users > 0 {
         transaction_rows(tx_users, runs, &thread_counts, &dir)

@@ -4,6 +4,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 pub use spendsense_cli::shard::Shard;
+
+/// The seed of `generate` without `--seed`, which `validate --shard` assumes too.
+pub const DEFAULT_SEED: u64 = 42;
 use spendsense_generator::Overlap;
 use spendsense_personas::Mix;
 
@@ -129,7 +132,7 @@ pub struct GenerateArgs {
     pub num_users: u64,
 
     /// Seed of every random draw: a whole number from 0 to 18446744073709551615.
-    #[arg(short, long, value_name = "S", default_value_t = 42, value_parser = parse_seed)]
+    #[arg(short, long, value_name = "S", default_value_t = DEFAULT_SEED, value_parser = parse_seed)]
     pub seed: u64,
 
     /// Output layout.
@@ -246,10 +249,35 @@ pub struct DatasetArgs {
     pub no_manifest: bool,
 
     /// How persona quotas are judged. `auto`: at every prefix when the
-    /// dataset is a generated run in its order (it has a manifest), else
+    /// dataset is a generated run in its order (it has a manifest, or
+    /// --shard places it), else
     /// on the whole dataset, so a sorted or shuffled file is judged fairly.
     #[arg(long, value_enum, default_value_t = QuotaCheck::Auto)]
     pub quotas: QuotaCheck,
+
+    /// Judge a dataset without a manifest as shard K of N of a run of
+    /// `-n TOTAL` profiles, as `generate --shard K/N -n TOTAL` made it: its
+    /// quotas at its place in the run, and its size.
+    ///
+    /// Needs -n; --seed (default 42, as for generate) decides the order of
+    /// the personas inside each period of the mix, and --mix the mix. A
+    /// dataset with a manifest already knows its place: leave out --shard
+    /// (or pass --no-manifest).
+    #[arg(
+        long,
+        value_name = "K/N",
+        requires = "num_users",
+        conflicts_with = "manifest"
+    )]
+    pub shard: Option<Shard>,
+
+    /// The number of profiles of the whole run, with --shard.
+    #[arg(short = 'n', long, value_name = "TOTAL", requires = "shard", value_parser = parse_user_count)]
+    pub num_users: Option<u64>,
+
+    /// The seed of the run, with --shard (default 42, as for generate).
+    #[arg(short, long, value_name = "S", requires = "shard", value_parser = parse_seed)]
+    pub seed: Option<u64>,
 
     /// Print nothing on stderr but errors: no progress bar (drawn only when
     /// stderr is a terminal) and no summary.

@@ -255,3 +255,67 @@ fn shards_are_checked_from_manifests_and_summaries() {
     assert_eq!(code, 1);
     assert!(stdout.contains("[stale-summary]"), "{stdout}");
 }
+
+/// `validate --shard K/N -n TOTAL` judges a part without its manifest at
+/// its place in the run: every part of runs of several seeds, sizes and
+/// shard counts is valid there, and the same part placed elsewhere, or in a
+/// run of another size, is not.
+#[test]
+fn a_shard_without_its_manifest_is_judged_at_the_place_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    for (seed, total, shards) in [(5u64, 2_003u64, 4u64), (11, 700, 7), (42, 95, 3)] {
+        let (seed_text, total_text) = (seed.to_string(), total.to_string());
+        for k in 1..=shards {
+            let part = format!("s{seed}-{k}.jsonl");
+            let shard = format!("{k}/{shards}");
+            generate(
+                dir,
+                &part,
+                &["-n", &total_text, "--seed", &seed_text, "--shard", &shard],
+            );
+            let placed = |shard: &str, total: &str| {
+                let args = [
+                    &part,
+                    "--no-manifest",
+                    "--shard",
+                    shard,
+                    "-n",
+                    total,
+                    "--seed",
+                    &seed_text,
+                ];
+                validate_json(dir, &args)
+            };
+            let (code, report) = placed(&shard, &total_text);
+            assert_eq!(
+                (code, report["quotas"].as_str()),
+                (0, Some("prefix")),
+                "{part} as {shard}: {report}"
+            );
+            let elsewhere = format!("{}/{shards}", k % shards + 1);
+            let (code, report) = placed(&elsewhere, &total_text);
+            assert_eq!(code, 1, "{part} as {elsewhere}");
+            assert!(
+                rules(&report).iter().any(|r| r == "quota" || r == "shard"),
+                "{part} as {elsewhere}: {report}"
+            );
+            let (code, report) = placed(&shard, &(total + 100).to_string());
+            assert_eq!(code, 1, "{part} in a run of {}", total + 100);
+            assert!(rules(&report).contains(&"shard".to_string()), "{report}");
+        }
+    }
+    // With its manifest beside it, a part already has a place.
+    let (code, _, stderr) = spendsense(
+        dir,
+        &["validate", "s5-2.jsonl", "--shard", "2/4", "-n", "2003"],
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr.trim(),
+        "error: --shard 2/4 places a dataset without a manifest, and s5-2.jsonl has manifest s5-2.jsonl.manifest.json, which places it at profiles 500..1001 of a run of 2003; leave out --shard, or pass --no-manifest"
+    );
+    let (code, _, stderr) = spendsense(dir, &["validate", "s5-2.jsonl", "--shard", "2/4"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--num-users <TOTAL>"), "{stderr}");
+}

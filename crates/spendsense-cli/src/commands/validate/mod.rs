@@ -1,6 +1,7 @@
 //! `spendsense validate`.
 
 mod parallel;
+mod place;
 mod spill;
 
 use std::fs::File;
@@ -15,7 +16,7 @@ use spendsense_schema::{Error as SchemaError, ProfileFormat, read_located_profil
 use spendsense_validate::{Checked, Quotas, Report, Validator};
 
 use crate::Failure;
-use crate::args::{DatasetArgs, InputFormat, QuotaCheck, ReportFormat, ValidateArgs};
+use crate::args::{DEFAULT_SEED, DatasetArgs, InputFormat, QuotaCheck, ReportFormat, ValidateArgs};
 use crate::commands::progress::{self, READ_PROGRESS_FROM, Reading, Work};
 use crate::commands::{load_personas, refuse_shared_stdin};
 use crate::manifest::check::{self, RunCheck};
@@ -23,6 +24,7 @@ use crate::manifest::{Hashing, Manifest};
 use crate::names::RunNames;
 use crate::summary_file::SummaryFile;
 use crate::transactions::TransactionsFile;
+use place::ShardPlace;
 use spill::Spill;
 
 /// A dataset being read: every byte is counted, and hashed when it has a
@@ -41,6 +43,8 @@ pub(crate) struct Dataset {
     pub(crate) mix: Mix,
     /// What the dataset's manifest adds, when it has one.
     pub(crate) run: Option<RunCheck>,
+    /// Where `--shard` puts a dataset without a manifest in its run.
+    pub(crate) place: Option<ShardPlace>,
     /// The manifest itself, and the path messages show.
     pub(crate) manifest: Option<(String, Manifest)>,
     /// How the quotas are judged.
@@ -106,13 +110,32 @@ impl Dataset {
             None => None,
         };
         let name = display_name(&args.path);
+        let place = match (args.shard, &manifest) {
+            (None, _) => None,
+            (Some(shard), Some((shown, manifest))) => {
+                return Err(Failure::Usage(anyhow!(
+                    "--shard {shard} places a dataset without a manifest, and {name} has manifest {shown}, which places it at profiles {}..{} of a run of {}; leave out --shard, or pass --no-manifest",
+                    manifest.profiles.start,
+                    manifest.profiles.end,
+                    manifest.count
+                )));
+            }
+            (Some(shard), None) => {
+                let total = args.num_users.expect("clap requires -n with --shard");
+                let seed = args.seed.unwrap_or(DEFAULT_SEED);
+                let place = ShardPlace::new(shard, total, seed, &personas, mix);
+                Some(place.map_err(Failure::Usage)?)
+            }
+        };
         let quotas = match args.quotas {
-            QuotaCheck::Auto if run.is_some() => Quotas::Prefix,
+            QuotaCheck::Auto if run.is_some() || place.is_some() => Quotas::Prefix,
             QuotaCheck::Auto | QuotaCheck::Shares => Quotas::Shares,
             QuotaCheck::Prefix => Quotas::Prefix,
             QuotaCheck::Off => Quotas::Off,
         };
-        let names = RunNames::new(manifest.as_ref().map(|(_, m)| m.seed));
+        let seed = manifest.as_ref().map(|(_, m)| m.seed);
+        let names =
+            RunNames::new(seed.or(place.as_ref().map(|_| args.seed.unwrap_or(DEFAULT_SEED))));
         Ok((
             if run.is_some() || hash {
                 Hashing::new(input)
@@ -126,6 +149,7 @@ impl Dataset {
                 personas_source,
                 mix,
                 run,
+                place,
                 manifest,
                 quotas,
                 names,
@@ -134,14 +158,15 @@ impl Dataset {
     }
 
     /// The validator of this dataset: its mix, quotas and names, and a
-    /// shard's start in its run.
+    /// shard's start in its run (from its manifest or `--shard`).
     pub(crate) fn validator(&self) -> Validator<'_> {
         let validator = Validator::with_mix(&self.personas, self.mix)
             .with_quotas(self.quotas)
             .with_names(&self.names);
-        match &self.run {
-            Some(run) => validator.starting_at(run.start, run.before),
-            None => validator,
+        match (&self.run, &self.place) {
+            (Some(run), _) => validator.starting_at(run.start, run.before),
+            (None, Some(place)) => validator.starting_at(place.range.start, place.before),
+            (None, None) => validator,
         }
     }
 
@@ -149,6 +174,9 @@ impl Dataset {
     pub(crate) fn check(&self, validator: &mut Validator, index: u64, profile: &Checked) {
         if let Some(run) = &self.run {
             run.profile(validator, index, profile);
+        }
+        if let Some(place) = &self.place {
+            place.profile(validator, index, profile);
         }
     }
 
@@ -164,9 +192,14 @@ impl Dataset {
                 .finish(input, validator, &self.name, profiles)
                 .map_err(|err| self.unreadable(ReadError::Io(err))),
             // Read to the end all the same, so the digest covers every byte.
-            None => io::copy(input, &mut io::sink())
-                .map(drop)
-                .map_err(|err| self.unreadable(ReadError::Io(err))),
+            None => {
+                io::copy(input, &mut io::sink())
+                    .map_err(|err| self.unreadable(ReadError::Io(err)))?;
+                if let Some(place) = &self.place {
+                    place.finish(validator, profiles);
+                }
+                Ok(())
+            }
         }
     }
 
@@ -288,9 +321,7 @@ pub fn run(args: ValidateArgs) -> Result<ExitCode, Failure> {
         }
         None => None,
     };
-    let threads = args
-        .threads
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let threads = spendsense_cli::ordered::default_threads(args.threads);
     let mut validator = dataset.validator();
     let mut spill = Spill::default();
     let mut spill_error = None;
