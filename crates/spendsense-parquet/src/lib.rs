@@ -3,11 +3,11 @@
 //! charges, card plans, transactions, card liabilities), one file per table,
 //! typed so that readers need no hints.
 //!
-//! - [`types`]: the Arrow type of every [`ColumnType`](spendsense_export::columns::ColumnType)
-//!   (money as `Decimal128(18, 2)`, dates as `Date32`, the narrowest signed
-//!   integer, text as `Utf8`, persona lists as `List<Utf8>`) and a table's schema;
-//! - [`TableBuilder`]: one table's rows in Arrow column builders, taken out
-//!   as a record batch (what worker threads make);
+//! - [`types`] and [`TableBuilder`], re-exported from `spendsense-arrow`:
+//!   the Arrow type of every column (money as `Decimal128(18, 2)`, dates as
+//!   `Date32`, the narrowest signed integer, text as `Utf8`, persona lists
+//!   as `List<Utf8>`), and one table's rows in Arrow column builders, taken
+//!   out as a record batch (what worker threads make);
 //! - [`TableWriter`]: one table's file on any [`std::io::Write`], in row
 //!   groups of [`ROW_GROUP_ROWS`] rows, zstd-compressed, with the caller's
 //!   key-value metadata and nothing else that could differ between runs.
@@ -39,41 +39,27 @@
 //! ```
 #![deny(missing_docs)]
 
-mod builder;
-pub mod types;
 mod writer;
 
 use std::fmt;
 use std::io;
 
-pub use builder::{MAX_COLUMNS, TableBuilder};
-pub use types::{data_type, field, file_name, schema};
+use spendsense_export::columns::Table;
+
+pub use spendsense_arrow::{MAX_COLUMNS, TableBuilder, data_type, field, schema, types};
 pub use writer::{ROW_GROUP_ROWS, TableWriter, ZSTD_LEVEL};
+
+/// The file a table is written to, `<table>.parquet`: `users.parquet`, …
+pub fn file_name(table: &Table) -> String {
+    format!("{}.parquet", table.name)
+}
 
 /// Why a table could not be written: the crate's one error type.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// A value that does not fit its column: the wrong kind, a null where the
-    /// model allows none, an integer outside the column's range, an amount
-    /// that DECIMAL(18, 2) cannot hold exactly.
-    Value {
-        /// The table's name.
-        table: &'static str,
-        /// The column's name.
-        column: &'static str,
-        /// What is wrong, with the value.
-        problem: String,
-    },
-    /// A row without exactly one value per column.
-    RowWidth {
-        /// The table's name.
-        table: &'static str,
-        /// Its number of columns.
-        expected: usize,
-        /// The number of values given.
-        found: usize,
-    },
+    /// A row that does not fit its table (see [`spendsense_arrow::Error`]).
+    Row(spendsense_arrow::Error),
     /// A record batch that is not of the table's schema.
     Schema {
         /// The table's name.
@@ -88,19 +74,7 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Value {
-                table,
-                column,
-                problem,
-            } => write!(f, "{table}.{column}: {problem}"),
-            Error::RowWidth {
-                table,
-                expected,
-                found,
-            } => write!(
-                f,
-                "a {table} row has {found} values; the table has {expected} columns"
-            ),
+            Error::Row(err) => err.fmt(f),
             Error::Schema { table } => {
                 write!(
                     f,
@@ -118,8 +92,15 @@ impl std::error::Error for Error {
         match self {
             Error::Io(err) => err.source(),
             Error::Parquet(err) => Some(err),
-            _ => None,
+            Error::Row(err) => err.source(),
+            Error::Schema { .. } => None,
         }
+    }
+}
+
+impl From<spendsense_arrow::Error> for Error {
+    fn from(err: spendsense_arrow::Error) -> Error {
+        Error::Row(err)
     }
 }
 

@@ -1,4 +1,4 @@
-//! The Arrow (and so Parquet) type of every logical column type of
+//! The Arrow type (and so the Parquet type) of every logical column type of
 //! [`spendsense_export::columns`], and a table's Arrow schema.
 //!
 //! The mapping is chosen for readers that take a file's types as they find
@@ -66,11 +66,6 @@ pub fn schema(table: &Table) -> SchemaRef {
     Arc::new(Schema::new(
         table.columns.iter().map(field).collect::<Vec<_>>(),
     ))
-}
-
-/// The file a table is written to, `<table>.parquet`: `users.parquet`, …
-pub fn file_name(table: &Table) -> String {
-    format!("{}.parquet", table.name)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //!
 //! This is the half of writing that needs no file: the `spendsense` command
 //! fills one [`TableBuilder`] per table on each worker thread and hands the
-//! batches to the thread that owns the [`TableWriter`](crate::TableWriter)s.
+//! batches to the Parquet writers of `spendsense-parquet`.
 
 use std::sync::Arc;
 
