@@ -8,7 +8,9 @@
 //!   (money as `Decimal128(18, 2)`, dates as `Date32`, the narrowest signed
 //!   integer, text as `Utf8`, persona lists as `List<Utf8>`) and a table's schema;
 //! - [`TableBuilder`]: one table's rows in Arrow column builders, taken out
-//!   as a record batch (what worker threads make).
+//!   as a record batch;
+//! - [`TableSet`]: the builders of all seven tables, filled a profile and a
+//!   ledger at a time (what worker threads make).
 //!
 //! The crate does no IO and never reads the clock.
 //!
@@ -35,11 +37,13 @@
 #![deny(missing_docs)]
 
 mod builder;
+mod tables;
 pub mod types;
 
 use std::fmt;
 
 pub use builder::{MAX_COLUMNS, TableBuilder};
+pub use tables::{TABLE_COUNT, TableSet};
 pub use types::{data_type, field, schema};
 
 /// A row that does not fit its table: the crate's one error type.

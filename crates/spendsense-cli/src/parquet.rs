@@ -22,16 +22,16 @@ use anyhow::Result;
 use arrow_array::RecordBatch;
 use spendsense_cli::ordered;
 use spendsense_cli::pipeline::Stats;
-use spendsense_export::columns::{self, LEDGER_TABLES, PROFILE_TABLES};
+use spendsense_export::columns;
 use spendsense_generator::Generator;
 use spendsense_generator::ledger::Ledger;
-use spendsense_parquet::{TableBuilder, TableWriter};
+use spendsense_parquet::{TABLE_COUNT, TableSet, TableWriter};
 use spendsense_schema::UserProfile;
 
 use crate::output::{DirFile, DirOutput, Durability};
 
 /// Number of tables, and of files.
-const TABLES: usize = PROFILE_TABLES.len() + LEDGER_TABLES.len();
+const TABLES: usize = TABLE_COUNT;
 
 /// Every file of `--format parquet`: the profile tables, then the ledger's,
 /// each `<table>.parquet` ([`spendsense_parquet::file_name`]; a test checks).
@@ -166,7 +166,7 @@ fn build(
     ordered::in_order(
         ordered::batches(&range, BATCH),
         threads,
-        Worker::new,
+        Worker::default,
         // Record batches share their arrays with the writer, so they are
         // not reused; the builders in the worker are.
         |number, worker, _: Option<(Batches, Stats)>| {
@@ -178,28 +178,17 @@ fn build(
 
 /// What a worker reuses from batch to batch: the table builders and the
 /// profile and ledger each profile is built over.
+#[derive(Default)]
 struct Worker {
-    builders: [TableBuilder; TABLES],
+    tables: TableSet,
     profile: Option<UserProfile>,
     ledger: Option<Ledger>,
 }
 
 impl Worker {
-    fn new() -> Worker {
-        let mut tables = columns::all_tables();
-        Worker {
-            builders: std::array::from_fn(|_| {
-                TableBuilder::new(tables.next().expect("a table per file"))
-            }),
-            profile: None,
-            ledger: None,
-        }
-    }
-
     /// Profiles `range` and their ledgers as one record batch per table.
     fn build(&mut self, generator: &Generator, range: Range<u64>) -> (Batches, Stats) {
         let mut stats = Stats::default();
-        let (profile_builders, ledger_builders) = self.builders.split_at_mut(PROFILE_TABLES.len());
         for index in range {
             let profile = match &mut self.profile {
                 Some(profile) => {
@@ -215,21 +204,17 @@ impl Worker {
                 }
                 None => self.ledger.insert(generator.ledger(index, profile)),
             };
-            // The model's rows always fit its own columns (the crate's tests
-            // check every table on many profiles).
+            // The model's rows always fit its own columns (the arrow crate's
+            // tests check every table on many profiles).
             let fits = "the model's values fit the model's columns";
-            columns::profile_rows(profile, |table, values| {
-                profile_builders[table].push(values).expect(fits)
-            });
-            columns::ledger_rows(
-                &profile.user_id,
-                &ledger.transactions,
-                &ledger.liabilities,
-                |table, values| ledger_builders[table].push(values).expect(fits),
-            );
+            self.tables.push_profile(profile).expect(fits);
+            let (transactions, liabilities) = (&ledger.transactions, &ledger.liabilities);
+            self.tables
+                .push_ledger(&profile.user_id, transactions, liabilities)
+                .expect(fits);
             stats.add(profile);
         }
-        (self.builders.each_mut().map(TableBuilder::finish), stats)
+        (self.tables.finish(), stats)
     }
 }
 

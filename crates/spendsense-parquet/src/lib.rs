@@ -46,7 +46,9 @@ use std::io;
 
 use spendsense_export::columns::Table;
 
-pub use spendsense_arrow::{MAX_COLUMNS, TableBuilder, data_type, field, schema, types};
+pub use spendsense_arrow::{
+    MAX_COLUMNS, TABLE_COUNT, TableBuilder, TableSet, data_type, field, schema, types,
+};
 pub use writer::{ROW_GROUP_ROWS, TableWriter, ZSTD_LEVEL};
 
 /// The file a table is written to, `<table>.parquet`: `users.parquet`, …
