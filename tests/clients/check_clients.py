@@ -713,10 +713,13 @@ class SandboxExport:
 def check_sandbox_index(export):
     expected = []
     for profile in export.profiles:
-        entry = {"user_id": profile["user_id"], "persona": profile["persona"], "file": f"{profile['user_id']}.json"}
-        if profile.get("expected_assignment") is not None:
-            entry["expected_assignment"] = profile["expected_assignment"]
-        expected.append(entry)
+        # expected_assignment is always there, null outside overlap scenarios, as in the profile.
+        expected.append({
+            "user_id": profile["user_id"],
+            "persona": profile["persona"],
+            "file": f"{profile['user_id']}.json",
+            "expected_assignment": profile["expected_assignment"],
+        })
     assert export.index == expected, (export.index[:2], expected[:2])
     names = sorted(p.name for p in export.dir.iterdir())
     assert names == sorted(["index.json", "manifest.json", *(e["file"] for e in expected)]), "exactly one file per profile and the manifest, no temporary files"
