@@ -10,8 +10,8 @@ pub const DEFAULT_SEED: u64 = 42;
 use spendsense_generator::Overlap;
 use spendsense_personas::Mix;
 
-/// Largest `--num-users` accepted: a billion profiles is about 1.2 TB of JSONL.
-pub const MAX_USERS: u64 = 1_000_000_000;
+/// Largest `--num-users` accepted, the generator's [`spendsense_generator::MAX_COUNT`].
+pub const MAX_USERS: u64 = spendsense_generator::MAX_COUNT;
 
 /// Persona-driven synthetic financial user profiles, reproducible from a seed.
 ///

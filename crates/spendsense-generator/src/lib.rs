@@ -71,6 +71,10 @@ pub struct GeneratorConfig {
     pub as_of: spendsense_schema::Date,
 }
 
+/// The largest run the command line and the Python package accept: a
+/// billion profiles, about 3.7 TB of JSON Lines.
+pub const MAX_COUNT: u64 = 1_000_000_000;
+
 /// The default `as_of`: a fixed day, so that output never depends on when it is generated.
 pub const DEFAULT_AS_OF: spendsense_schema::Date =
     match spendsense_schema::Date::from_ymd(2026, 11, 30) {
