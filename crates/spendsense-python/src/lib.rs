@@ -73,11 +73,25 @@ fn generator(
 /// liabilities) as one record batch per table.
 fn build(generator: &Generator, range: Range<u64>, ledgers: bool) -> Result<Batches, String> {
     let mut tables = TableSet::new();
+    // Each profile and ledger is built over the last one's allocations.
+    let (mut profile, mut ledger) = (None, None);
     for index in range {
-        let profile = generator.profile(index);
-        tables.push_profile(&profile).map_err(|e| e.to_string())?;
+        let profile = match &mut profile {
+            Some(profile) => {
+                generator.profile_into(index, profile);
+                profile
+            }
+            None => profile.insert(generator.profile(index)),
+        };
+        tables.push_profile(profile).map_err(|e| e.to_string())?;
         if ledgers {
-            let ledger = generator.ledger(index, &profile);
+            let ledger = match &mut ledger {
+                Some(ledger) => {
+                    generator.ledger_into(index, profile, ledger);
+                    ledger
+                }
+                None => ledger.insert(generator.ledger(index, profile)),
+            };
             tables
                 .push_ledger(&profile.user_id, &ledger.transactions, &ledger.liabilities)
                 .map_err(|e| e.to_string())?;
