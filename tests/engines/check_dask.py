@@ -9,9 +9,8 @@ decimal128(18,2) money."""
 import os
 import sys
 import time
-from decimal import Decimal
 
-from common import SEED, SHARDS, USERS, compare, single_run
+from common import SEED, SHARDS, USERS, check_dask
 
 
 # --- the recipe (docs/scale.md)
@@ -41,14 +40,8 @@ def main(binary):
         N = SHARDS
         client.upload_file(binary, load=False)           # ships the binary to every worker
         users = dd.from_map(shard, range(1, N + 1), n=N, users=USERS, seed=SEED)
-        frame = users.compute()                          # partition order = shard order
         # ---
-        assert users.npartitions == N
-        assert str(frame["annual_income"].dtype) == "decimal128(18, 2)[pyarrow]", frame.dtypes
-        assert str(frame["user_id"].dtype) == "string[pyarrow]", frame.dtypes
-        rows = list(zip(frame["user_id"], frame["persona"], frame["name"],
-                        (Decimal(v) for v in frame["annual_income"])))
-        total = compare("dask", rows, single_run(binary))
+        total = check_dask("dask", users, N, binary)
     print(f"dask: {N} shards generated on workers equal the single run of {USERS} "
           f"(sum of incomes {total}, exact); {time.monotonic() - started:.1f} s")
 

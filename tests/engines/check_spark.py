@@ -8,9 +8,8 @@ run: every profile in run order, exact DECIMAL(18,2) money."""
 import os
 import sys
 import time
-from decimal import Decimal
 
-from common import SEED, SHARDS, USERS, compare, single_run
+from common import SEED, SHARDS, USERS, check_spark
 
 
 def main(binary):
@@ -48,14 +47,7 @@ def main(binary):
         lines = sc.parallelize(range(N), N).mapPartitions(shard)   # partition order = shard order
         profiles = spark.read.schema(schema).json(lines)
         # ---
-        assert dict(profiles.dtypes)["annual_income"] == "decimal(18,2)", profiles.dtypes
-        assert dict(profiles.dtypes)["user_id"] == "string"
-        assert profiles.rdd.getNumPartitions() == N
-        rows = [(r.user_id, r.persona, r.name, r.annual_income)
-                for r in profiles.select("user_id", "persona", "name", "annual_income").collect()]
-        total = compare("spark", rows, single_run(binary))
-        summed = profiles.agg({"annual_income": "sum"}).collect()[0][0]
-        assert summed == total and isinstance(summed, Decimal), (summed, total)
+        total = check_spark("spark", profiles, N, binary)
     finally:
         spark.stop()
     print(f"spark: {N} shards streamed from executors equal the single run of {USERS} "

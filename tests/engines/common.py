@@ -39,3 +39,29 @@ def compare(engine, rows, profiles):
     assert total == sum(row[3] for row in expected)
     assert all(isinstance(row[3], Decimal) for row in rows), engine
     return total
+
+
+def check_spark(engine, profiles, partitions, binary):
+    """A Spark frame of users must be the single run, typed exactly, in
+    `partitions` partitions; returns the exact sum of incomes."""
+    assert dict(profiles.dtypes)["annual_income"] == "decimal(18,2)", profiles.dtypes
+    assert dict(profiles.dtypes)["user_id"] == "string"
+    assert profiles.rdd.getNumPartitions() == partitions
+    rows = [(r.user_id, r.persona, r.name, r.annual_income)
+            for r in profiles.select("user_id", "persona", "name", "annual_income").collect()]
+    total = compare(engine, rows, single_run(binary))
+    summed = profiles.agg({"annual_income": "sum"}).collect()[0][0]
+    assert summed == total and isinstance(summed, Decimal), (summed, total)
+    return total
+
+
+def check_dask(engine, users, partitions, binary):
+    """A Dask frame of users must be the single run, typed exactly, in
+    `partitions` partitions; returns the exact sum of incomes."""
+    frame = users.compute()                          # partition order = shard order
+    assert users.npartitions == partitions
+    assert str(frame["annual_income"].dtype) == "decimal128(18, 2)[pyarrow]", frame.dtypes
+    assert str(frame["user_id"].dtype) == "string[pyarrow]", frame.dtypes
+    rows = list(zip(frame["user_id"], frame["persona"], frame["name"],
+                    (Decimal(v) for v in frame["annual_income"])))
+    return compare(engine, rows, single_run(binary))

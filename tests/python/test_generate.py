@@ -72,9 +72,9 @@ def test_transactions_only_when_asked_for():
 
 def test_fingerprint_and_definitions_are_the_clis(cli):
     assert spendsense.fingerprint() == cli("fingerprint").stdout.strip()
-    defaults = spendsense.default_personas()
-    assert defaults == json.loads(cli("personas", "--format", "json").stdout)
-    wider = json.loads(json.dumps(defaults))
+    defaults = spendsense.Personas.builtin()
+    assert defaults.to_json() == cli("personas", "--format", "json").stdout.strip()
+    wider = defaults.to_dict()
     wider["definitions"][0]["annual_income"]["max"] = 150_000
     assert spendsense.fingerprint(wider) != spendsense.fingerprint()
 
@@ -118,3 +118,29 @@ def test_counts_outside_the_range_are_errors_not_crashes():
     for count in (-1, 2**64):
         with pytest.raises(OverflowError):
             spendsense.generate(count)
+
+
+@pytest.mark.parametrize("table,count,per_batch", [("users", 1_000, 64), ("accounts", 333, 100), ("transactions", 40, 7)])
+def test_batches_stream_the_slice_generate_returns(table, count, per_batch):
+    start, end = spendsense.shard_range(count, 2, 3)
+    whole = spendsense.generate(count, seed=13, start=start, end=end, tables=[table])[table]
+    streamed = list(spendsense.iter_batches(count, table=table, seed=13, start=start, end=end,
+                                            profiles_per_batch=per_batch))
+    assert len(streamed) >= (end - start) // per_batch
+    assert pa.Table.from_batches(streamed, schema=spendsense.schema(table)).equals(whole)
+    assert whole.schema.equals(spendsense.schema(table))
+
+
+def test_shard_ranges_tile_the_run_and_bad_shards_are_refused():
+    for count in (1, 7, 1_000, 10**12):
+        for shards in (1, 3, 64):
+            ranges = [spendsense.shard_range(count, k, shards) for k in range(1, shards + 1)]
+            assert ranges[0][0] == 0 and ranges[-1][1] == count
+            assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:]))
+    for shard, shards in ((0, 4), (5, 4), (1, 0)):
+        with pytest.raises(ValueError, match=f"`{shard}/{shards}` is not K/N with 1 <= K <= N"):
+            spendsense.shard_range(100, shard, shards)
+    with pytest.raises(ValueError, match="unknown table \"nope\""):
+        spendsense.schema("nope")
+    with pytest.raises(ValueError, match="profiles_per_batch is 0"):
+        next(spendsense.iter_batches(10, profiles_per_batch=0))

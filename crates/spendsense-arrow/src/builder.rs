@@ -23,7 +23,7 @@ use crate::Error;
 use crate::types::{self, list_element};
 
 /// The first day of the Unix epoch, day 0 of Arrow's `Date32`.
-const EPOCH: Date = match Date::from_ymd(1970, 1, 1) {
+pub(crate) const EPOCH: Date = match Date::from_ymd(1970, 1, 1) {
     Some(date) => date,
     None => panic!("1970-01-01 exists"),
 };

@@ -10,7 +10,11 @@
 //! - [`TableBuilder`]: one table's rows in Arrow column builders, taken out
 //!   as a record batch;
 //! - [`TableSet`]: the builders of all seven tables, filled a profile and a
-//!   ledger at a time (what worker threads make).
+//!   ledger at a time (what worker threads make);
+//! - [`read`]: the five profile tables read back from record batches into
+//!   profiles ([`read_profiles`]), by column name and `user_id`, with a
+//!   [`RowError`] per users row that is not a profile (what the Python
+//!   package validates pyarrow tables with).
 //!
 //! The crate does no IO and never reads the clock.
 //!
@@ -37,12 +41,14 @@
 #![deny(missing_docs)]
 
 mod builder;
+pub mod read;
 mod tables;
 pub mod types;
 
 use std::fmt;
 
 pub use builder::{MAX_COLUMNS, TableBuilder};
+pub use read::{ProfileRows, RowError, SchemaError, read_profiles};
 pub use tables::{TABLE_COUNT, TableSet};
 pub use types::{data_type, field, schema};
 

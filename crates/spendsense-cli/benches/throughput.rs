@@ -159,6 +159,25 @@ fn run_program(program: &str, args: &[&str]) -> (Duration, Option<u64>) {
     }
 }
 
+/// A Python that imports the `spendsense` package: `SPENDSENSE_BENCH_PYTHON`,
+/// else the venv `tests/python/run.sh` installs it into.
+fn python_with_package() -> Option<String> {
+    let python = std::env::var("SPENDSENSE_BENCH_PYTHON").unwrap_or_else(|_| {
+        let target = std::env::var("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+        target.join("python-venv/bin/python").display().to_string()
+    });
+    let imports = Command::new(&python)
+        .args(["-c", "import spendsense"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    imports
+        .is_ok_and(|status| status.success())
+        .then_some(python)
+}
+
 /// `runs` runs of `case`.
 fn repeat(runs: u64, mut case: impl FnMut() -> Measured) -> Runs {
     let measured: Vec<Measured> = (0..runs.max(1)).map(|_| case()).collect();
@@ -678,6 +697,35 @@ fn main() {
             });
             eprintln!("done: generate csv in shards");
         }
+    }
+    let python_users = env_u64("SPENDSENSE_BENCH_PYTHON_USERS", users);
+    match python_with_package() {
+        Some(python) if python_users > 0 => {
+            for &threads in &thread_counts {
+                let script = format!(
+                    "import spendsense; spendsense.generate({python_users}, threads={threads})"
+                );
+                let measured = repeat(runs.min(3), || {
+                    settle(&[]);
+                    let (took, rss) = run_program(&python, &["-c", &script]);
+                    (took, rss, 0)
+                });
+                rows.push(Row {
+                    case:
+                        "python: generate into pyarrow (5 profile tables, with interpreter start)"
+                            .into(),
+                    threads,
+                    profiles: python_users,
+                    runs: measured,
+                    floor: None,
+                });
+                eprintln!("done: python generate, {threads} thread(s)");
+            }
+        }
+        Some(_) => {}
+        None => eprintln!(
+            "skipped: python into pyarrow; run tests/python/run.sh to install the package into target/python-venv, or set SPENDSENSE_BENCH_PYTHON"
+        ),
     }
     let mut transaction_rows = if tx_users > 0 {
         transaction_rows(tx_users, runs, &thread_counts, &dir)

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-pub use spendsense_cli::shard::Shard;
+pub use spendsense_generator::Shard;
 
 /// The seed of `generate` without `--seed`, which `validate --shard` assumes too.
 pub const DEFAULT_SEED: u64 = 42;

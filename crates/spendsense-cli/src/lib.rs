@@ -4,4 +4,3 @@
 
 pub mod ordered;
 pub mod pipeline;
-pub mod shard;

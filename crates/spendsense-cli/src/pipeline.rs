@@ -439,7 +439,7 @@ mod tests {
             let single = bytes(&generator, 0..count, ProfileFormat::Jsonl, 2);
             let mut joined = Vec::new();
             for index in 1..=shards {
-                let range = crate::shard::Shard {
+                let range = spendsense_generator::Shard {
                     index,
                     count: shards,
                 }
@@ -493,7 +493,7 @@ mod tests {
             let (_, single) = both(&generator, 0..count, 2);
             let mut joined = Vec::new();
             for index in 1..=shards {
-                let shard = crate::shard::Shard {
+                let shard = spendsense_generator::Shard {
                     index,
                     count: shards,
                 };

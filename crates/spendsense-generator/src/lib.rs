@@ -37,6 +37,7 @@ mod names;
 mod overlap;
 pub mod realism;
 mod schedule;
+mod shard;
 mod streams;
 mod text;
 
@@ -52,6 +53,7 @@ pub use fingerprint::{ALGORITHM_VERSION, fingerprint};
 // dataset's quotas does not need the generator.
 pub use names::NameIndex;
 pub use overlap::Overlap;
+pub use shard::Shard;
 pub use spendsense_personas::{MAX_PERIOD, Mix};
 
 /// What to generate.

@@ -41,6 +41,7 @@ mod catalog;
 mod conformance;
 mod definition;
 mod detect;
+mod document;
 mod error;
 mod mix;
 mod overlap;
@@ -57,6 +58,7 @@ pub use conformance::{
 };
 pub use definition::{PayPlan, PersonaDefinition, default_definitions};
 pub use detect::{Criteria, PersonaSet, Signals, classify};
+pub use document::DocumentError;
 pub use error::Error;
 pub use mix::{MAX_PERIOD, Mix};
 pub use overlap::overlap_partners;

@@ -8,15 +8,20 @@
 //! same on any number of threads and equal to the CLI's Parquet tables.
 //! Every error reaches Python as a `ValueError` with the library's message.
 
+mod validate;
+
 use std::ops::Range;
+use std::path::PathBuf;
 
 use arrow_array::RecordBatch;
-use arrow_pyarrow::ToPyArrow;
+use arrow_pyarrow::{PyArrowType, ToPyArrow};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use spendsense_arrow::{TABLE_COUNT, TableSet};
 use spendsense_export::columns::PROFILE_TABLES;
-use spendsense_generator::{DEFAULT_AS_OF, Generator, GeneratorConfig, MAX_COUNT, Mix, Overlap};
+use spendsense_generator::{
+    DEFAULT_AS_OF, Generator, GeneratorConfig, MAX_COUNT, Mix, Overlap, Shard,
+};
 use spendsense_personas::Personas;
 
 /// Profiles per record batch: with their ledgers about 1.3 million
@@ -29,8 +34,17 @@ type Batches = [RecordBatch; TABLE_COUNT];
 /// A table as Python receives it: its name, pyarrow schema and batches.
 type PyTable<'py> = (String, Bound<'py, PyAny>, Vec<Bound<'py, PyAny>>);
 
-fn invalid(err: impl std::fmt::Display) -> PyErr {
+pub(crate) fn invalid(err: impl std::fmt::Display) -> PyErr {
     PyValueError::new_err(err.to_string())
+}
+
+/// The definitions of a persona document (JSON), checked as the CLI checks
+/// a `--personas` file; the built-in ones for `None`.
+fn personas(text: Option<&str>) -> PyResult<Personas> {
+    match text {
+        Some(text) => Personas::from_json(text).map_err(invalid),
+        None => Ok(Personas::spendsense()),
+    }
 }
 
 /// The run a call describes, checked as the CLI checks it.
@@ -42,11 +56,7 @@ fn generator(
     as_of: Option<&str>,
     personas: Option<&str>,
 ) -> PyResult<Generator> {
-    let personas = match personas {
-        Some(text) => serde_json::from_str::<Personas>(text)
-            .map_err(|err| invalid(format!("persona definitions: {err}")))?,
-        None => Personas::spendsense(),
-    };
+    let personas = self::personas(personas)?;
     let config = GeneratorConfig {
         seed,
         count,
@@ -193,10 +203,99 @@ fn fingerprint(personas: Option<&str>) -> PyResult<String> {
     Ok(generator(1, 0, None, None, None, personas)?.fingerprint())
 }
 
-/// The built-in persona definitions as JSON, as `spendsense personas --format json`.
+/// A persona document (JSON; the built-in definitions when `None`) checked
+/// and written out again in the form `spendsense personas --format json` prints.
 #[pyfunction]
-fn default_personas() -> PyResult<String> {
-    serde_json::to_string_pretty(&Personas::spendsense()).map_err(invalid)
+#[pyo3(signature = (personas=None))]
+fn personas_json(personas: Option<&str>) -> PyResult<String> {
+    serde_json::to_string_pretty(&self::personas(personas)?).map_err(invalid)
+}
+
+/// The ids of the personas of a document, in priority order.
+#[pyfunction]
+#[pyo3(signature = (personas=None))]
+fn persona_ids(personas: Option<&str>) -> PyResult<Vec<&'static str>> {
+    Ok(self::personas(personas)?
+        .definitions
+        .iter()
+        .map(|definition| definition.id.as_str())
+        .collect())
+}
+
+/// Validates the JSON or JSON Lines file at `path` as `spendsense validate
+/// --no-manifest` does; returns the text report, the JSON report and whether
+/// every rule holds.
+#[pyfunction]
+#[pyo3(signature = (path, personas=None, mix=None, quotas="shares"))]
+fn validate_path(
+    py: Python<'_>,
+    path: PathBuf,
+    personas: Option<&str>,
+    mix: Option<&str>,
+    quotas: &str,
+) -> PyResult<(String, String, bool)> {
+    let rules = validate::Rules::new(personas, mix, quotas)?;
+    let report = py
+        .detach(|| validate::path(&rules, &path))
+        .map_err(invalid)?;
+    validate::reported(
+        report,
+        &spendsense_schema::text::escape(&path.display().to_string()),
+    )
+}
+
+/// Validates the five profile tables (`[[batch, ...], ...]` in
+/// `profile_tables()` order) as `validate_path` validates a file of the same
+/// profiles.
+#[pyfunction]
+#[pyo3(signature = (tables, personas=None, mix=None, quotas="shares"))]
+fn validate_tables(
+    py: Python<'_>,
+    tables: Vec<Vec<PyArrowType<RecordBatch>>>,
+    personas: Option<&str>,
+    mix: Option<&str>,
+    quotas: &str,
+) -> PyResult<(String, String, bool)> {
+    let rules = validate::Rules::new(personas, mix, quotas)?;
+    let tables: Vec<Vec<RecordBatch>> = tables
+        .into_iter()
+        .map(|batches| batches.into_iter().map(|batch| batch.0).collect())
+        .collect();
+    let [users, accounts, paychecks, recurring, cards] = tables.as_slice() else {
+        return Err(invalid(format!(
+            "{} tables given; validate takes the five profile tables",
+            tables.len()
+        )));
+    };
+    let report = py
+        .detach(|| validate::tables(&rules, [users, accounts, paychecks, recurring, cards]))
+        .map_err(invalid)?;
+    validate::reported(report, "the tables")
+}
+
+/// Profiles `(start, end)` of shard `shard` of `shards` of a run of
+/// `count`, as the CLI's `--shard shard/shards` slices it.
+#[pyfunction]
+fn shard_range(count: u64, shard: u64, shards: u64) -> PyResult<(u64, u64)> {
+    let shard: Shard = format!("{shard}/{shards}").parse().map_err(invalid)?;
+    let range = shard.range(count);
+    Ok((range.start, range.end))
+}
+
+/// The pyarrow schema of table `name`, as the CLI's Parquet file has it.
+#[pyfunction]
+fn table_schema<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    let table = TableSet::tables()
+        .find(|table| table.name == name)
+        .ok_or_else(|| {
+            let names: Vec<&str> = TableSet::tables().map(|table| table.name).collect();
+            invalid(format!(
+                "unknown table {:?}; the tables are {}",
+                spendsense_schema::text::escape_clipped(name, 40),
+                names.join(", ")
+            ))
+        })?;
+    spendsense_arrow::schema(table).to_pyarrow(py)
 }
 
 /// The names of the profile tables, the ones without transactions.
@@ -209,7 +308,12 @@ fn profile_tables() -> Vec<&'static str> {
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(generate_tables, module)?)?;
     module.add_function(wrap_pyfunction!(fingerprint, module)?)?;
-    module.add_function(wrap_pyfunction!(default_personas, module)?)?;
+    module.add_function(wrap_pyfunction!(personas_json, module)?)?;
+    module.add_function(wrap_pyfunction!(persona_ids, module)?)?;
+    module.add_function(wrap_pyfunction!(validate_path, module)?)?;
+    module.add_function(wrap_pyfunction!(validate_tables, module)?)?;
+    module.add_function(wrap_pyfunction!(shard_range, module)?)?;
+    module.add_function(wrap_pyfunction!(table_schema, module)?)?;
     module.add_function(wrap_pyfunction!(profile_tables, module)?)?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -84,36 +84,5 @@ pub fn load_personas(path: Option<&Path>) -> Result<Personas, Failure> {
         .context("stream did not contain valid UTF-8")
         .with_context(unreadable)
         .map_err(Failure::Usage)?;
-    let at_path = |path_in: String, err: serde_json::Error| {
-        Failure::Usage(anyhow::anyhow!(
-            "persona definitions {} at `{path_in}`: {err}",
-            shown,
-        ))
-    };
-    let deserializer = &mut serde_json::Deserializer::from_str(text);
-    let personas: Personas = serde_path_to_error::deserialize(&mut *deserializer)
-        .map_err(|err| at_path(err.path().to_string(), err.into_inner()))?;
-    // Text after the document is refused, not ignored: it is most likely a
-    // second document or a botched edit.
-    deserializer.end().map_err(|err| {
-        Failure::Usage(anyhow::anyhow!(
-            "persona definitions {}: {err} after the document; a persona file holds one JSON document",
-            shown,
-        ))
-    })?;
-    let problems = personas.problems();
-    if let Some(first) = problems.first() {
-        let more = if problems.len() > 1 {
-            format!(" (and {} more problems)", problems.len() - 1)
-        } else {
-            String::new()
-        };
-        return Err(Failure::Usage(anyhow::anyhow!(
-            "persona definitions {} at `{}`: {}{more}",
-            shown,
-            first.path,
-            first.reason
-        )));
-    }
-    Ok(personas)
+    Personas::from_json(text).map_err(|err| Failure::Usage(anyhow::anyhow!(err.describe(&shown))))
 }

@@ -182,7 +182,7 @@ fn persona_definitions_that_are_not_json_are_a_usage_error() {
         &["generate", "--personas", "p.json"],
         Input::File("p.json", b"{not json".to_vec()),
         2,
-        "error: persona definitions p.json at `?`: key must be a string at line 1 column 2",
+        "error: persona definitions p.json: key must be a string at line 1 column 2",
     );
 }
 

@@ -1,4 +1,5 @@
-//! `--shard K/N`: contiguous slices of a run for fanning out across machines.
+//! [`Shard`]: `K/N`, the contiguous slices of a run for fanning out across
+//! machines (the CLI's `--shard`, the Python package's `shard_range`).
 
 use std::fmt;
 use std::str::FromStr;
