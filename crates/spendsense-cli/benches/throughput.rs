@@ -701,25 +701,38 @@ fn main() {
     let python_users = env_u64("SPENDSENSE_BENCH_PYTHON_USERS", users);
     match python_with_package() {
         Some(python) if python_users > 0 => {
-            for &threads in &thread_counts {
-                let script = format!(
-                    "import spendsense; spendsense.generate({python_users}, threads={threads})"
-                );
+            let generate = |threads: usize| {
+                format!(
+                    "import spendsense; tables = spendsense.generate({python_users}, threads={threads})"
+                )
+            };
+            let mut cases: Vec<(&str, usize, String)> = thread_counts
+                .iter()
+                .map(|&threads| {
+                    let case =
+                        "python: generate into pyarrow (5 profile tables, with interpreter start)";
+                    (case, threads, generate(threads))
+                })
+                .collect();
+            cases.push((
+                "python: generate into pyarrow, then users.to_pandas() (Decimal money)",
+                all_threads,
+                generate(all_threads) + "; tables['users'].to_pandas()",
+            ));
+            for (case, threads, script) in cases {
                 let measured = repeat(runs.min(3), || {
                     settle(&[]);
                     let (took, rss) = run_program(&python, &["-c", &script]);
                     (took, rss, 0)
                 });
                 rows.push(Row {
-                    case:
-                        "python: generate into pyarrow (5 profile tables, with interpreter start)"
-                            .into(),
+                    case: case.into(),
                     threads,
                     profiles: python_users,
                     runs: measured,
                     floor: None,
                 });
-                eprintln!("done: python generate, {threads} thread(s)");
+                eprintln!("done: {case}, {threads} thread(s)");
             }
         }
         Some(_) => {}
