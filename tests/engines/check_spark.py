@@ -9,20 +9,14 @@ import os
 import sys
 import time
 
-from common import SEED, SHARDS, USERS, check_spark
+from common import SEED, SHARDS, USERS, check_spark, local_spark
 
 
 def main(binary):
     started = time.monotonic()
-    from pyspark.sql import SparkSession
     import subprocess
 
-    spark = (SparkSession.builder.master("local[2]").appName("spendsense-engines")
-             .config("spark.ui.enabled", "false")
-             .config("spark.ui.showConsoleProgress", "false")
-             .config("spark.sql.session.timeZone", "UTC")
-             .getOrCreate())
-    spark.sparkContext.setLogLevel("ERROR")
+    spark = local_spark("spendsense-engines")
     try:
         # --- the recipe (docs/scale.md)
         N, USERS_, SEED_ = SHARDS, USERS, SEED

@@ -9,21 +9,15 @@ import os
 import sys
 import time
 
-from common import SEED, SHARDS, USERS, check_spark
+from common import SEED, SHARDS, USERS, check_spark, local_spark
 
 
 def main(binary):
     started = time.monotonic()
     # The executors' Python is this venv's, where the package is installed.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    from pyspark.sql import SparkSession
 
-    spark = (SparkSession.builder.master("local[2]").appName("spendsense-package")
-             .config("spark.ui.enabled", "false")
-             .config("spark.ui.showConsoleProgress", "false")
-             .config("spark.sql.session.timeZone", "UTC")
-             .getOrCreate())
-    spark.sparkContext.setLogLevel("ERROR")
+    spark = local_spark("spendsense-package")
     try:
         # --- the recipe (docs/scale.md)
         import spendsense

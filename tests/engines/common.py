@@ -65,3 +65,16 @@ def check_dask(engine, users, partitions, binary):
     rows = list(zip(frame["user_id"], frame["persona"], frame["name"],
                     (Decimal(v) for v in frame["annual_income"])))
     return compare(engine, rows, single_run(binary))
+
+
+def local_spark(app):
+    """A quiet Spark session in local mode on two cores, dates in UTC."""
+    from pyspark.sql import SparkSession
+
+    spark = (SparkSession.builder.master("local[2]").appName(app)
+             .config("spark.ui.enabled", "false")
+             .config("spark.ui.showConsoleProgress", "false")
+             .config("spark.sql.session.timeZone", "UTC")
+             .getOrCreate())
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
