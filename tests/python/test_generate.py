@@ -101,7 +101,7 @@ def test_bad_arguments_are_value_errors_with_the_clis_message(cli, kwargs, flags
     [
         ({"start": 5, "end": 3}, "start 5 and end 3 are not a slice of a run of 10 profiles"),
         ({"end": 11}, "not a slice of a run of 10 profiles"),
-        ({"tables": ["nope"]}, "unknown table 'nope'"),
+        ({"tables": ["nope"]}, 'unknown table "nope"; the tables are users, accounts'),
         ({"threads": 0}, "threads is 0"),
         ({"personas": "{"}, "persona definitions:"),
     ],
